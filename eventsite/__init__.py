@@ -1,0 +1,92 @@
+"""eventsite: member events for Danish professional associations."""
+from __future__ import annotations
+
+import glob
+import os
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+
+import config as config_module
+from eventsite import extensions
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config_object: type | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_object(config_object or config_module.Config)
+    _finish_config(app)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=_select_locale)
+
+    from eventsite import formatting, models  # noqa: F401  (all tables for Alembic)
+    from eventsite.api.views import bp as api_bp
+    from eventsite.cli import register_cli
+    from eventsite.events.views import bp as events_bp
+    from eventsite.registration.views import bp as registration_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(api_bp)
+    extensions.csrf.exempt(api_bp)
+    formatting.init_app(app)
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "da")
+    register_cli(app)
+    _register_error_pages(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "eventsite.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError(
+                "EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production."
+            )
+        app.config["SECRET_KEY"] = config_module.generated_secret_key()
+    # Each area may keep its own catalogue (eventsite/<area>/translations); Flask-Babel
+    # merges them, so areas translate their strings without touching each other's files.
+    package = os.path.join(ROOT, "eventsite")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        sorted(glob.glob(os.path.join(package, "**", "translations"), recursive=True))
+    )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+SUPPORTED_LOCALES = ("da", "en")
+
+
+def _select_locale() -> str:
+    requested = request.args.get("lang") if request else None
+    if requested in SUPPORTED_LOCALES:
+        return requested
+    return "da"
+
+
+def _register_error_pages(app: Flask) -> None:
+    for code in (400, 404, 405, 410, 413, 500):
+        app.register_error_handler(
+            code, lambda error, code=code: (render_template("errors.html", code=code), code)
+        )

@@ -1,0 +1,1 @@
+"""Public JSON API (counts only, no personal data)."""

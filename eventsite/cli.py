@@ -1,0 +1,24 @@
+"""Command-line commands: `flask --app wsgi <command>`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from eventsite.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
+    def seed_demo_command(if_empty: bool) -> None:
+        """Load realistic demo data: theme days, an annual meeting, a webinar, ..."""
+        from eventsite.demo import seed_demo
+        from eventsite.events.models import Event
+
+        if if_empty and db.session.execute(select(func.count(Event.id))).scalar_one():
+            click.echo("The database already has events; demo data not loaded.")
+            return
+        summary = seed_demo()
+        db.session.commit()
+        click.echo(summary)

@@ -1,0 +1,1 @@
+"""Events: organisations, venues, events, their sessions and programmes."""

@@ -1,0 +1,244 @@
+"""Organisation, Venue, Event, EventSession and ProgrammeItem."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsite.db import Base, UTCDateTime, utcnow
+from eventsite.geo import municipality, region_for
+
+#: Every session's wall-clock times are in this zone; storage is UTC.
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+
+
+def _enum_column(enum_cls: type[enum.Enum], length: int) -> Enum:
+    """A portable enum stored as its value in a VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda cls: [member.value for member in cls],
+        create_constraint=True,
+        name=f"{enum_cls.__name__.lower()}",
+        validate_strings=True,
+    )
+
+
+class EventKind(str, enum.Enum):
+    TEMADAG = "temadag"
+    AARSMOEDE = "aarsmoede"
+    WEBINAR = "webinar"
+    RECEPTION = "reception"
+    KONFERENCE = "konference"
+    LEDERFORUM = "lederforum"
+    NETVAERKSMOEDE = "netvaerksmoede"
+    KURSUS = "kursus"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_KIND_LABELS[self])
+
+
+EVENT_KIND_LABELS = {
+    EventKind.TEMADAG: _l("Theme day"),
+    EventKind.AARSMOEDE: _l("Annual meeting"),
+    EventKind.WEBINAR: _l("Webinar"),
+    EventKind.RECEPTION: _l("Reception"),
+    EventKind.KONFERENCE: _l("Conference"),
+    EventKind.LEDERFORUM: _l("Leaders' forum"),
+    EventKind.NETVAERKSMOEDE: _l("Network meeting"),
+    EventKind.KURSUS: _l("Course"),
+}
+
+
+class Visibility(str, enum.Enum):
+    PUBLIC = "public"
+    MEMBERS = "members"
+    INVITATION = "invitation"
+
+    @property
+    def label(self) -> str:
+        return str(VISIBILITY_LABELS[self])
+
+
+VISIBILITY_LABELS = {
+    Visibility.PUBLIC: _l("Open to everyone"),
+    Visibility.MEMBERS: _l("Members only"),
+    Visibility.INVITATION: _l("By invitation only"),
+}
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short name used in URLs and on the command line, e.g. "lederne-sjaelland".
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Address that emails and calendar invitations are sent from (ORGANIZER).
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(back_populates="organisation")
+    venues: Mapped[list[Venue]] = relationship(back_populates="organisation")
+
+
+class Venue(Base):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(100))
+    #: Four-digit municipality code; the region is derived from it, never typed in.
+    municipality_code: Mapped[str] = mapped_column(String(4))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="venues")
+
+    @property
+    def municipality_name(self) -> str | None:
+        found = municipality(self.municipality_code)
+        return found.name if found else None
+
+    def region_on(self, day: date) -> str | None:
+        return region_for(self.municipality_code, day)
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.name}, {self.address}, {self.postcode} {self.city}"
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[EventKind] = mapped_column(_enum_column(EventKind, 20))
+    #: Markdown source; rendered to sanitised HTML on display.
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Who the event is for, in the organisers' words, e.g. "mellemledere".
+    target_group: Mapped[str] = mapped_column(String(200), default="")
+    visibility: Mapped[Visibility] = mapped_column(
+        _enum_column(Visibility, 20), default=Visibility.PUBLIC
+    )
+    #: Sign-up is possible from this instant; None = from publication.
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The tilmeldingsfrist; None = until the session starts.
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: After this instant a person can no longer cancel by themselves.
+    cancellation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: True for events where one person may attend several sessions.
+    allows_multiple_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="events")
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="EventSession.starts_at"
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def active_sessions(self) -> list[EventSession]:
+        return [s for s in self.sessions if not s.is_cancelled]
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return max((s.ends_at for s in self.sessions), default=None)
+
+    def registration_is_open(self, now: datetime) -> bool:
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now > self.registration_closes_at:
+            return False
+        return True
+
+
+class EventSession(Base):
+    """One holding of an event, at one venue or online."""
+
+    __tablename__ = "event_sessions"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    #: None for an online-only session.
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Seats; None = unlimited.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    #: Meeting link; only ever shown to registered people.
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: iCalendar SEQUENCE: raised whenever time, place or status changes.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    venue: Mapped[Venue | None] = relationship()
+    programme: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="session", order_by="(ProgrammeItem.starts_at, ProgrammeItem.id)"
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_online(self) -> bool:
+        return self.venue_id is None
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(LOCAL_TZ)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(LOCAL_TZ)
+
+    @property
+    def region(self) -> str | None:
+        """The venue's region on the day of the session (dated: the 2027 reform)."""
+        return self.venue.region_on(self.local_start.date()) if self.venue else None
+
+    @property
+    def place_name(self) -> str:
+        return self.venue.city if self.venue else str(_l("Online"))
+
+
+class ProgrammeItem(Base):
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id"), index=True)
+    #: Local wall-clock time on the session's day (Europe/Copenhagen).
+    starts_at: Mapped[time] = mapped_column(Time)
+    title: Mapped[str] = mapped_column(String(200))
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+
+    session: Mapped[EventSession] = relationship(back_populates="programme")

@@ -1,0 +1,108 @@
+"""Public pages: the list of upcoming events and an event's page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventsite.db import utcnow
+from eventsite.events.models import Event, EventKind, EventSession, Visibility
+from eventsite.extensions import db
+from eventsite.registration.forms import SignupForm
+from eventsite.registration.operations import seat_counts_for
+
+bp = Blueprint("events", __name__)
+
+LISTED = (Visibility.PUBLIC, Visibility.MEMBERS)
+
+
+def upcoming_events(kind: EventKind | None = None) -> list[Event]:
+    """Published, listed events with a session still to come, soonest first."""
+    now = utcnow()
+    query = (
+        select(Event)
+        .join(EventSession, EventSession.event_id == Event.id)
+        .where(
+            Event.published.is_(True),
+            Event.cancelled_at.is_(None),
+            Event.visibility.in_(LISTED),
+            EventSession.cancelled_at.is_(None),
+            EventSession.ends_at > now,
+        )
+        .options(
+            selectinload(Event.sessions).selectinload(EventSession.venue),
+            selectinload(Event.organisation),
+        )
+        .distinct()
+    )
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    events = list(db.session.execute(query).scalars())
+    events.sort(key=lambda e: min(s.starts_at for s in e.active_sessions))
+    return events
+
+
+def visible_event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not event.published or event.visibility not in LISTED:
+        abort(404)
+    return event
+
+
+def _parse_kind(value: str | None) -> EventKind | None:
+    try:
+        return EventKind(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+def index():
+    kind = _parse_kind(request.args.get("type"))
+    region = request.args.get("region") or None
+    events = upcoming_events(kind)
+    now = utcnow()
+    all_regions = sorted(
+        {s.region for e in events for s in e.active_sessions if s.region}
+    )
+    if region:
+        events = [e for e in events if any(s.region == region for s in e.active_sessions)]
+    sessions = {
+        e.id: [s for s in e.active_sessions if s.ends_at > now and (not region or s.region == region)]
+        for e in events
+    }
+    counts = seat_counts_for([s.id for group in sessions.values() for s in group])
+    return render_template(
+        "events/index.html",
+        events=events,
+        sessions=sessions,
+        counts=counts,
+        kinds=list(EventKind),
+        regions=all_regions,
+        selected_kind=kind,
+        selected_region=region,
+    )
+
+
+def render_event_page(event: Event, form: SignupForm | None = None, status: int = 200):
+    now = utcnow()
+    open_sessions = [s for s in event.active_sessions if s.starts_at > now]
+    form = form or SignupForm(sessions=open_sessions)
+    counts = seat_counts_for([s.id for s in event.sessions])
+    return (
+        render_template(
+            "events/event.html",
+            event=event,
+            form=form,
+            open_sessions=open_sessions,
+            counts=counts,
+            registration_open=bool(open_sessions) and event.registration_is_open(now) and not event.is_cancelled,
+            now=now,
+        ),
+        status,
+    )
+
+
+@bp.get("/arrangementer/<int:event_id>")
+def event_page(event_id: int):
+    return render_event_page(visible_event_or_404(event_id))

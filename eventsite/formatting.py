@@ -1,0 +1,60 @@
+"""Danish display of dates, times and seat counts (Babel), as Jinja filters."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_datetime, format_time
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from eventsite.events.models import LOCAL_TZ
+from eventsite.text import render_markdown
+
+
+def _locale() -> str:
+    return str(get_locale() or "da")
+
+
+def format_day_time(value: datetime) -> str:
+    """'tirsdag den 29. august 2023 kl. 13.00'."""
+    return format_datetime(value, _("EEEE, MMMM d, y 'at' HH:mm"), tzinfo=LOCAL_TZ, locale=_locale())
+
+
+def format_day(value: datetime) -> str:
+    """'tirsdag den 29. august 2023'."""
+    return format_datetime(value, _("EEEE, MMMM d, y"), tzinfo=LOCAL_TZ, locale=_locale())
+
+
+def format_clock(value) -> str:
+    """'13.00'."""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+    return format_time(value, _("HH:mm"), locale=_locale())
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """'tirsdag den 29. august 2023 kl. 13.00–15.00', or both days if it spans days."""
+    local_start, local_end = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+    if local_start.date() == local_end.date():
+        return f"{format_day_time(start)}\u2013{format_clock(end)}"
+    return f"{format_day_time(start)} \u2013 {format_day_time(end)}"
+
+
+def seats_text(counts) -> str:
+    """'12 ledige pladser', 'Fuldt – venteliste' or 'Ubegrænset antal pladser'."""
+    if counts.seats_left is None:
+        return _("Unlimited seats")
+    if counts.is_full or counts.waitlisted:
+        return _("Full \u2013 waiting list")
+    return ngettext("%(num)d seat left", "%(num)d seats left", counts.seats_left)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_span, "span")
+    app.add_template_filter(format_day_time, "day_time")
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_clock, "clock")
+    app.add_template_filter(seats_text, "seats_text")
+    app.add_template_filter(render_markdown, "markdown")

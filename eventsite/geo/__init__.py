@@ -1,0 +1,9 @@
+"""Danish municipalities and regions, with the 2027 regional reform."""
+from eventsite.geo.municipalities import (  # noqa: F401
+    REGION_REFORM_DATE,
+    Municipality,
+    all_municipalities,
+    municipality,
+    region_for,
+    regions_on,
+)

@@ -1,0 +1,1 @@
+"""Registration: people, their places on sessions, waiting lists."""

@@ -1,0 +1,114 @@
+"""Sign-up, cancel and move forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from eventsite.geo import all_municipalities
+from eventsite.registration.models import (
+    COMMENT_MAX,
+    DIETARY_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    TEXT_MAX,
+)
+
+
+def single_line(form, field) -> None:
+    """Refuse line breaks and control characters in one-line fields (header injection)."""
+    if field.data and any(ch in field.data for ch in "\r\n\x00"):
+        raise ValidationError(_l("Line breaks are not allowed in this field."))
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    return [("", _l("– choose –"))] + [(m.code, m.name) for m in all_municipalities()]
+
+
+class SignupForm(FlaskForm):
+    session_id = RadioField(
+        _l("Choose venue and date"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a venue and date."))],
+    )
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter your name.")),
+            Length(max=NAME_MAX, message=_l("At most %(max)d characters.", max=NAME_MAX)),
+            single_line,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("E-mail"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            single_line,
+            Length(max=EMAIL_MAX, message=_l("At most %(max)d characters.", max=EMAIL_MAX)),
+            Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    job_title = StringField(
+        _l("Job title"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)), single_line],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    workplace = StringField(
+        _l("Workplace"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)), single_line],
+        render_kw={"autocomplete": "organization"},
+    )
+    municipality_code = SelectField(
+        _l("Municipality"),
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    dietary_needs = TextAreaField(
+        _l("Dietary needs (optional)"),
+        description=_l(
+            "Only shared with the caterer, and deleted after the event."
+        ),
+        filters=[_strip],
+        validators=[Optional(), Length(max=DIETARY_MAX, message=_l("At most %(max)d characters.", max=DIETARY_MAX))],
+    )
+    comment = TextAreaField(
+        _l("Comment for the organiser (optional)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=COMMENT_MAX, message=_l("At most %(max)d characters.", max=COMMENT_MAX))],
+    )
+    submit = SubmitField(_l("Sign up"))
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_code.choices = municipality_choices()
+        self.session_id.choices = [(s.id, s.id) for s in sessions]
+        if len(self.session_id.choices) == 1 and self.session_id.data is None:
+            self.session_id.data = self.session_id.choices[0][0]
+
+
+class CancelForm(FlaskForm):
+    submit = SubmitField(_l("Cancel my registration"))
+
+
+class MoveForm(FlaskForm):
+    session_id = RadioField(
+        _l("Move to"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a venue and date."))],
+    )
+    submit = SubmitField(_l("Move my registration"))
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session_id.choices = [(s.id, s.id) for s in sessions]

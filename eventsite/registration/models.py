@@ -1,0 +1,114 @@
+"""Person, Registration and the separately kept DietaryNote."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsite.db import Base, UTCDateTime, utcnow
+from eventsite.events.models import Event, EventSession, Organisation, _enum_column
+
+# Field lengths, shared by models and forms so both agree.
+NAME_MAX = 200
+EMAIL_MAX = 254
+TEXT_MAX = 200
+COMMENT_MAX = 1000
+DIETARY_MAX = 500
+
+
+class RegistrationStatus(str, enum.Enum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Person(Base):
+    """Someone who signs up; kept per organisation, which is the data controller."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: Lower-cased, so one person is one row whatever they type.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    job_title: Mapped[str] = mapped_column(String(TEXT_MAX), default="")
+    workplace: Mapped[str] = mapped_column(String(TEXT_MAX), default="")
+    municipality_code: Mapped[str | None] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+def new_token_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One active place per person and event (or per session, see active_slot).
+        UniqueConstraint("person_id", "event_id", "active_slot"),
+        Index("ix_registrations_session_status", "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[RegistrationStatus] = mapped_column(_enum_column(RegistrationStatus, 20))
+    #: Makes "one active place" a database guarantee: 0 while active on an event that
+    #: allows one session per person, the session id on events that allow several,
+    #: NULL once cancelled (NULLs never collide in the unique constraint).
+    active_slot: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    #: Secret part of the personal manage link; replacing it revokes old links.
+    token_key: Mapped[str] = mapped_column(String(32), default=new_token_key)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Queue order on the waiting list (set when the person joins it).
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    session: Mapped[EventSession] = relationship()
+    person: Mapped[Person] = relationship()
+    dietary_note: Mapped[DietaryNote | None] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is not RegistrationStatus.CANCELLED
+
+
+class DietaryNote(Base):
+    """Dietary needs, kept apart: shared only with the caterer, deleted after the event."""
+
+    __tablename__ = "dietary_notes"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(String(DIETARY_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="dietary_note")

@@ -1,0 +1,262 @@
+"""Register, cancel, move and promote.
+
+Each function locks the affected session row, reads the counts, lets
+`capacity` decide, and flushes. None of them commits: the request does, once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+
+from eventsite.db import utcnow
+from eventsite.events.models import Event, EventSession
+from eventsite.extensions import db
+from eventsite.registration import capacity
+from eventsite.registration.capacity import SeatCounts
+from eventsite.registration.models import DietaryNote, Person, Registration, RegistrationStatus
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class RegistrationError(Exception):
+    """A sign-up or change that is refused, with a message for the person."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class PersonDetails:
+    name: str
+    email: str
+    job_title: str = ""
+    workplace: str = ""
+    municipality_code: str | None = None
+
+
+def lock_session(session_id: int) -> EventSession | None:
+    """Load a session with its row locked until the transaction ends.
+
+    PostgreSQL takes a row lock (FOR UPDATE); SQLite's writing transactions already
+    hold the database write lock from BEGIN IMMEDIATE (see eventsite.db).
+    """
+    return db.session.execute(
+        select(EventSession).where(EventSession.id == session_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def seat_counts(session: EventSession) -> SeatCounts:
+    """Confirmed and waiting counts of one session, read now."""
+    confirmed, waitlisted = db.session.execute(
+        select(
+            func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
+        ).where(Registration.session_id == session.id)
+    ).one()
+    return SeatCounts(session.capacity, confirmed, waitlisted)
+
+
+def seat_counts_for(session_ids: list[int]) -> dict[int, SeatCounts]:
+    """Counts for many sessions in one query (for listings; not for decisions)."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            EventSession.id,
+            EventSession.capacity,
+            func.count(Registration.id).filter(Registration.status == RegistrationStatus.CONFIRMED),
+            func.count(Registration.id).filter(Registration.status == RegistrationStatus.WAITLISTED),
+        )
+        .outerjoin(Registration, Registration.session_id == EventSession.id)
+        .where(EventSession.id.in_(session_ids))
+        .group_by(EventSession.id, EventSession.capacity)
+    ).all()
+    return {sid: SeatCounts(cap, conf, wait) for sid, cap, conf, wait in rows}
+
+
+def _slot_for(event: Event, session: EventSession) -> int:
+    return session.id if event.allows_multiple_sessions else 0
+
+
+def check_session_open_for_signup(session: EventSession, now: datetime) -> None:
+    """Refuse sign-ups for cancelled, started or closed sessions."""
+    event = session.event
+    if session.is_cancelled or event.is_cancelled or not event.published:
+        raise RegistrationError(_l("This event has been cancelled or is not open for sign-up."))
+    if session.starts_at <= now:
+        raise RegistrationError(_l("This session has already taken place."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationError(_l("Sign-up has not opened yet."))
+    if event.registration_closes_at and now > event.registration_closes_at:
+        raise RegistrationError(_l("The sign-up deadline has passed."))
+
+
+def _upsert_person(organisation_id: int, details: PersonDetails) -> Person:
+    email = details.email.strip().lower()
+    person = db.session.execute(
+        select(Person).where(Person.organisation_id == organisation_id, Person.email == email)
+    ).scalar_one_or_none()
+    if person is None:
+        person = Person(organisation_id=organisation_id, email=email, name=details.name)
+        db.session.add(person)
+    person.name = details.name
+    person.job_title = details.job_title
+    person.workplace = details.workplace
+    person.municipality_code = details.municipality_code or None
+    return person
+
+
+def register(
+    session_id: int,
+    details: PersonDetails,
+    *,
+    comment: str = "",
+    dietary_needs: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Sign a person up for a session: a seat if one is free, else the waiting list."""
+    now = now or utcnow()
+    session = lock_session(session_id)
+    if session is None:
+        raise LookupError(session_id)
+    check_session_open_for_signup(session, now)
+    event = session.event
+    person = _upsert_person(event.organisation_id, details)
+    db.session.flush()
+    slot = _slot_for(event, session)
+    duplicate = db.session.execute(
+        select(Registration.id).where(
+            Registration.person_id == person.id,
+            Registration.event_id == event.id,
+            Registration.active_slot == slot,
+        )
+    ).first()
+    if duplicate:
+        raise RegistrationError(_l("You are already signed up for this event."))
+
+    status = capacity.status_for_new_signup(seat_counts(session))
+    registration = Registration(
+        event_id=event.id,
+        session_id=session.id,
+        person_id=person.id,
+        status=status,
+        active_slot=slot,
+        comment=comment,
+        created_at=now,
+        confirmed_at=now if status is RegistrationStatus.CONFIRMED else None,
+        waitlisted_at=now if status is RegistrationStatus.WAITLISTED else None,
+    )
+    if dietary_needs:
+        registration.dietary_note = DietaryNote(text=dietary_needs)
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def promote_waitlisted(session: EventSession, now: datetime | None = None) -> list[Registration]:
+    """Give free seats to the head of the waiting list, in order. Session must be locked."""
+    now = now or utcnow()
+    count = capacity.promotions_available(seat_counts(session))
+    if count == 0:
+        return []
+    promoted = list(
+        db.session.execute(
+            select(Registration)
+            .where(
+                Registration.session_id == session.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.waitlisted_at, Registration.id)
+            .limit(count)
+        ).scalars()
+    )
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    db.session.flush()
+    return promoted
+
+
+def cancel(registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Cancel a place; a freed seat goes to the first on the waiting list."""
+    now = now or utcnow()
+    session = lock_session(registration.session_id)
+    db.session.refresh(registration)
+    if registration.status is RegistrationStatus.CANCELLED:
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.active_slot = None
+    registration.cancelled_at = now
+    db.session.flush()
+    return promote_waitlisted(session, now)
+
+
+def move(registration: Registration, target_session_id: int, now: datetime | None = None) -> list[Registration]:
+    """Move a place to another session of the same event.
+
+    The person keeps a seat if the target has one free, otherwise joins the end of
+    its waiting list; the seat left behind goes to that session's waiting list.
+    Sessions are locked in id order so two opposite moves cannot deadlock.
+    """
+    now = now or utcnow()
+    if target_session_id == registration.session_id:
+        raise RegistrationError(_l("You are already signed up for this session."))
+    locked = {}
+    for sid in sorted({registration.session_id, target_session_id}):
+        locked[sid] = lock_session(sid)
+    target = locked[target_session_id]
+    source = locked[registration.session_id]
+    db.session.refresh(registration)
+    if target is None or target.event_id != registration.event_id:
+        raise RegistrationError(_l("That session does not belong to this event."))
+    if registration.status is RegistrationStatus.CANCELLED:
+        raise RegistrationError(_l("This registration has been cancelled."))
+    check_session_open_for_signup(target, now)
+    event = registration.event
+    if event.allows_multiple_sessions:
+        clash = db.session.execute(
+            select(Registration.id).where(
+                Registration.person_id == registration.person_id,
+                Registration.event_id == event.id,
+                Registration.active_slot == target.id,
+            )
+        ).first()
+        if clash:
+            raise RegistrationError(_l("You are already signed up for this session."))
+
+    status = capacity.status_for_new_signup(seat_counts(target))
+    registration.session_id = target.id
+    registration.session = target
+    registration.active_slot = _slot_for(event, target)
+    registration.status = status
+    if status is RegistrationStatus.CONFIRMED:
+        registration.confirmed_at = now
+        registration.waitlisted_at = None
+    else:
+        registration.waitlisted_at = now
+    db.session.flush()
+    return promote_waitlisted(source, now)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based place in the session's waiting list, or None if not waiting."""
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.execute(
+        select(func.count()).where(
+            Registration.session_id == registration.session_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                and_(
+                    Registration.waitlisted_at == registration.waitlisted_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    ).scalar_one()
+    return ahead + 1

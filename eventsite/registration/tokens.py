@@ -1,0 +1,44 @@
+"""Personal manage links: signed, unguessable, and expiring after the event."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from eventsite.extensions import db
+from eventsite.registration.models import Registration
+
+_SALT = "eventsite.manage-link"
+
+
+class LinkExpired(Exception):
+    """The link was genuine but the event is over."""
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def manage_token(registration: Registration) -> str:
+    """The token in a registration's manage link."""
+    return _serializer().dumps([registration.id, registration.token_key])
+
+
+def registration_from_token(token: str, now: datetime) -> Registration | None:
+    """The registration a token names, None if forged or revoked; LinkExpired if past."""
+    try:
+        registration_id, key = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    registration = db.session.execute(
+        select(Registration).where(Registration.id == registration_id)
+    ).scalar_one_or_none()
+    if registration is None or registration.token_key != key:
+        return None
+    ends_at = registration.event.ends_at
+    grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
+    if ends_at is not None and now > ends_at + grace:
+        raise LinkExpired()
+    return registration

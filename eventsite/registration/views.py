@@ -1,0 +1,136 @@
+"""Sign-up, receipt and the personal manage page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from eventsite.db import utcnow
+from eventsite.events.views import render_event_page, visible_event_or_404
+from eventsite.extensions import db
+from eventsite.registration import operations
+from eventsite.registration.forms import CancelForm, MoveForm, SignupForm
+from eventsite.registration.operations import PersonDetails, RegistrationError
+from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
+from eventsite.text import absolute_url
+
+bp = Blueprint("registration", __name__)
+
+
+@bp.post("/arrangementer/<int:event_id>/tilmeld")
+def signup(event_id: int):
+    event = visible_event_or_404(event_id)
+    now = utcnow()
+    form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now])
+    if not form.validate():
+        # A session id that is not one of this event's open sessions: say so plainly.
+        return render_event_page(event, form, status=422)
+    details = PersonDetails(
+        name=form.name.data,
+        email=form.email.data,
+        job_title=form.job_title.data or "",
+        workplace=form.workplace.data or "",
+        municipality_code=form.municipality_code.data or None,
+    )
+    try:
+        registration = operations.register(
+            form.session_id.data,
+            details,
+            comment=form.comment.data or "",
+            dietary_needs=form.dietary_needs.data or "",
+            now=now,
+        )
+        db.session.commit()
+    except RegistrationError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return render_event_page(event, form, status=409)
+    except IntegrityError:
+        # Two simultaneous sign-ups by the same person: the database kept one.
+        db.session.rollback()
+        form.form_errors.append(_("You are already signed up for this event."))
+        return render_event_page(event, form, status=409)
+    except LookupError:
+        db.session.rollback()
+        abort(404)
+    return redirect(url_for("registration.receipt", token=manage_token(registration)), code=303)
+
+
+def _registration_or_abort(token: str):
+    try:
+        registration = registration_from_token(token, utcnow())
+    except LinkExpired:
+        abort(410)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _manage_context(registration):
+    now = utcnow()
+    event = registration.event
+    other_sessions = [
+        s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now
+    ]
+    token = manage_token(registration)
+    return dict(
+        registration=registration,
+        event=event,
+        session=registration.session,
+        position=operations.waitlist_position(registration),
+        manage_url=absolute_url("registration.manage", token=token),
+        token=token,
+        other_sessions=other_sessions,
+        counts=operations.seat_counts_for([s.id for s in other_sessions]),
+        cancel_form=CancelForm(),
+        move_form=MoveForm(sessions=other_sessions),
+        can_change=registration.is_active and registration.session.starts_at > now,
+        after_cancellation_deadline=bool(
+            event.cancellation_deadline and now > event.cancellation_deadline
+        ),
+    )
+
+
+@bp.get("/tilmelding/<token>/kvittering")
+def receipt(token: str):
+    registration = _registration_or_abort(token)
+    return render_template("registration/receipt.html", **_manage_context(registration))
+
+
+@bp.get("/tilmelding/<token>")
+def manage(token: str):
+    registration = _registration_or_abort(token)
+    return render_template("registration/manage.html", **_manage_context(registration))
+
+
+@bp.post("/tilmelding/<token>/afmeld")
+def cancel(token: str):
+    registration = _registration_or_abort(token)
+    form = CancelForm()
+    if not form.validate():
+        abort(400)
+    if registration.session.starts_at <= utcnow():
+        flash(_("The session has already taken place and can no longer be cancelled."), "error")
+        return redirect(url_for("registration.manage", token=token), code=303)
+    operations.cancel(registration)
+    db.session.commit()
+    flash(_("Your registration has been cancelled."), "success")
+    return redirect(url_for("registration.manage", token=token), code=303)
+
+
+@bp.post("/tilmelding/<token>/flyt")
+def move(token: str):
+    registration = _registration_or_abort(token)
+    context = _manage_context(registration)
+    form = context["move_form"]
+    if not form.validate():
+        return render_template("registration/manage.html", **context), 422
+    try:
+        operations.move(registration, form.session_id.data)
+        db.session.commit()
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registration.manage", token=token), code=303)
+    flash(_("Your registration has been moved."), "success")
+    return redirect(url_for("registration.manage", token=token), code=303)

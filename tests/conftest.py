@@ -1,0 +1,224 @@
+"""Shared fixtures: the app on real SQLite and PostgreSQL databases, and factories.
+
+The schema is built by running the Alembic migrations, never by create_all().
+PostgreSQL tests run when EVENTSITE_TEST_DATABASE_URL points at a server (any
+database on it: a fresh one is created per test run). With
+EVENTSITE_TEST_REQUIRE_ALL=1 (CI) a missing PostgreSQL or Chromium is a failure,
+not a skip.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestConfig
+from eventsite import create_app
+from eventsite.extensions import db
+
+PG_URL = os.environ.get("EVENTSITE_TEST_DATABASE_URL")
+REQUIRE_ALL = os.environ.get("EVENTSITE_TEST_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose infrastructure is missing, or fail in CI where it must exist."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (EVENTSITE_TEST_REQUIRE_ALL=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A fresh PostgreSQL database for this test run; dropped at the end."""
+    if not PG_URL:
+        skip_or_fail("PostgreSQL tests need EVENTSITE_TEST_DATABASE_URL")
+    admin_url = make_url(_psycopg_url(PG_URL))
+    name = f"eventsite_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'eventsite-test.sqlite'}"
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request):
+    """The URL of a migrated, empty test database: once per backend."""
+    url = request.getfixturevalue(f"{request.param}_database")
+    app = _make_app(url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _make_app(url: str):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    return create_app(Config)
+
+
+@pytest.fixture(scope="session")
+def _apps():
+    return {}
+
+
+@pytest.fixture
+def app(database_url, _apps):
+    """The application on an emptied database (tables truncated before each test)."""
+    if database_url not in _apps:
+        _apps[database_url] = _make_app(database_url)
+    application = _apps[database_url]
+    with application.app_context():
+        _empty_all_tables()
+    yield application
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- factories -------------------------------------------------------------
+
+FUTURE = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+
+
+@dataclass
+class CreatedEvent:
+    id: int
+    organisation_id: int
+    session_ids: list[int] = field(default_factory=list)
+
+    @property
+    def session_id(self) -> int:
+        return self.session_ids[0]
+
+
+@pytest.fixture
+def create_organisation(app):
+    def _create(slug: str = "lederne", name: str = "Lederne Sjælland") -> int:
+        from eventsite.events.models import Organisation
+
+        with app.app_context():
+            org = Organisation(slug=slug, name=name, sender_email=f"{slug}@example.org")
+            db.session.add(org)
+            db.session.commit()
+            return org.id
+
+    return _create
+
+
+@pytest.fixture
+def create_event(app, create_organisation):
+    """Create a published event with sessions; returns ids.
+
+    `sessions` is a list of dicts with optional keys: city, municipality_code,
+    capacity, start (aware datetime), hours, online_url, programme [(HH:MM, title)].
+    """
+
+    def _create(
+        title: str = "Temadag for mellemledere",
+        sessions: list[dict] | None = None,
+        organisation_id: int | None = None,
+        **fields,
+    ) -> CreatedEvent:
+        from eventsite.events.models import Event, EventKind, EventSession, ProgrammeItem, Venue
+
+        if organisation_id is None:
+            organisation_id = create_organisation(slug=f"org-{uuid.uuid4().hex[:8]}")
+        sessions = sessions if sessions is not None else [{}]
+        with app.app_context():
+            fields.setdefault("kind", EventKind.TEMADAG)
+            fields.setdefault("published", True)
+            event = Event(organisation_id=organisation_id, title=title, **fields)
+            db.session.add(event)
+            for index, spec in enumerate(sessions):
+                venue = None
+                if not spec.get("online"):
+                    venue = Venue(
+                        organisation_id=organisation_id,
+                        name=spec.get("venue_name", f"Mødecenter {spec.get('city', 'Næstved')}"),
+                        address="Torvet 1",
+                        postcode=spec.get("postcode", "4700"),
+                        city=spec.get("city", "Næstved"),
+                        municipality_code=spec.get("municipality_code", "0370"),
+                    )
+                start = spec.get("start", FUTURE + timedelta(days=index * 7))
+                session = EventSession(
+                    event=event,
+                    venue=venue,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=spec.get("hours", 6)),
+                    capacity=spec.get("capacity", 20),
+                    online_url=spec.get("online_url"),
+                )
+                db.session.add(session)
+                for clock, item_title in spec.get("programme", []):
+                    db.session.add(
+                        ProgrammeItem(session=session, starts_at=time.fromisoformat(clock), title=item_title)
+                    )
+            db.session.commit()
+            return CreatedEvent(event.id, organisation_id, [s.id for s in event.sessions])
+
+    return _create
+
+
+@dataclass
+class CreatedRegistration:
+    id: int
+    token: str
+    status: str
+
+
+@pytest.fixture
+def register_person(app):
+    """Sign a person up through the domain function (as the view does) and commit."""
+
+    def _register(session_id: int, email: str | None = None, name: str = "Mette Hansen", **extra) -> CreatedRegistration:
+        from eventsite.registration.operations import PersonDetails, register
+        from eventsite.registration.tokens import manage_token
+
+        email = email or f"{uuid.uuid4().hex[:8]}@example.dk"
+        with app.test_request_context(method="POST"):
+            registration = register(session_id, PersonDetails(name=name, email=email, **extra))
+            db.session.commit()
+            return CreatedRegistration(registration.id, manage_token(registration), registration.status.value)
+
+    return _register

@@ -1,0 +1,7 @@
+"""Everything a person reads goes through Flask-Babel with a complete Danish catalogue."""
+from eventsite.i18n_check import missing
+
+
+def test_every_translatable_string_has_a_danish_translation():
+    gaps = missing("da")
+    assert gaps == {}, "untranslated: " + ", ".join(f"{where} {msgid!r}" for msgid, where in list(gaps.items())[:20])
