@@ -1,6 +1,6 @@
 """organiser
 
-Organiser back office: accounts, roles, audit trail, check-in (issue 3).
+Organiser accounts, roles, login attempts, audit trail (issue 3).
 
 Revision ID: 0002
 Revises: 0001

@@ -2,8 +2,8 @@
 
 Outbox and calendar: durable email queue, feeds (issue 4).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-22 15:00:00
 
 """
@@ -14,8 +14,8 @@ import eventsite.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,28 @@
+"""organiser
+
+Attendance: check-in state on registrations (issue 3).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-22 15:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import eventsite.db
+
+
+# revision identifiers, used by Alembic.
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
