@@ -1,4 +1,4 @@
-"""organiser
+"""attendance
 
 Attendance: check-in state on registrations (issue 3).
 
