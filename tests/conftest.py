@@ -85,7 +85,12 @@ def _make_app(url: str):
 
 @pytest.fixture(scope="session")
 def _apps():
-    return {}
+    """One app per database URL, reused across tests; engines closed at the end."""
+    apps = {}
+    yield apps
+    for application in apps.values():
+        with application.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
