@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from eventsite.forms import BaseForm
 from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
@@ -30,7 +30,7 @@ def municipality_choices() -> list[tuple[str, str]]:
     return [("", _l("– choose –"))] + [(m.code, m.name) for m in all_municipalities()]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     session_id = RadioField(
         _l("Choose venue and date"),
         coerce=int,
@@ -97,11 +97,11 @@ class SignupForm(FlaskForm):
             self.session_id.data = self.session_id.choices[0][0]
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     submit = SubmitField(_l("Cancel my registration"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     session_id = RadioField(
         _l("Move to"),
         coerce=int,
