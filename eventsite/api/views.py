@@ -12,6 +12,11 @@ from eventsite.text import absolute_url
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+@bp.errorhandler(404)
+def not_found(error):
+    return jsonify({"error": "not found"}), 404
+
+
 def _event_json(event: Event, counts) -> dict:
     return {
         "id": event.id,

@@ -33,7 +33,8 @@ def test_one_event_by_id_and_404_for_others(client, create_event):
     members = create_event(visibility=Visibility.MEMBERS)
     assert client.get(f"/api/v1/events/{event.id}").json["id"] == event.id
     assert client.get(f"/api/v1/events/{members.id}").status_code == 404
-    assert client.get("/api/v1/events/987654").status_code == 404
+    missing = client.get("/api/v1/events/987654")
+    assert missing.status_code == 404 and missing.json == {"error": "not found"}
 
 
 def test_start_and_end_carry_the_danish_offset_in_summer_and_winter(client, create_event):
