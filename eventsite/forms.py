@@ -29,6 +29,23 @@ WTFORMS_MESSAGES = (
     _l("The CSRF token is invalid."),
     _l("The CSRF token has expired."),
     _l("The CSRF tokens do not match."),
+    _l("Invalid Choice: could not coerce."),
+    _l("One or more data inputs could not be coerced."),
+    _l("Choices cannot be None."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("Invalid URL."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Not a valid week value."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("CSRF failed."),
+    _l("CSRF token expired."),
+    _l("CSRF token missing."),
+    _l("Invalid CSRF Token."),
+    _l("File does not have an approved extension."),
 )
 
 
