@@ -40,9 +40,39 @@ class Config:
     MAIL_USERNAME = _env("MAIL_USERNAME")
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "eventsite@localhost")
+    #: "smtp" sends through MAIL_SERVER; "log" prints each email (with its calendar
+    #: part) to the worker's output instead: the default in development, so a
+    #: newcomer running `make run` sees what would be sent.
+    MAIL_BACKEND = _env("MAIL_BACKEND", "log" if ENV_NAME == "development" else "smtp")
+    #: Most emails one worker sends per second (0 = no limit); respect the relay's limit.
+    MAIL_RATE = float(_env("MAIL_RATE", "10") or 0)
+    #: Rows one worker claims at a time.
+    MAIL_BATCH_SIZE = _env_int("MAIL_BATCH_SIZE", 50)
+    #: How long a claim lasts; a killed worker's rows are retried after this.
+    MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
+    #: Wait before the first retry after a temporary failure; doubles, capped at an hour.
+    MAIL_RETRY_SECONDS = _env_int("MAIL_RETRY_SECONDS", 30)
+    #: Attempts before a temporarily failing email is given up (24 spans about a day).
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 24)
+    #: How often an idle worker looks for new rows, in seconds.
+    MAIL_POLL_SECONDS = float(_env("MAIL_POLL_SECONDS", "2") or 2)
+    #: Reminders go out this many days before a session starts.
+    REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
+    #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).
+    CALENDAR_KEEP_DAYS = _env_int("CALENDAR_KEEP_DAYS", 30)
 
     #: Days a manage link stays valid after the last session of the event ends.
     MANAGE_LINK_GRACE_DAYS = _env_int("MANAGE_LINK_GRACE_DAYS", 1)
+    #: Hours an organiser stays logged in.
+    ORGANISER_SESSION_HOURS = _env_int("ORGANISER_SESSION_HOURS", 12)
+    #: How often the check-in screen refreshes its counts at the door (seconds).
+    CHECKIN_REFRESH_SECONDS = _env_int("CHECKIN_REFRESH_SECONDS", 15)
+
+    #: Largest member file (CSV/XLSX) an organiser may upload, in MB; only the import
+    #: view accepts more than MAX_CONTENT_LENGTH.
+    MEMBER_IMPORT_MAX_MB = _env_int("MEMBER_IMPORT_MAX_MB", 20)
+    #: A reminder never goes to someone e-mailed about the same event within this many hours.
+    INVITATION_REMINDER_INTERVAL_HOURS = _env_int("INVITATION_REMINDER_INTERVAL_HOURS", 72)
 
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
@@ -57,6 +87,8 @@ class TestConfig(Config):
     TESTING = True
     ENV_NAME = "testing"
     SECRET_KEY = "test-secret-key-not-for-production"
+    MAIL_BACKEND = "smtp"  # tests deliver to a real SMTP server they start
+    MAIL_RATE = 0
     WTF_CSRF_ENABLED = True
     BASE_URL = "http://localhost"
     SERVER_NAME = None

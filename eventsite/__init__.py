@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import os
+import time
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
@@ -44,6 +45,19 @@ def create_app(config_object: type | None = None) -> Flask:
     formatting.init_app(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "da")
     register_cli(app)
+    from eventsite import organiser
+
+    organiser.init_app(app)
+    from eventsite import payments
+
+    payments.init_app(app)
+    from eventsite import calendar, mail
+
+    calendar.init_app(app)
+    mail.init_app(app)
+    from eventsite import invitations
+
+    invitations.init_app(app)
     _register_error_pages(app)
     return app
 
@@ -58,7 +72,7 @@ def _finish_config(app: Flask) -> None:
             raise RuntimeError(
                 "EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production."
             )
-        app.config["SECRET_KEY"] = config_module.generated_secret_key()
+        app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
     # Each area may keep its own catalogue (eventsite/<area>/translations); Flask-Babel
     # merges them, so areas translate their strings without touching each other's files.
     package = os.path.join(ROOT, "eventsite")
@@ -73,6 +87,30 @@ def _finish_config(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _development_secret_key(instance_path: str) -> str:
+    """A generated key kept in the instance folder (development only).
+
+    `make run` starts two processes, the web server and the mail worker; both must
+    sign and check the same manage links, also after a restart.
+    """
+    path = os.path.join(instance_path, "development-secret-key")
+    key = config_module.generated_secret_key()
+    try:
+        # O_EXCL: when both processes start at once, exactly one writes the key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):
+            with open(path, encoding="ascii") as handle:
+                stored = handle.read().strip()
+            if stored:
+                return stored
+            time.sleep(0.05)  # the other process is writing it right now
+        raise RuntimeError(f"{path} is empty; delete it and start again")
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
 
 
 SUPPORTED_LOCALES = ("da", "en")

@@ -22,3 +22,7 @@ def register_cli(app: Flask) -> None:
         summary = seed_demo()
         db.session.commit()
         click.echo(summary)
+
+    from eventsite.invitations.cli import register_cli as register_invitation_cli
+
+    register_invitation_cli(app)

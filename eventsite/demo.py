@@ -165,4 +165,8 @@ def seed_demo() -> str:
     sign_up(web, LEADERS[2:5])
     sign_up(rec, LEADERS[6:9])
     sign_up(frm, LEADERS[:7])  # five seats: two end on the waiting list
-    return "Demo data loaded: 1 organisation, 5 venues, 5 events, 6 sessions."
+    from eventsite.payments.demo import seed_conference
+
+    # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
+    seed_conference(org, venues["odense"], _next(9, 23))
+    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions."

@@ -198,6 +198,9 @@ class EventSession(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: iCalendar SEQUENCE: raised whenever time, place or status changes.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: Last change of the row; None for sessions last changed before the column
+    #: existed. Feeds use it for Last-Modified and DTSTAMP.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     venue: Mapped[Venue | None] = relationship()

@@ -8,6 +8,8 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventKind, EventSession, Visibility
 from eventsite.extensions import db
+from eventsite.invitations.tokens import invitation_access
+from eventsite.payments.signup import signup_extras
 from eventsite.registration.forms import SignupForm
 from eventsite.registration.operations import seat_counts_for
 
@@ -44,7 +46,10 @@ def upcoming_events(kind: EventKind | None = None) -> list[Event]:
 
 def visible_event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
-    if event is None or not event.published or event.visibility not in LISTED:
+    if event is None or not event.published:
+        abort(404)
+    # An invitation-only event opens to a valid invitation link for it (?invitation=...).
+    if event.visibility not in LISTED and invitation_access(event, request.args.get("invitation")) is None:
         abort(404)
     return event
 
@@ -84,10 +89,14 @@ def index():
     )
 
 
-def render_event_page(event: Event, form: SignupForm | None = None, status: int = 200):
+def render_event_page(event: Event, form: SignupForm | None = None, status: int = 200, extras=None):
     now = utcnow()
     open_sessions = [s for s in event.active_sessions if s.starts_at > now]
-    form = form or SignupForm(sessions=open_sessions)
+    # A personal invitation link fills the form in from the member directory.
+    invitation = invitation_access(event, request.args.get("invitation"))
+    form = form or SignupForm(sessions=open_sessions, data=invitation.prefill(open_sessions) if invitation else None)
+    # Fee, days, add-ons, payer and subsidy fields (eventsite.payments); None for most events.
+    extras = extras or signup_extras(event.id)
     counts = seat_counts_for([s.id for s in event.sessions])
     return (
         render_template(
@@ -98,6 +107,8 @@ def render_event_page(event: Event, form: SignupForm | None = None, status: int 
             counts=counts,
             registration_open=bool(open_sessions) and event.registration_is_open(now) and not event.is_cancelled,
             now=now,
+            extras=extras,
+            invitation=invitation,
         ),
         status,
     )

@@ -30,6 +30,13 @@ def municipality_choices() -> list[tuple[str, str]]:
     return [("", _l("– choose –"))] + [(m.code, m.name) for m in all_municipalities()]
 
 
+def known_municipality(form, field) -> None:
+    """The choice must be one of the 98 codes (a set lookup: WTForms' own check
+    builds a Choice object per municipality on every sign-up)."""
+    if field.data and field.data not in {m.code for m in all_municipalities()}:
+        raise ValidationError(_l("Not a valid choice."))
+
+
 class SignupForm(BaseForm):
     session_id = RadioField(
         _l("Choose venue and date"),
@@ -71,8 +78,8 @@ class SignupForm(BaseForm):
     )
     municipality_code = SelectField(
         _l("Municipality"),
-        validators=[Optional()],
-        validate_choice=True,
+        validators=[Optional(), known_municipality],
+        validate_choice=False,
     )
     dietary_needs = TextAreaField(
         _l("Dietary needs (optional)"),

@@ -37,6 +37,32 @@ STATUS_LABELS = {
 }
 
 
+class Attendance(str, enum.Enum):
+    """What happened on the day, recorded at the door or afterwards."""
+
+    NONE = "none"
+    ATTENDED = "attended"
+    #: Told us they could not come ("Afbud"), but kept their registration.
+    ABSENT_NOTIFIED = "absent_notified"
+    #: Neither came nor told us ("Udeblevet").
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self) -> str:
+        return str(ATTENDANCE_LABELS[self])
+
+
+ATTENDANCE_LABELS = {
+    Attendance.NONE: _l("Not checked in"),
+    Attendance.ATTENDED: _l("Checked in"),
+    Attendance.ABSENT_NOTIFIED: _l("Absent, notified"),
+    Attendance.NO_SHOW: _l("No-show"),
+}
+
+#: Longest partial-attendance note ("deltog i pkt. 1–3").
+ATTENDANCE_NOTE_MAX = 200
+
+
 class Person(Base):
     """Someone who signs up; kept per organisation, which is the data controller."""
 
@@ -87,6 +113,19 @@ class Registration(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Attendance on the day; NONE until someone at the door records it.
+    attendance: Mapped[Attendance] = mapped_column(
+        _enum_column(Attendance, 20), default=Attendance.NONE, server_default=Attendance.NONE.value
+    )
+    #: When the person was checked in (None unless attendance is ATTENDED).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The organiser account that checked the person in; kept if the account goes.
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Partial attendance in the door staff's words, e.g. "deltog i pkt. 1–3".
+    attendance_note: Mapped[str] = mapped_column(String(ATTENDANCE_NOTE_MAX), default="", server_default="")
+    #: Added to the session's SEQUENCE in this person's calendar invitation; raised on
+    #: each cancel or move so the newest CANCEL or REQUEST always outranks the last one.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     event: Mapped[Event] = relationship()
     session: Mapped[EventSession] = relationship()

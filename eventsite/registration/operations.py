@@ -45,7 +45,12 @@ def lock_session(session_id: int) -> EventSession | None:
     hold the database write lock from BEGIN IMMEDIATE (see eventsite.db).
     """
     return db.session.execute(
-        select(EventSession).where(EventSession.id == session_id).with_for_update()
+        select(EventSession)
+        .where(EventSession.id == session_id)
+        .with_for_update()
+        # The row may already be in the identity map from before the lock (the event
+        # page's session list); without this its capacity would be that older read.
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
 
@@ -82,13 +87,18 @@ def _slot_for(event: Event, session: EventSession) -> int:
     return session.id if event.allows_multiple_sessions else 0
 
 
-def check_session_open_for_signup(session: EventSession, now: datetime) -> None:
-    """Refuse sign-ups for cancelled, started or closed sessions."""
+def check_session_open_for_signup(session: EventSession, now: datetime, *, by_organiser: bool = False) -> None:
+    """Refuse sign-ups for cancelled, started or closed sessions.
+
+    An organiser (a phone sign-up) may add people outside the sign-up window.
+    """
     event = session.event
     if session.is_cancelled or event.is_cancelled or not event.published:
         raise RegistrationError(_l("This event has been cancelled or is not open for sign-up."))
     if session.starts_at <= now:
         raise RegistrationError(_l("This session has already taken place."))
+    if by_organiser:
+        return
     if event.registration_opens_at and now < event.registration_opens_at:
         raise RegistrationError(_l("Sign-up has not opened yet."))
     if event.registration_closes_at and now > event.registration_closes_at:
@@ -117,32 +127,38 @@ def register(
     comment: str = "",
     dietary_needs: str = "",
     now: datetime | None = None,
+    by_organiser: bool = False,
 ) -> Registration:
     """Sign a person up for a session: a seat if one is free, else the waiting list."""
     now = now or utcnow()
     session = lock_session(session_id)
     if session is None:
         raise LookupError(session_id)
-    check_session_open_for_signup(session, now)
+    check_session_open_for_signup(session, now, by_organiser=by_organiser)
     event = session.event
-    person = _upsert_person(event.organisation_id, details)
-    db.session.flush()
     slot = _slot_for(event, session)
-    duplicate = db.session.execute(
-        select(Registration.id).where(
-            Registration.person_id == person.id,
-            Registration.event_id == event.id,
-            Registration.active_slot == slot,
-        )
-    ).first()
-    if duplicate:
-        raise RegistrationError(_l("You are already signed up for this event."))
+    counts = seat_counts(session)
+    person = _upsert_person(event.organisation_id, details)
+    # Someone new to the organisation holds no place yet, so only a known person is
+    # checked; the unique constraints on people and registrations back both cases.
+    if person.id is not None:
+        duplicate = db.session.execute(
+            select(Registration.id).where(
+                Registration.person_id == person.id,
+                Registration.event_id == event.id,
+                Registration.active_slot == slot,
+            )
+        ).first()
+        if duplicate:
+            raise RegistrationError(_l("You are already signed up for this event."))
 
-    status = capacity.status_for_new_signup(seat_counts(session))
+    status = capacity.status_for_new_signup(counts)
     registration = Registration(
         event_id=event.id,
         session_id=session.id,
-        person_id=person.id,
+        # The object, not its id: person and registration go in one flush, and
+        # later readers of registration.person need no query.
+        person=person,
         status=status,
         active_slot=slot,
         comment=comment,
@@ -181,8 +197,12 @@ def promote_waitlisted(session: EventSession, now: datetime | None = None) -> li
     return promoted
 
 
-def cancel(registration: Registration, now: datetime | None = None) -> list[Registration]:
-    """Cancel a place; a freed seat goes to the first on the waiting list."""
+def cancel(registration: Registration, now: datetime | None = None, *, fill_seat: bool = True) -> list[Registration]:
+    """Cancel a place; a freed seat goes to the first on the waiting list.
+
+    With fill_seat=False (organisers only) the seat is kept free, to be given to
+    someone chosen from the waiting list.
+    """
     now = now or utcnow()
     session = lock_session(registration.session_id)
     db.session.refresh(registration)
@@ -192,10 +212,12 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Regi
     registration.active_slot = None
     registration.cancelled_at = now
     db.session.flush()
-    return promote_waitlisted(session, now)
+    return promote_waitlisted(session, now) if fill_seat else []
 
 
-def move(registration: Registration, target_session_id: int, now: datetime | None = None) -> list[Registration]:
+def move(
+    registration: Registration, target_session_id: int, now: datetime | None = None, *, by_organiser: bool = False
+) -> list[Registration]:
     """Move a place to another session of the same event.
 
     The person keeps a seat if the target has one free, otherwise joins the end of
@@ -215,7 +237,7 @@ def move(registration: Registration, target_session_id: int, now: datetime | Non
         raise RegistrationError(_l("That session does not belong to this event."))
     if registration.status is RegistrationStatus.CANCELLED:
         raise RegistrationError(_l("This registration has been cancelled."))
-    check_session_open_for_signup(target, now)
+    check_session_open_for_signup(target, now, by_organiser=by_organiser)
     event = registration.event
     if event.allows_multiple_sessions:
         clash = db.session.execute(

@@ -8,8 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from eventsite.db import utcnow
 from eventsite.events.views import render_event_page, visible_event_or_404
 from eventsite.extensions import db
+from eventsite.payments.operations import record_choices, registration_payment
+from eventsite.payments.signup import signup_extras
 from eventsite.registration import operations
 from eventsite.registration.forms import CancelForm, MoveForm, SignupForm
+from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
 from eventsite.registration.operations import PersonDetails, RegistrationError
 from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
 from eventsite.text import absolute_url
@@ -22,9 +25,17 @@ def signup(event_id: int):
     event = visible_event_or_404(event_id)
     now = utcnow()
     form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now])
-    if not form.validate():
+    # Days, add-ons, payer and subsidy: only for events that offer them (else None).
+    extras = signup_extras(event.id)
+    valid = form.validate()
+    if extras is not None and not extras.validate():
+        if valid:
+            # Only the extra fields are wrong: the form's alert must still say so.
+            form.form_errors.append(_("Please correct the fields marked below."))
+        valid = False
+    if not valid:
         # A session id that is not one of this event's open sessions: say so plainly.
-        return render_event_page(event, form, status=422)
+        return render_event_page(event, form, status=422, extras=extras)
     details = PersonDetails(
         name=form.name.data,
         email=form.email.data,
@@ -40,6 +51,12 @@ def signup(event_id: int):
             dietary_needs=form.dietary_needs.data or "",
             now=now,
         )
+        if extras is not None:
+            record_choices(registration, extras.choices(), now=now)
+        notify_signup(registration)
+        # Sign the manage link before the commit expires the row: reading it back
+        # afterwards costs a query, and on SQLite a second write transaction.
+        token = manage_token(registration)
         db.session.commit()
     except RegistrationError as error:
         db.session.rollback()
@@ -53,7 +70,7 @@ def signup(event_id: int):
     except LookupError:
         db.session.rollback()
         abort(404)
-    return redirect(url_for("registration.receipt", token=manage_token(registration)), code=303)
+    return redirect(url_for("registration.receipt", token=token), code=303)
 
 
 def _registration_or_abort(token: str):
@@ -88,6 +105,8 @@ def _manage_context(registration):
         after_cancellation_deadline=bool(
             event.cancellation_deadline and now > event.cancellation_deadline
         ),
+        payment=registration_payment(registration),
+        now=now,
     )
 
 
@@ -112,7 +131,9 @@ def cancel(token: str):
     if registration.session.starts_at <= utcnow():
         flash(_("The session has already taken place and can no longer be cancelled."), "error")
         return redirect(url_for("registration.manage", token=token), code=303)
-    operations.cancel(registration)
+    promoted = operations.cancel(registration)
+    notify_cancelled(registration)
+    notify_promoted(promoted)
     db.session.commit()
     flash(_("Your registration has been cancelled."), "success")
     return redirect(url_for("registration.manage", token=token), code=303)
@@ -126,7 +147,10 @@ def move(token: str):
     if not form.validate():
         return render_template("registration/manage.html", **context), 422
     try:
-        operations.move(registration, form.session_id.data)
+        from_session = registration.session
+        promoted = operations.move(registration, form.session_id.data)
+        notify_moved(registration, from_session)
+        notify_promoted(promoted)
         db.session.commit()
     except RegistrationError as error:
         db.session.rollback()

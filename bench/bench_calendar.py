@@ -1,0 +1,175 @@
+"""An organisation's public calendar feed with 1,000 sessions: built from scratch, and as a 304.
+
+For each backend: a fresh database with one organisation, 250 public events × 4
+sessions at venues all over the country. Then, in-process through the WSGI test client
+(the app's own work: database, Python, the iCal writer; no network or server):
+
+* GET /kalender/<slug>.ics, REPEAT times: every request builds the feed from the
+  database (nothing is cached between requests), so each is "cold"; the first request
+  of a fresh app (SQL compilation caches empty too) is reported on its own;
+* the same GET with If-None-Match: the 304 answered from one aggregate query.
+
+Correctness check: the feed parses with icalendar and holds all 1,000 sessions.
+
+Run alone with `.venv/bin/python bench/bench_calendar.py [--backends sqlite]`; `make
+bench` runs it through bench/run.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from bench import harness  # noqa: E402
+
+TITLE = "public calendar feed of 1,000 sessions (targets: built < 150 ms, 304 < 5 ms)"
+
+EVENTS = 250
+SESSIONS_PER_EVENT = 4
+REPEAT = 25
+COLD_TARGET_MS = 150.0
+NOT_MODIFIED_TARGET_MS = 5.0
+SLUG = "lederforeningen"
+MUNICIPALITIES = [("0370", "Næstved"), ("0740", "Silkeborg"), ("0101", "København"), ("0461", "Odense"),
+                  ("0751", "Aarhus"), ("0163", "Herlev"), ("0851", "Aalborg"), ("0259", "Køge")]
+
+
+def _app(url: str):
+    from config import Config
+    from eventsite import create_app
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = url
+        SECRET_KEY = "bench-calendar"
+        BASE_URL = "https://eventsite.example"
+
+    return create_app(BenchConfig)
+
+
+def build(app) -> None:
+    from eventsite.db import utcnow
+    from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
+    from eventsite.extensions import db
+
+    kinds = list(EventKind)
+    with app.app_context():
+        organisation = Organisation(slug=SLUG, name="Lederforeningen – sektion for ledere",
+                                    sender_email="arrangementer@lederforeningen.example")
+        venues = [
+            Venue(organisation=organisation, name=f"Mødecenter {city}", address="Torvet 1", postcode="4700",
+                  city=city, municipality_code=code)
+            for code, city in MUNICIPALITIES
+        ]
+        db.session.add_all([organisation, *venues])
+        start = utcnow().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=3)
+        for number in range(EVENTS):
+            event = Event(
+                organisation=organisation, title=f"Temadag nr. {number}: ledelse, trivsel og arbejdsmiljø",
+                kind=kinds[number % len(kinds)], published=True,
+                description="Et fagligt indhold for mellemledere, med oplæg, gruppearbejde og netværk. " * 3,
+                target_group="mellemledere",
+            )
+            db.session.add(event)
+            for index in range(SESSIONS_PER_EVENT):
+                begins = start + timedelta(days=number + 7 * index)
+                db.session.add(EventSession(event=event, venue=venues[(number + index) % len(venues)],
+                                            starts_at=begins, ends_at=begins + timedelta(hours=6), capacity=40))
+        db.session.commit()
+
+
+def _timed(client, path: str, headers: dict | None = None) -> tuple[float, object]:
+    began = time.perf_counter()
+    response = client.get(path, headers=headers or {})
+    _ = response.data
+    return (time.perf_counter() - began) * 1000, response
+
+
+def measure(backend) -> tuple[list[list[object]], bool]:
+    import icalendar
+
+    url = backend.new_database("calendar")
+    app = _app(url)
+    began = time.perf_counter()
+    build(app)
+    print(f"  {backend.name}: {EVENTS * SESSIONS_PER_EVENT} sessions built in {time.perf_counter() - began:.1f} s", flush=True)
+
+    fresh = _app(url)  # a new app: empty caches for the very first request
+    client = fresh.test_client()
+    path = f"/kalender/{SLUG}.ics"
+    first_ms, response = _timed(client, path)
+    calendar = icalendar.Calendar.from_ical(response.data)
+    count = len(calendar.walk("VEVENT"))
+    etag = response.headers["ETag"]
+    cold = [_timed(client, path)[0] for _ in range(REPEAT)]
+    not_modified = []
+    for _ in range(REPEAT * 4):
+        elapsed, answer = _timed(client, path, {"If-None-Match": etag})
+        if answer.status_code != 304:
+            print(f"[bench] FAIL {backend.name}: conditional GET answered {answer.status_code}")
+            return [], False
+        not_modified.append(elapsed)
+
+    ok = count == EVENTS * SESSIONS_PER_EVENT
+    if not ok:
+        print(f"[bench] FAIL {backend.name}: the feed has {count} sessions, expected {EVENTS * SESSIONS_PER_EVENT}")
+    size_kb = len(response.data) / 1024
+    cold_median, cold_p90 = statistics.median(cold), _p90(cold)
+    nm_median, nm_p90 = statistics.median(not_modified), _p90(not_modified)
+    print(
+        f"[bench] {backend.name}: feed built {cold_median:.1f} ms median (target < {COLD_TARGET_MS:.0f}: "
+        f"{'met' if cold_median < COLD_TARGET_MS else 'NOT met'}), 304 {nm_median:.2f} ms median (target < "
+        f"{NOT_MODIFIED_TARGET_MS:.0f}: {'met' if nm_median < NOT_MODIFIED_TARGET_MS else 'NOT met'})",
+        flush=True,
+    )
+    rows = [
+        [backend.name, "first request of a fresh app", f"{first_ms:.1f} ms", f"{count} VEVENTs", f"{size_kb:.0f} KiB"],
+        [backend.name, f"feed built (x{REPEAT})", f"{cold_median:.1f} ms", f"p90 {cold_p90:.1f} ms", f"target < {COLD_TARGET_MS:.0f} ms"],
+        [backend.name, f"304 Not Modified (x{REPEAT * 4})", f"{nm_median:.2f} ms", f"p90 {nm_p90:.2f} ms", f"target < {NOT_MODIFIED_TARGET_MS:.0f} ms"],
+    ]
+    with fresh.app_context():
+        from eventsite.extensions import db
+
+        db.engine.dispose()
+    with app.app_context():
+        from eventsite.extensions import db
+
+        db.engine.dispose()
+    return rows, ok
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def run(ctx) -> bool:
+    table, ok = [], True
+    for backend in ctx.backends:
+        rows, backend_ok = measure(backend)
+        table.extend(rows)
+        ok = ok and backend_ok
+    print()
+    harness.print_table(["backend", "what", "time", "", ""], table)
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run this benchmark on its own (bench/run.py calls `run`)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
+    args = parser.parse_args(argv)
+    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    print(f"[bench] {harness.machine_note()}\n== calendar: {TITLE}", flush=True)
+    with harness.Backends(names) as backends:
+        ok = run(argparse.Namespace(backends=backends, args=args))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+""".ics downloads, the public feeds per organisation and the personal feed."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eventsite.calendar import feeds
+from eventsite.calendar.entries import last_change, personal_entry, public_entries
+from eventsite.calendar.ical import PUBLISH, build_calendar
+from eventsite.calendar.personal import person_from_feed_token
+from eventsite.db import utcnow
+from eventsite.events.models import Organisation
+from eventsite.events.views import visible_event_or_404
+from eventsite.extensions import db
+from eventsite.registration.tokens import manage_token
+from eventsite.text import absolute_url
+
+bp = Blueprint("calendar", __name__)
+
+#: How often subscribed calendars should fetch a feed again.
+REFRESH = timedelta(hours=1)
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics(body: bytes, filename: str, *, inline: bool = False) -> Response:
+    response = Response(body, content_type=CONTENT_TYPE)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@bp.get("/arrangementer/<int:event_id>/kalender.ics")
+def event_ics(event_id: int):
+    """Every session of an event, for "Tilføj til kalender"."""
+    event = visible_event_or_404(event_id)
+    return _ics(build_calendar(public_entries(event.sessions), method=PUBLISH), f"arrangement-{event.id}.ics")
+
+
+@bp.get("/arrangementer/<int:event_id>/kalender/<int:session_id>.ics")
+def session_ics(event_id: int, session_id: int):
+    """One session of an event."""
+    event = visible_event_or_404(event_id)
+    session = next((s for s in event.sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    return _ics(build_calendar(public_entries([session]), method=PUBLISH), f"arrangement-{event.id}-{session.id}.ics")
+
+
+@bp.get("/kalender.ics")
+def site_feed():
+    """Every organisation's public events: the feed pages without an organisation point to."""
+    return _public_feed(None, _("Public events"), "arrangementer.ics")
+
+
+@bp.get("/kalender/<slug>.ics")
+def organisation_feed(slug: str):
+    """One organisation's public events, filtered by ?type= and ?region=."""
+    organisation = db.session.execute(
+        select(Organisation).where(Organisation.slug == slug)
+    ).scalar_one_or_none()
+    if organisation is None:
+        abort(404)
+    return _public_feed(organisation, organisation.name, f"{organisation.slug}.ics")
+
+
+def _public_feed(organisation: Organisation | None, title: str, filename: str) -> Response:
+    now = utcnow()
+    feed_filter = feeds.FeedFilter.from_args(request.args)
+    validators = feeds.public_validators(organisation, feed_filter, now)
+    if _not_modified(validators):
+        response = Response(status=304)
+    else:
+        sessions = feeds.public_sessions(organisation.id if organisation else None, feed_filter, now)
+        response = _ics(build_calendar(public_entries(sessions), name=title, refresh=REFRESH), filename, inline=True)
+    response.set_etag(validators.etag)
+    response.last_modified = validators.last_modified
+    response.headers["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def _not_modified(validators: feeds.Validators) -> bool:
+    """A conditional GET that matches: If-None-Match wins over If-Modified-Since."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(validators.etag)
+    since = request.if_modified_since
+    return since is not None and validators.last_modified.replace(microsecond=0) <= since
+
+
+@bp.get("/kalender/mine/<token>.ics")
+def personal_feed(token: str):
+    """A person's active registrations, through the secret link in their emails."""
+    person = person_from_feed_token(token)
+    if person is None:
+        abort(404)
+    now = utcnow()
+    entries = [
+        personal_entry(
+            registration,
+            stamp=last_change(registration.session, registration.event),
+            manage_url=absolute_url("registration.manage", token=manage_token(registration)),
+        )
+        for registration in feeds.personal_registrations(person, now)
+    ]
+    body = build_calendar(entries, name=_("My registrations"), refresh=REFRESH)
+    response = _ics(body, "mine-tilmeldinger.ics", inline=True)
+    response.set_etag(hashlib.sha1(body).hexdigest()[:24])
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Robots-Tag"] = "noindex"
+    # Personal data: the link must not leak through the Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response.make_conditional(request)

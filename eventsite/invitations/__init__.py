@@ -1,0 +1,25 @@
+"""Direct personal invitations: the member directory, its import, invitation rounds.
+
+* `models` – Member, MemberTag, MemberImport, InvitationRound, Invitation
+* `filereader`, `importing` – CSV/XLSX to checked rows, preview, upsert
+* `directory` – members by hand; `audience` – who a round goes to
+* `sending` – rounds and their outbox rows; `tokens` – the personal signed links
+* `tracking` – answers per round and person
+* `directory_views`, `round_views` – back office (on the organiser blueprint);
+  `views` – the public links in the e-mail (sign-up prefill, decline, unsubscribe)
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The public blueprint (the links in the e-mails) and its CSRF exemption."""
+    from eventsite.extensions import csrf
+    from eventsite.invitations.views import bp, unsubscribe_one_click
+
+    # MEMBER_IMPORT_MAX_MB and INVITATION_REMINDER_INTERVAL_HOURS are in config.py.
+    app.register_blueprint(bp)
+    # RFC 8058: the mail client's one-click POST carries no CSRF token; the signed
+    # token in the URL is the authorisation (see views.unsubscribe_one_click).
+    csrf.exempt(unsubscribe_one_click)

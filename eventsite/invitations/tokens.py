@@ -1,0 +1,118 @@
+"""The personal links in an invitation: signed, revocable, and bound to one event.
+
+Two kinds, with different salts so one can never pass for the other:
+
+* the personal token opens the sign-up form filled in with the member's details,
+  and carries the decline and unsubscribe links;
+* the colleague token (for forwarding to middle managers) opens the sign-up form
+  of an invitation-only event, empty.
+
+A token that was altered, revoked (new token_key) or belongs to another event
+gives nothing: no access, no prefill, no sign-up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from eventsite.events.models import Event
+from eventsite.extensions import db
+from eventsite.invitations.models import Invitation, Member
+from eventsite.geo import municipality
+
+_PERSONAL_SALT = "eventsite.invitation"
+_COLLEAGUE_SALT = "eventsite.invitation.colleague"
+#: Tokens are short, but never accept something absurdly long.
+_MAX_TOKEN = 200
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The token in the invitation's personal links."""
+    return _serializer(_PERSONAL_SALT).dumps([invitation.id, invitation.token_key])
+
+
+def colleague_token(invitation: Invitation) -> str:
+    """The token in the link for colleagues (no personal data attached)."""
+    return _serializer(_COLLEAGUE_SALT).dumps([invitation.id, invitation.token_key])
+
+
+def _load(token: str | None, salt: str) -> Invitation | None:
+    if not token or len(token) > _MAX_TOKEN:
+        return None
+    try:
+        invitation_id, key = _serializer(salt).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(invitation_id, int) or not isinstance(key, str):
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.token_key != key:
+        return None
+    return invitation
+
+
+def invitation_from_token(token: str | None) -> Invitation | None:
+    """The invitation a personal token names, or None if forged or revoked."""
+    return _load(token, _PERSONAL_SALT)
+
+
+@dataclass(frozen=True)
+class InvitationAccess:
+    invitation: Invitation
+    #: True for the member's own link (prefill); False for the colleague link.
+    personal: bool
+    token: str
+
+    @property
+    def colleague_token(self) -> str:
+        """For the "sign up a colleague" link on the event page."""
+        return colleague_token(self.invitation)
+
+    def prefill(self, open_sessions=()) -> dict:
+        """The sign-up form's fields, from the member directory (personal links only).
+
+        With several venues, the one in the member's own region is chosen when
+        exactly one is, so signing up stays a single click on "Tilmeld".
+        """
+        if not self.personal:
+            return {}
+        member = self.invitation.member
+        data = {
+            "name": member.name,
+            "email": member.email,
+            "job_title": member.job_title,
+            "workplace": member.workplace,
+            "municipality_code": member.municipality_code or "",
+        }
+        if len(open_sessions) > 1 and member.municipality_code:
+            nearby = [s for s in open_sessions if s.region and member_in_region(member, s.region)]
+            if len(nearby) == 1:
+                data["session_id"] = nearby[0].id
+        return data
+
+
+def invitation_access(event: Event, token: str | None) -> InvitationAccess | None:
+    """What a token in an event page's URL grants on *this* event, or None."""
+    cache = g.setdefault("invitation_access", {})
+    if (event.id, token) in cache:
+        return cache[(event.id, token)]
+    access = None
+    for salt, personal in ((_PERSONAL_SALT, True), (_COLLEAGUE_SALT, False)):
+        invitation = _load(token, salt)
+        if invitation is not None and invitation.event_id == event.id:
+            access = InvitationAccess(invitation, personal, token)
+            break
+    cache[(event.id, token)] = access
+    return access
+
+
+def member_in_region(member: Member, region: str) -> bool:
+    """Is the member's municipality in this region (on either side of the 2027 reform)?"""
+    found = municipality(member.municipality_code)
+    return found is not None and region in (found.region, found.region_from_2027)

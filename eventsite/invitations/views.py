@@ -1,0 +1,67 @@
+"""The links in an invitation e-mail: "Jeg kan ikke deltage" and unsubscribe.
+
+The sign-up link itself goes to the event page (`?invitation=<token>`), which
+fills in the form from the directory (see eventsite.events.views).
+
+Following a link never changes anything: mail scanners open links to inspect
+them. The decline and unsubscribe pages each show a button that POSTs. The
+unsubscribe POST is also RFC 8058's one-click endpoint (List-Unsubscribe-Post), so
+it takes no CSRF token: the signed token in its URL is what authorises it.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+
+from eventsite.extensions import db
+from eventsite.invitations import sending
+from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
+from eventsite.invitations.models import Invitation
+from eventsite.invitations.tokens import invitation_from_token, invitation_token
+
+bp = Blueprint("invitations", __name__)
+
+
+def _invitation_or_404(token: str) -> Invitation:
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _signup_url(invitation: Invitation) -> str:
+    return url_for("events.event_page", event_id=invitation.event_id, invitation=invitation_token(invitation))
+
+
+@bp.route("/invitation/<token>/afbud", methods=["GET", "POST"])
+def decline(token: str):
+    invitation = _invitation_or_404(token)
+    form = DeclineForm()
+    done = False
+    if form.validate_on_submit():
+        sending.record_decline(invitation)
+        db.session.commit()
+        done = True
+    return render_template(
+        "invitations/decline.html", invitation=invitation, event=invitation.event, form=form, done=done,
+        already=invitation.declined_at is not None and not done, signup_url=_signup_url(invitation),
+    )
+
+
+@bp.get("/invitation/<token>/afmeld")
+def unsubscribe(token: str):
+    invitation = _invitation_or_404(token)
+    return render_template(
+        "invitations/unsubscribe.html", invitation=invitation, organisation=invitation.event.organisation,
+        form=UnsubscribeForm(), done=False,
+    )
+
+
+@bp.post("/invitation/<token>/afmeld")
+def unsubscribe_one_click(token: str):
+    invitation = _invitation_or_404(token)
+    sending.unsubscribe(invitation.member)
+    db.session.commit()
+    return render_template(
+        "invitations/unsubscribe.html", invitation=invitation, organisation=invitation.event.organisation,
+        form=None, done=True,
+    )

@@ -1,0 +1,84 @@
+"""The outbox: one row per email, written in the transaction that causes it."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsite.db import Base, UTCDateTime, utcnow
+from eventsite.events.models import EventSession, Organisation, _enum_column
+from eventsite.registration.models import Registration
+
+
+class MailKind(str, enum.Enum):
+    """What an email is about; each kind has a template pair in templates/emails/."""
+
+    CONFIRMATION = "confirmation"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    CANCELLED_BY_ORGANISER = "cancelled_by_organiser"
+    SESSION_CHANGED = "session_changed"
+    SESSION_CANCELLED = "session_cancelled"
+    REMINDER = "reminder"
+    #: A subsidy application approved or declined (eventsite.payments).
+    SUBSIDY_DECISION = "subsidy_decision"
+    #: A personal invitation (or reminder) from the member directory, about a member
+    #: rather than a registration: rendered by eventsite.invitations.email.
+    INVITATION = "invitation"
+
+
+class OutboxStatus(str, enum.Enum):
+    QUEUED = "queued"
+    #: Claimed by a worker; `lease_expires_at` says when others may take it over.
+    SENDING = "sending"
+    SENT = "sent"
+    #: Permanently refused (5xx) or given up after MAIL_MAX_ATTEMPTS.
+    FAILED = "failed"
+    #: Not sent because it no longer describes the truth (e.g. a waiting-list
+    #: notice for someone already promoted); a later email tells the news.
+    SKIPPED = "skipped"
+
+
+class OutboxMessage(Base):
+    """An email to one person, rendered from the newest data when it is sent."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[MailKind] = mapped_column(_enum_column(MailKind, 30))
+    #: Address at the time of queuing (people are keyed by address, so it does not drift).
+    recipient: Mapped[str] = mapped_column(String(254))
+    #: The registration the email is about; NULL once the registration has been deleted.
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    #: The session the news is about (a changed or cancelled session, a reminder).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("event_sessions.id", ondelete="SET NULL"))
+    status: Mapped[OutboxStatus] = mapped_column(_enum_column(OutboxStatus, 20), default=OutboxStatus.QUEUED)
+    #: Claims so far (each claim is one delivery attempt, including a worker's death).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not to be tried before this instant (back-off after a failure).
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: While SENDING: when the claim lapses and another worker may retry the row.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Random token of the current claim; only its holder may mark the row sent.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    #: Message-ID header, fixed at queuing: a retry of the same row carries the same
+    #: id, so a receiver can recognise a repeat after a worker died mid-send.
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    #: Makes an email idempotent where needed (one reminder per registration and session).
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    session: Mapped[EventSession | None] = relationship()

@@ -1,0 +1,110 @@
+"""Writing to the outbox, and what organisers can see of it.
+
+Rows are added to the caller's transaction and never committed here: an email
+exists exactly when the change that causes it is committed.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventsite.calendar.entries import calendar_host
+from eventsite.events.models import EventSession
+from eventsite.extensions import db
+from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
+from eventsite.registration.models import Registration
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new row; it stays the same on every retry of that row."""
+    return f"<{uuid.uuid4().hex}.outbox@{calendar_host()}>"
+
+
+def enqueue(
+    kind: MailKind,
+    registration: Registration,
+    *,
+    session: EventSession | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Add an email about a registration to the current transaction (no flush)."""
+    row = OutboxMessage(
+        organisation_id=registration.event.organisation_id,
+        kind=kind,
+        recipient=registration.person.email,
+        registration=registration,
+        session_id=(session.id if session is not None else registration.session_id),
+        status=OutboxStatus.QUEUED,
+        attempts=0,
+        message_id=new_message_id(),
+        dedupe_key=dedupe_key,
+        last_error="",
+    )
+    db.session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    """An address that refused our email permanently (for organisers)."""
+
+    recipient: str
+    failed_at: datetime
+    error: str
+    kind: MailKind
+    event_title: str | None
+    registration_id: int | None
+
+
+def undeliverable(organisation_ids: list[int], limit: int = 200) -> list[Undeliverable]:
+    """Failed emails of these organisations, newest first (one line per email)."""
+    if not organisation_ids:
+        return []
+    rows = db.session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.organisation_id.in_(organisation_ids), OutboxMessage.status == OutboxStatus.FAILED)
+        .options(selectinload(OutboxMessage.registration).selectinload(Registration.event))
+        .order_by(OutboxMessage.failed_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    ).scalars()
+    return [
+        Undeliverable(
+            recipient=row.recipient,
+            failed_at=row.failed_at or row.created_at,
+            error=row.last_error,
+            kind=row.kind,
+            event_title=row.registration.event.title if row.registration else None,
+            registration_id=row.registration_id,
+        )
+        for row in rows
+    ]
+
+
+def undeliverable_addresses(organisation_id: int) -> set[str]:
+    """Addresses with a permanently failed email, e.g. to flag them in participant lists."""
+    return set(
+        db.session.execute(
+            select(OutboxMessage.recipient).where(
+                OutboxMessage.organisation_id == organisation_id,
+                OutboxMessage.status == OutboxStatus.FAILED,
+            )
+        ).scalars()
+    )
+
+
+def queue_counts(organisation_ids: list[int]) -> dict[OutboxStatus, int]:
+    """How many emails are in each state, for a dashboard line such as "3 waiting"."""
+    counts = {status: 0 for status in OutboxStatus}
+    if not organisation_ids:
+        return counts
+    for status, count in db.session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.organisation_id.in_(organisation_ids))
+        .group_by(OutboxMessage.status)
+    ):
+        counts[status] = count
+    return counts

@@ -1,0 +1,213 @@
+"""Turn an outbox row into an email, from the newest data, at the moment it is sent.
+
+Rendering at send time means a queued email never tells something that has since
+become untrue: an email about a session edited while the email waited carries the
+new time and place and the new SEQUENCE; an email whose news has been overtaken
+(a waiting-list notice for someone already promoted, an invitation for a place
+cancelled since) is skipped, because a later email tells the person the news.
+"""
+from __future__ import annotations
+
+import email.charset
+import email.policy
+from email.mime.text import MIMEText
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_mail import Message
+
+from eventsite.calendar import webcal
+from eventsite.calendar.entries import location_text, organizer_for, personal_entry
+from eventsite.calendar.ical import CANCEL, REQUEST, build_calendar
+from eventsite.calendar.personal import feed_token
+from eventsite.formatting import format_span
+from eventsite.mail.models import MailKind, OutboxMessage
+from eventsite.registration import operations
+from eventsite.registration.models import Registration, RegistrationStatus
+from eventsite.registration.tokens import manage_token
+from eventsite.text import absolute_url
+
+CALENDAR_FILENAME = "invitation.ics"
+_SMTP_AS_ENCODED = email.policy.compat32.clone(linesep="\r\n", max_line_length=None)
+_UTF8_QP = email.charset.Charset("utf-8")
+_UTF8_QP.body_encoding = email.charset.QP
+
+
+class InvitationMessage(Message):
+    """A Flask-Mail message whose text/calendar part carries the iTIP method.
+
+    Outlook, Gmail and Apple Mail show an email as a meeting invitation when a
+    `text/calendar; method=REQUEST` alternative is present; the same calendar is
+    also attached as an .ics file for everything else.
+    """
+
+    calendar_method: str | None = None
+
+    def _mimetext(self, text, subtype="plain"):
+        # Quoted-printable, chosen once: Flask-Mail's "shortest" setting encodes every
+        # part both ways to compare, and QP keeps the text and the calendar readable.
+        part = MIMEText(text, _subtype=subtype, _charset=_UTF8_QP)
+        if subtype == "calendar" and self.calendar_method:
+            part.set_param("method", self.calendar_method)
+        return part
+
+    def as_bytes(self) -> bytes:
+        # Flask-Mail has already RFC 2047-encoded and folded every header it sets.
+        # Writing them as they are (classic policy, CRLF, no refolding) skips the
+        # modern policy's re-parsing and refolding of each header, which cost more
+        # than everything else in a send; it also keeps long Danish names intact.
+        message = self._message()
+        message.policy = _SMTP_AS_ENCODED
+        return message.as_bytes()
+
+
+def render_part(template: str, context: dict) -> str:
+    """One part of an email, from the app's templates and template globals.
+
+    Not flask.render_template: an email has no request, user or session, so the
+    web pages' context processors (run for every render) would be wasted work.
+    """
+    return current_app.jinja_env.get_template(template).render(context)
+
+
+@dataclass
+class Skip:
+    """The row is not sent; `reason` is kept on the row."""
+
+    reason: str
+
+
+def decide_method(row: OutboxMessage, registration: Registration) -> str | None | Skip:
+    """The calendar method for this email now, None for no calendar, or Skip."""
+    status = registration.status
+    session = registration.session
+    session_gone = session.is_cancelled or registration.event.is_cancelled
+    on_row_session = row.session_id is None or registration.session_id == row.session_id
+    kind = row.kind
+    if kind in (MailKind.CONFIRMATION, MailKind.PROMOTED):
+        if status is not RegistrationStatus.CONFIRMED or session_gone:
+            return Skip("overtaken: the place is no longer confirmed")
+        return REQUEST
+    if kind is MailKind.WAITLISTED:
+        if status is not RegistrationStatus.WAITLISTED or session_gone:
+            return Skip("overtaken: no longer on the waiting list")
+        return None
+    if kind is MailKind.MOVED:
+        if status is RegistrationStatus.CANCELLED or session_gone:
+            return Skip("overtaken: cancelled since the move")
+        # Moved onto a waiting list: the calendar entry goes until a seat is free.
+        return REQUEST if status is RegistrationStatus.CONFIRMED else CANCEL
+    if kind in (MailKind.CANCELLED, MailKind.CANCELLED_BY_ORGANISER):
+        if status is not RegistrationStatus.CANCELLED:
+            return Skip("overtaken: the registration is active")
+        return CANCEL
+    if kind is MailKind.SESSION_CHANGED:
+        if status is RegistrationStatus.CANCELLED or session_gone or not on_row_session:
+            return Skip("overtaken: cancelled or moved since the change")
+        return REQUEST if status is RegistrationStatus.CONFIRMED else None
+    if kind is MailKind.SESSION_CANCELLED:
+        if not on_row_session:
+            return Skip("overtaken: moved to another session")
+        return CANCEL
+    if kind is MailKind.REMINDER:
+        if status is not RegistrationStatus.CONFIRMED or session_gone or not on_row_session:
+            return Skip("overtaken: the place is no longer confirmed")
+        return None
+    if kind is MailKind.SUBSIDY_DECISION:
+        # No calendar; the template reads the decision as it stands when sent.
+        return None
+    return Skip(f"unknown kind {kind}")
+
+
+def _subject(kind: MailKind, title: str) -> str:
+    subjects = {
+        MailKind.CONFIRMATION: _("Confirmed: %(title)s", title=title),
+        MailKind.WAITLISTED: _("Waiting list: %(title)s", title=title),
+        MailKind.PROMOTED: _("You have a place: %(title)s", title=title),
+        MailKind.MOVED: _("Registration moved: %(title)s", title=title),
+        MailKind.CANCELLED: _("Registration cancelled: %(title)s", title=title),
+        MailKind.CANCELLED_BY_ORGANISER: _("Registration cancelled: %(title)s", title=title),
+        MailKind.SESSION_CHANGED: _("Changed: %(title)s", title=title),
+        MailKind.SESSION_CANCELLED: _("Cancelled: %(title)s", title=title),
+        MailKind.REMINDER: _("Reminder: %(title)s", title=title),
+        MailKind.SUBSIDY_DECISION: _("Your application for a subsidy: %(title)s", title=title),
+    }
+    # A title is one line; a header must never be split by what an organiser typed.
+    return " ".join(subjects[kind].split())
+
+
+def render(row: OutboxMessage, now: datetime) -> InvitationMessage | Skip:
+    """The email for an outbox row, from the current state of its registration.
+
+    Needs a request context for its links (see `worker.link_context`).
+    """
+    if row.kind is MailKind.INVITATION:
+        # About a member of the directory, not a registration: rendered by its own area.
+        from eventsite.invitations.email import render_invitation
+
+        return render_invitation(row, now)
+    registration = row.registration
+    if registration is None:
+        return Skip("the registration no longer exists")
+    method = decide_method(row, registration)
+    if isinstance(method, Skip):
+        return method
+    session = registration.session
+    event = registration.event
+    organisation = event.organisation
+    person = registration.person
+    confirmed = registration.status is RegistrationStatus.CONFIRMED
+    manage_url = absolute_url("registration.manage", token=manage_token(registration))
+    token = feed_token(person)
+    context = dict(
+        kind=row.kind.value,
+        person=person,
+        registration=registration,
+        session=session,
+        event=event,
+        organisation=organisation,
+        when=format_span(session.starts_at, session.ends_at),
+        where=location_text(session.venue),
+        # The meeting link goes only to people with a confirmed place.
+        online_url=session.online_url if confirmed and method != CANCEL else None,
+        programme=list(session.programme),
+        position=operations.waitlist_position(registration),
+        manage_url=manage_url,
+        event_url=absolute_url("events.event_page", event_id=event.id),
+        feed_url=webcal(absolute_url("calendar.personal_feed", token=token)) if token else None,
+        event_cancelled=event.is_cancelled,
+        has_calendar=method is not None,
+        calendar_cancel=method == CANCEL,
+    )
+    text = render_part(f"emails/{row.kind.value}.txt", context)
+    html = render_part(f"emails/{row.kind.value}.html", context)
+    title = f"{event.title}, {session.place_name}"
+    organizer = organizer_for(organisation)
+    message = InvitationMessage(
+        subject=_subject(row.kind, title),
+        recipients=[(person.name, row.recipient)],
+        sender=(organizer.name, organizer.email),
+        reply_to=organizer.email,
+        body=text,
+        html=html,
+        extra_headers={
+            # Out-of-office replies and auto-responders should stay quiet.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    message.msgId = row.message_id
+    if method is not None:
+        entry = personal_entry(registration, stamp=now, cancel=method == CANCEL, manage_url=manage_url)
+        calendar = build_calendar([entry], method=method)
+        message.calendar_method = method
+        message.alts["calendar"] = calendar.decode("utf-8")
+        message.attach(CALENDAR_FILENAME, "application/ics", calendar)
+    return message
+
+
+def envelope_sender() -> str:
+    """MAIL FROM: the site's own address, where bounces are handled."""
+    return current_app.config["MAIL_DEFAULT_SENDER"]

@@ -1,0 +1,26 @@
+"""Back office: emails that could not be delivered (/arrangoer/post).
+
+Registered on the organiser blueprint (listed in eventsite.organiser.VIEW_MODULES),
+so the organiser access rules apply: staff see their own organisations' emails only.
+"""
+from __future__ import annotations
+
+from flask import render_template
+
+from eventsite.mail.models import OutboxStatus
+from eventsite.mail.outbox import queue_counts, undeliverable
+from eventsite.organiser.access import bp, current_organisation_ids, role_required
+
+
+@bp.get("/post")
+@role_required()
+def mail_status():
+    organisation_ids = current_organisation_ids()
+    counts = queue_counts(organisation_ids)
+    return render_template(
+        "mail/status.html",
+        failures=undeliverable(organisation_ids),
+        waiting=counts[OutboxStatus.QUEUED] + counts[OutboxStatus.SENDING],
+        sent=counts[OutboxStatus.SENT],
+        failed=counts[OutboxStatus.FAILED],
+    )

@@ -1,0 +1,491 @@
+"""Back-office views for attendance: dashboard, participant lists, exports, printing, check-in.
+
+Thin views on the `organiser` blueprint: every one declares who may use it through
+the access layer and loads objects with its `*_for_current_user_or_404` loaders, so
+another organisation's event answers 404. Check-in endpoints are named `checkin*`
+(the only ones a check-in helper reaches); everything else needs an organiser.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from eventsite.db import utcnow
+from eventsite.events.models import Event, EventSession
+from eventsite.extensions import db
+from eventsite.organiser import checkin, participants
+from eventsite.organiser.access import (
+    CHECKIN_ROLES,
+    bp,
+    current_organisation_ids,
+    current_organisations,
+    event_for_current_user_or_404,
+    registration_for_current_user_or_404,
+    role_required,
+    session_for_current_user_or_404,
+)
+from eventsite.organiser.attendance_forms import (
+    AbsentForm,
+    AddParticipantForm,
+    CancelParticipantForm,
+    DoorForm,
+    MoveParticipantForm,
+    NoteForm,
+    PromoteForm,
+)
+from eventsite.organiser.audit import decoded
+from eventsite.organiser.dashboard import JobLevel, build_dashboard
+from eventsite.organiser.exports import (
+    ExportKind,
+    csv_chunks,
+    export_rows,
+    session_label,
+    short_datetime_formatter,
+    short_when_formatter,
+    xlsx_chunks,
+)
+from eventsite.organiser.models import AuditEntry
+from eventsite.payments.subsidies import subsidised_registration_ids
+from eventsite.registration import notifications
+from eventsite.registration.models import Attendance, Registration, RegistrationStatus
+from eventsite.registration.operations import PersonDetails, RegistrationError
+
+# --- dashboard ------------------------------------------------------------------------
+
+
+#: A number no real id reaches, replaced in URLs built once per page.
+_ID_SLOT = "2147483647"
+
+
+def url_for_each(endpoint: str, argument: str) -> Callable[[int], str]:
+    """A URL builder for many ids: url_for once, then a string replace per id.
+
+    url_for costs tens of microseconds; the dashboard links hundreds of sessions.
+    """
+    template = url_for(endpoint, **{argument: int(_ID_SLOT)})
+    return lambda value: template.replace(_ID_SLOT, str(value))
+
+
+@bp.get("/oversigt")
+@role_required()
+def dashboard():
+    organisations = current_organisations()
+    figures = build_dashboard([o.id for o in organisations])
+    urls = {
+        endpoint: url_for_each(f"organiser.{endpoint}", argument)
+        for endpoint, argument in (
+            ("participants_event", "event_id"),
+            ("participants_session", "session_id"),
+            ("checkin_session", "session_id"),
+            ("export", "event_id"),
+        )
+    }
+    return render_template(
+        "organiser/dashboard.html",
+        dashboard=figures,
+        organisation_names={o.id: o.name for o in organisations},
+        short_when=short_when_formatter(),
+        level_labels={level: level.label for level in JobLevel},
+        urls=urls,
+    )
+
+
+# --- participant lists ------------------------------------------------------------------
+
+
+def _session_or_404(event: Event, session_id: int | None) -> EventSession | None:
+    """A session chosen by ?session=; it must belong to the event."""
+    if session_id is None:
+        return None
+    found = next((s for s in event.sessions if s.id == session_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render_participants(event: Event, session: EventSession | None):
+    query = participants.ListQuery.from_args(request.args)
+    found = participants.participants(event.id, query, session.id if session else None)
+    every_active = participants.participants(event.id, participants.ListQuery(), session.id if session else None)
+    return render_template(
+        "organiser/participants.html",
+        event=event,
+        session=session,
+        registrations=found,
+        positions=participants.waitlist_positions(every_active),
+        query=query,
+        status_filters=list(participants.STATUS_FILTERS),
+        total_active=len(every_active),
+        session_label=session_label,
+        short_datetime=short_datetime_formatter(),
+        export_kinds=list(ExportKind),
+        subsidised=subsidised_registration_ids([event.id]),
+    )
+
+
+@bp.get("/arrangementer/<int:event_id>/deltagere")
+@role_required()
+def participants_event(event_id: int):
+    return _render_participants(event_for_current_user_or_404(event_id), None)
+
+
+@bp.get("/sessioner/<int:session_id>/deltagere")
+@role_required()
+def participants_session(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    return _render_participants(session.event, session)
+
+
+def _open_sessions(event: Event) -> list[EventSession]:
+    now = utcnow()
+    return [s for s in event.active_sessions if s.starts_at > now]
+
+
+@bp.route("/arrangementer/<int:event_id>/deltagere/tilfoej", methods=["GET", "POST"])
+@role_required()
+def participant_add(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    sessions = _open_sessions(event)
+    form = AddParticipantForm(sessions=[(s, session_label(s)) for s in sessions])
+    if request.method == "GET":
+        form.session_id.data = request.args.get("session", type=int)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            details = PersonDetails(
+                name=form.name.data,
+                email=form.email.data,
+                job_title=form.job_title.data or "",
+                workplace=form.workplace.data or "",
+                municipality_code=form.municipality_code.data or None,
+            )
+            try:
+                registration = participants.add_by_hand(
+                    form.session_id.data,
+                    details,
+                    comment=form.comment.data or "",
+                    dietary_needs=form.dietary_needs.data or "",
+                    user=current_user,
+                )
+                notifications.notify_signup(registration)
+                db.session.commit()
+            except RegistrationError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error.message))
+                status = 409
+            except IntegrityError:
+                db.session.rollback()
+                form.form_errors.append(_("This person is already signed up for this event."))
+                status = 409
+            else:
+                if registration.status is RegistrationStatus.CONFIRMED:
+                    flash(_("%(name)s has been signed up.", name=registration.person.name), "success")
+                else:
+                    flash(_("%(name)s has been put on the waiting list.", name=registration.person.name), "success")
+                return redirect(url_for("organiser.participants_session", session_id=registration.session_id), code=303)
+    return render_template("organiser/participants_add.html", event=event, form=form, has_sessions=bool(sessions)), status
+
+
+def _move_targets(registration: Registration) -> list[EventSession]:
+    return [s for s in _open_sessions(registration.event) if s.id != registration.session_id]
+
+
+def _render_registration(registration: Registration, status: int = 200, **forms):
+    targets = _move_targets(registration)
+    entries = db.session.execute(
+        select(AuditEntry)
+        .where(
+            AuditEntry.organisation_id == registration.event.organisation_id,
+            AuditEntry.object_type == "registration",
+            AuditEntry.object_id == registration.id,
+        )
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).scalars().all()
+    forms.setdefault("move_form", MoveParticipantForm(sessions=[(s, session_label(s)) for s in targets]))
+    forms.setdefault("cancel_form", CancelParticipantForm())
+    forms.setdefault("promote_form", PromoteForm())
+    every_active = participants.participants(registration.event_id, participants.ListQuery(), registration.session_id)
+    return (
+        render_template(
+            "organiser/participants_detail.html",
+            registration=registration,
+            event=registration.event,
+            person=registration.person,
+            session_label=session_label,
+            position=participants.waitlist_positions(every_active).get(registration.id),
+            has_targets=bool(targets),
+            history=[(entry, *decoded(entry)) for entry in entries],
+            action_labels=participants.REGISTRATION_ACTION_LABELS,
+            **forms,
+        ),
+        status,
+    )
+
+
+@bp.get("/tilmeldinger/<int:registration_id>")
+@role_required()
+def registration_detail(registration_id: int):
+    return _render_registration(registration_for_current_user_or_404(registration_id))
+
+
+def _back_to(registration: Registration):
+    return redirect(url_for("organiser.registration_detail", registration_id=registration.id), code=303)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/flyt")
+@role_required()
+def registration_move(registration_id: int):
+    registration = registration_for_current_user_or_404(registration_id)
+    form = MoveParticipantForm(sessions=[(s, session_label(s)) for s in _move_targets(registration)])
+    if not form.validate():
+        return _render_registration(registration, 422, move_form=form)
+    try:
+        from_session = registration.session
+        promoted = participants.move_on_behalf(registration, form.session_id.data, user=current_user)
+        notifications.notify_moved(registration, from_session)
+        notifications.notify_promoted(promoted)
+        db.session.commit()
+    except (RegistrationError, IntegrityError) as error:
+        db.session.rollback()
+        flash(str(getattr(error, "message", _("The registration could not be moved."))), "error")
+        return _back_to(registration)
+    flash(_("The registration has been moved."), "success")
+    return _back_to(registration)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/afmeld")
+@role_required()
+def registration_cancel(registration_id: int):
+    registration = registration_for_current_user_or_404(registration_id)
+    form = CancelParticipantForm()
+    if not form.validate():
+        return _render_registration(registration, 422, cancel_form=form)
+    try:
+        promoted = participants.cancel_on_behalf(registration, fill_seat=not form.keep_seat_free.data, user=current_user)
+        notifications.notify_cancelled(registration, by_organiser=True)
+        notifications.notify_promoted(promoted)
+        db.session.commit()
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to(registration)
+    flash(_("The registration has been cancelled."), "success")
+    for other in promoted:
+        flash(_("%(name)s got the seat from the waiting list.", name=other.person.name), "success")
+    return _back_to(registration)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/ryk-op")
+@role_required()
+def registration_promote(registration_id: int):
+    registration = registration_for_current_user_or_404(registration_id)
+    form = PromoteForm()
+    if not form.validate():
+        return _render_registration(registration, 422, promote_form=form)
+    try:
+        participants.promote_out_of_order(registration, form.reason.data, user=current_user)
+        notifications.notify_promoted([registration])
+        db.session.commit()
+    except RegistrationError as error:
+        db.session.rollback()
+        form.reason.errors = [str(error.message)]
+        return _render_registration(registration, 409, promote_form=form)
+    flash(_("%(name)s now has a seat.", name=registration.person.name), "success")
+    return _back_to(registration)
+
+
+# --- exports and printing -----------------------------------------------------------
+
+_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/arrangementer/<int:event_id>/eksport")
+@role_required()
+def export(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    try:
+        kind = ExportKind(request.args.get("type", ExportKind.CATERING.value))
+    except ValueError:
+        abort(404)
+    fmt = request.args.get("format", "csv")
+    if fmt not in _FORMATS:
+        abort(404)
+    session = _session_or_404(event, request.args.get("session", type=int))
+    rows = export_rows(event.id, kind, session.id if session else None)
+    if fmt == "csv":
+        body = stream_with_context(chunk.encode("utf-8") for chunk in csv_chunks(rows))
+    else:
+        body = stream_with_context(xlsx_chunks(rows, event.title))
+    name = f"deltagere-{event.id}{f'-{session.id}' if session else ''}-{kind.value}.{fmt}"
+    return Response(body, mimetype=_FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _print_groups(event: Event, session: EventSession | None):
+    """[(session, [registration, ...])] in session order, names sorted the Danish way."""
+    query = participants.ListQuery(status="confirmed", sort="name")
+    found = participants.participants(event.id, query, session.id if session else None)
+    sessions = [session] if session else [s for s in event.sessions if not s.is_cancelled]
+    return [(s, [r for r in found if r.session_id == s.id]) for s in sessions]
+
+
+@bp.get("/arrangementer/<int:event_id>/udskriv")
+@role_required()
+def print_list(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    session = _session_or_404(event, request.args.get("session", type=int))
+    return render_template(
+        "organiser/print_list.html", event=event, groups=_print_groups(event, session), session_label=session_label
+    )
+
+
+#: Badges per A4 sheet: 2 columns × 5 rows of 90 × 50 mm.
+BADGES_PER_PAGE = 10
+
+
+@bp.get("/arrangementer/<int:event_id>/navneskilte")
+@role_required()
+def badges(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    session = _session_or_404(event, request.args.get("session", type=int))
+    people = [(s, r) for s, group in _print_groups(event, session) for r in group]
+    pages = [people[i : i + BADGES_PER_PAGE] for i in range(0, len(people), BADGES_PER_PAGE)]
+    return render_template("organiser/badges.html", event=event, pages=pages, session=session)
+
+
+# --- check-in -------------------------------------------------------------------------
+
+
+@bp.get("/indtjekning")
+@role_required(*CHECKIN_ROLES)
+def checkin_home():
+    now = utcnow()
+    sessions = db.session.execute(
+        select(EventSession)
+        .join(Event, Event.id == EventSession.event_id)
+        .where(
+            Event.organisation_id.in_(current_organisation_ids(*CHECKIN_ROLES)),
+            Event.cancelled_at.is_(None),
+            EventSession.cancelled_at.is_(None),
+            # Still running or ended today, up to a week ahead.
+            EventSession.ends_at > now - timedelta(hours=12),
+            EventSession.starts_at < now + timedelta(days=7),
+        )
+        .options(selectinload(EventSession.event), selectinload(EventSession.venue))
+        .order_by(EventSession.starts_at, EventSession.id)
+    ).scalars().all()
+    today = [s for s in sessions if checkin.attendance_opens_at(s) <= now]
+    later = [s for s in sessions if checkin.attendance_opens_at(s) > now]
+    return render_template("organiser/checkin_home.html", today=today, later=later)
+
+
+@bp.get("/sessioner/<int:session_id>/indtjekning")
+@role_required(*CHECKIN_ROLES)
+def checkin_session(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    q = (request.args.get("q") or "")[:200]
+    people = participants.participants(
+        session.event_id, participants.ListQuery(q=q, status="confirmed", sort="name"), session.id
+    )
+    now = utcnow()
+    return render_template(
+        "organiser/checkin.html",
+        session=session,
+        event=session.event,
+        people=people,
+        q=q,
+        counts=checkin.door_counts(session.id),
+        is_open=checkin.attendance_opens_at(session) <= now,
+        # How often the screen fetches fresh counts, so two doors see each other's taps.
+        refresh_seconds=current_app.config.get("CHECKIN_REFRESH_SECONDS", 15),
+        Attendance=Attendance,
+    )
+
+
+def _door_change(registration_id: int, form_class, change):
+    """Validate a door form, apply one attendance change, commit, and go back to the list."""
+    registration = registration_for_current_user_or_404(registration_id)
+    form = form_class()
+    if form.validate():
+        try:
+            message = change(registration, form)
+            db.session.commit()
+            if message:
+                flash(message, "success")
+        except checkin.CheckInError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(
+        url_for(
+            "organiser.checkin_session",
+            session_id=registration.session_id,
+            q=form.q.data or None,
+            _anchor=f"r{registration.id}",
+        ),
+        code=303,
+    )
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/indtjek")
+@role_required(*CHECKIN_ROLES)
+def checkin_check_in(registration_id: int):
+    def change(registration, form):
+        checkin.check_in(registration, user=current_user)
+        return _("%(name)s is checked in.", name=registration.person.name)
+
+    return _door_change(registration_id, DoorForm, change)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/indtjek/fortryd")
+@role_required(*CHECKIN_ROLES)
+def checkin_undo(registration_id: int):
+    def change(registration, form):
+        if checkin.undo_attendance(registration, user=current_user):
+            return _("%(name)s is no longer marked.", name=registration.person.name)
+        return None
+
+    return _door_change(registration_id, DoorForm, change)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/fravaer")
+@role_required(*CHECKIN_ROLES)
+def checkin_absent(registration_id: int):
+    def change(registration, form):
+        kind = Attendance(form.kind.data)
+        checkin.mark_absent(registration, kind, user=current_user)
+        return _("%(name)s: %(state)s.", name=registration.person.name, state=kind.label)
+
+    return _door_change(registration_id, AbsentForm, change)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/fremmoede-note")
+@role_required(*CHECKIN_ROLES)
+def checkin_note(registration_id: int):
+    def change(registration, form):
+        if checkin.set_attendance_note(registration, form.note.data or "", user=current_user):
+            return _("The note on %(name)s has been saved.", name=registration.person.name)
+        return None
+
+    return _door_change(registration_id, NoteForm, change)

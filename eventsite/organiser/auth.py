@@ -1,0 +1,101 @@
+"""Login, logout, password change and the back office's front door."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from eventsite.db import utcnow
+from eventsite.extensions import db
+from eventsite.organiser import accounts
+from eventsite.organiser.access import (
+    CHECKIN_HOME_ENDPOINT,
+    EVENTS_ENDPOINT,
+    HOME_ENDPOINT,
+    LOGIN_TIME_KEY,
+    bp,
+    is_staff_anywhere,
+    login_required,
+    public,
+    safe_next_url,
+)
+from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
+
+
+def _home_url() -> str:
+    endpoints = current_app.view_functions
+    if is_staff_anywhere():
+        return url_for(HOME_ENDPOINT if HOME_ENDPOINT in endpoints else EVENTS_ENDPOINT)
+    if CHECKIN_HOME_ENDPOINT in endpoints:
+        return url_for(CHECKIN_HOME_ENDPOINT)
+    return url_for("organiser.password")
+
+
+def _start_login_session(user) -> None:
+    login_user(user)
+    session[LOGIN_TIME_KEY] = utcnow().timestamp()
+
+
+@bp.route("/log-ind", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_home_url(), code=303)
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next_url(request.args.get("next")) or ""
+        return render_template("organiser/login.html", form=form)
+    if not form.validate():
+        return render_template("organiser/login.html", form=form), 422
+    try:
+        user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+    except accounts.TooManyAttempts:
+        db.session.rollback()
+        form.form_errors.append(str(accounts.TOO_MANY_ATTEMPTS))
+        return render_template("organiser/login.html", form=form), 429
+    db.session.commit()
+    if user is None:
+        form.form_errors.append(str(accounts.WRONG_CREDENTIALS))
+        return render_template("organiser/login.html", form=form), 401
+    _start_login_session(user)
+    return redirect(safe_next_url(form.next.data) or _home_url(), code=303)
+
+
+@bp.post("/log-ud")
+@login_required
+def logout():
+    form = LogoutForm()
+    if not form.validate():
+        return redirect(url_for("organiser.index"), code=303)
+    logout_user()
+    session.pop(LOGIN_TIME_KEY, None)
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("organiser.login"), code=303)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return redirect(_home_url(), code=303)
+
+
+@bp.route("/adgangskode", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("organiser/password.html", form=form), 422
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "password").errors.append(str(error.message))
+            return render_template("organiser/password.html", form=form), 422
+        db.session.commit()
+        # The new session token logged every browser out; keep this one logged in.
+        _start_login_session(user)
+        flash(_("Your password has been changed. Other browsers have been logged out."), "success")
+        return redirect(url_for("organiser.password"), code=303)
+    return render_template("organiser/password.html", form=form)

@@ -1,0 +1,305 @@
+"""Participant exports for spreadsheets: CSV for Danish Excel, and XLSX.
+
+Two kinds: the caterer/venue export carries only what they need (name, workplace,
+dietary needs, session; confirmed people only), the full export everything the
+organisation holds about each registration. Rows are read with `yield_per` and
+written out as they come, so memory stays flat for large events.
+
+Spreadsheet programs run a cell that starts with "=", "+", "-" or "@" (and, in some,
+tab or carriage return) as a formula. Every text cell is passed through
+`neutralise`, which puts an apostrophe in front of such values, in both formats.
+"""
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import and_, select
+
+from eventsite.events.models import LOCAL_TZ, EventSession, Venue
+from eventsite.extensions import db
+from eventsite.geo import municipality, region_for
+from eventsite.payments.models import SubsidyRequest, SubsidyStatus
+from eventsite.registration.models import (
+    Attendance,
+    DietaryNote,
+    Person,
+    Registration,
+    RegistrationStatus,
+)
+
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Rows fetched from the database per round trip and written per chunk.
+BATCH = 500
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell inert: an apostrophe before a leading =, +, -, @, tab or CR."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class ExportKind(str, enum.Enum):
+    CATERING = "catering"
+    FULL = "full"
+
+    @property
+    def label(self) -> str:
+        return str(EXPORT_KIND_LABELS[self])
+
+
+EXPORT_KIND_LABELS = {
+    ExportKind.CATERING: _l("Caterer and venue"),
+    ExportKind.FULL: _l("Full list for the organisation"),
+}
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    name: str
+    email: str
+    job_title: str
+    workplace: str
+    municipality_code: str | None
+    session_id: int
+    status: RegistrationStatus
+    created_at: datetime
+    attendance: Attendance
+    checked_in_at: datetime | None
+    attendance_note: str
+    comment: str
+    dietary: str | None
+    #: Set when the registration has an approved subsidy (eventsite.payments).
+    subsidy_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    label: str
+    day: Any
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Status and attendance labels, translated once per export rather than once per row."""
+
+    status: dict[RegistrationStatus, str]
+    attendance: dict[Attendance, str]
+
+    @classmethod
+    def now(cls) -> Labels:
+        return cls({s: s.label for s in RegistrationStatus}, {a: a.label for a in Attendance})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Any
+    value: Callable[[ExportRow, SessionInfo, Labels], Any]
+
+
+@lru_cache(maxsize=256)
+def _municipality_name(code: str | None) -> str:
+    found = municipality(code)
+    return found.name if found else ""
+
+
+CATERING_COLUMNS = (
+    Column(_l("Name"), lambda r, s, t: r.name),
+    Column(_l("Workplace"), lambda r, s, t: r.workplace),
+    Column(_l("Dietary needs"), lambda r, s, t: r.dietary or ""),
+    Column(_l("Venue and date"), lambda r, s, t: s.label),
+)
+
+FULL_COLUMNS = (
+    Column(_l("Name"), lambda r, s, t: r.name),
+    Column(_l("E-mail"), lambda r, s, t: r.email),
+    Column(_l("Job title"), lambda r, s, t: r.job_title),
+    Column(_l("Workplace"), lambda r, s, t: r.workplace),
+    Column(_l("Municipality"), lambda r, s, t: _municipality_name(r.municipality_code)),
+    Column(_l("Region"), lambda r, s, t: region_for(r.municipality_code, s.day) or ""),
+    Column(_l("Venue and date"), lambda r, s, t: s.label),
+    Column(_l("Status"), lambda r, s, t: t.status[r.status]),
+    Column(_l("Registered"), lambda r, s, t: r.created_at),
+    Column(_l("Attendance"), lambda r, s, t: t.attendance[r.attendance]),
+    Column(_l("Checked in"), lambda r, s, t: r.checked_in_at),
+    Column(_l("Attendance note"), lambda r, s, t: r.attendance_note),
+    Column(_l("Dietary needs"), lambda r, s, t: r.dietary or ""),
+    Column(_l("Comment"), lambda r, s, t: r.comment),
+    Column(_l("Subsidy"), lambda r, s, t: str(_l("Subsidy")) if r.subsidy_id else ""),
+)
+
+COLUMNS = {ExportKind.CATERING: CATERING_COLUMNS, ExportKind.FULL: FULL_COLUMNS}
+
+
+def short_datetime_formatter() -> Callable[[datetime], str]:
+    """Formats many instants as '22.12.2026 kl. 09.00' (Copenhagen time).
+
+    The pattern is translated and the locale looked up once (Babel parses a locale
+    given by name on every call), which matters on pages with hundreds of rows.
+    """
+    pattern = _("dd.MM.y 'at' HH:mm")
+    locale = get_locale() or Locale.parse("da")
+    return lambda value: format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=locale)
+
+
+def short_when_formatter() -> Callable[[EventSession], str]:
+    """Formats many sessions' starts as '22.12.2026 kl. 09.00'."""
+    formatter = short_datetime_formatter()
+    return lambda session: formatter(session.starts_at)
+
+
+def short_when(session: EventSession) -> str:
+    """'22.12.2026 kl. 09.00': the start of a session, short."""
+    return short_when_formatter()(session)
+
+
+def session_label(session: EventSession) -> str:
+    """'Næstved, 22.12.2026 kl. 09.00' (the short form used in lists and exports)."""
+    return f"{session.place_name}, {short_when(session)}"
+
+
+def _sessions(event_id: int) -> dict[int, SessionInfo]:
+    rows = db.session.execute(
+        select(EventSession, Venue)
+        .outerjoin(Venue, Venue.id == EventSession.venue_id)
+        .where(EventSession.event_id == event_id)
+    ).all()
+    when = short_when_formatter()
+    return {s.id: SessionInfo(f"{s.place_name}, {when(s)}", s.local_start.date()) for s, _venue in rows}
+
+
+def _registrations(event_id: int, kind: ExportKind, session_id: int | None) -> Iterator[ExportRow]:
+    statement = (
+        select(
+            Person.name,
+            Person.email,
+            Person.job_title,
+            Person.workplace,
+            Person.municipality_code,
+            Registration.session_id,
+            Registration.status,
+            Registration.created_at,
+            Registration.attendance,
+            Registration.checked_in_at,
+            Registration.attendance_note,
+            Registration.comment,
+            DietaryNote.text,
+            SubsidyRequest.id,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .join(EventSession, EventSession.id == Registration.session_id)
+        .outerjoin(DietaryNote, DietaryNote.registration_id == Registration.id)
+        .outerjoin(
+            SubsidyRequest,
+            and_(SubsidyRequest.registration_id == Registration.id, SubsidyRequest.status == SubsidyStatus.APPROVED),
+        )
+        .where(Registration.event_id == event_id)
+        .order_by(EventSession.starts_at, EventSession.id, Person.name, Registration.id)
+        .execution_options(yield_per=BATCH)
+    )
+    if kind is ExportKind.CATERING:
+        statement = statement.where(Registration.status == RegistrationStatus.CONFIRMED)
+    if session_id is not None:
+        statement = statement.where(Registration.session_id == session_id)
+    for row in db.session.execute(statement):
+        yield ExportRow(*row)
+
+
+def export_rows(event_id: int, kind: ExportKind, session_id: int | None = None) -> Iterator[list[Any]]:
+    """The header, then one list of cell values per registration (text not yet neutralised)."""
+    columns = COLUMNS[kind]
+    yield [str(column.header) for column in columns]
+    sessions = _sessions(event_id)
+    labels = Labels.now()
+    for row in _registrations(event_id, kind, session_id):
+        info = sessions[row.session_id]
+        yield [column.value(row, info, labels) for column in columns]
+
+
+def _local(value: datetime) -> datetime:
+    """A naive Copenhagen wall-clock time: what a spreadsheet cell can hold."""
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # Danish Excel reads "22-12-2026 09:30" as a date and time.
+        return _local(value).strftime("%d-%m-%Y %H:%M")
+    return neutralise(str(value))
+
+
+def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text for Danish Excel: UTF-8 with BOM, semicolons, CRLF; yielded in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    buffer.write("\ufeff")
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(value) for value in row])
+        if count % BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value: Any):
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value))
+        cell.number_format = "dd-mm-yyyy hh:mm"
+        return cell
+    if value is None:
+        return None
+    # Plain text (openpyxl makes a formula only of text starting with "=", which
+    # neutralise() has prefixed); a WriteOnlyCell per cell would double the time.
+    return neutralise(str(value))
+
+
+def write_xlsx(rows: Iterable[list[Any]], title: str, target) -> None:
+    """Write an XLSX workbook (one sheet, bold header row) to a binary file object."""
+    workbook = Workbook(write_only=True)
+    # Sheet titles may not contain []:*?/\ and are at most 31 characters.
+    sheet = workbook.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export")
+    # Write-only sheets take their view settings before the first row.
+    sheet.freeze_panes = "A2"
+    iterator = iter(rows)
+    bold = Font(bold=True)
+    header_cells = []
+    for value in next(iterator, []):
+        cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in iterator:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_chunks(rows: Iterable[list[Any]], title: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    """The XLSX file in chunks. A zip's directory comes last, so the workbook is
+    built in a spooled temporary file (rows are written to disk as they come) and
+    sent once complete."""
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        write_xlsx(rows, title, spool)
+        spool.seek(0)
+        while chunk := spool.read(chunk_size):
+            yield chunk

@@ -1,0 +1,128 @@
+"""Organiser accounts, their roles per organisation, failed logins and the audit trail."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsite.db import Base, UTCDateTime, utcnow
+from eventsite.events.models import Organisation, _enum_column
+
+EMAIL_MAX = 254
+NAME_MAX = 200
+
+
+class Role(str, enum.Enum):
+    #: Everything in the organisation, including accounts and the audit trail.
+    ADMIN = "admin"
+    #: Events, registrations and exports.
+    ORGANISER = "organiser"
+    #: Only the check-in screens.
+    CHECKIN = "checkin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.ORGANISER: _l("Organiser"),
+    Role.CHECKIN: _l("Check-in helper"),
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, Base):
+    """Someone who works in the back office (not a person who signs up)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-cased, so one account is one row whatever case people type.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    #: Werkzeug hash string ("scrypt:..."), never the password itself.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of the login cookie; replacing it (password change) logs out every other browser.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login: an inactive account cannot log in and its cookies stop working.
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def roles_in(self, organisation_id: int) -> set[Role]:
+        return {m.role for m in self.memberships if m.organisation_id == organisation_id}
+
+
+class Membership(Base):
+    """A user's role in one organisation (one role per user and organisation)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum_column(Role, 20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class FailedLogin(Base):
+    """One failed login, kept in the database so every worker sees the same count."""
+
+    __tablename__ = "failed_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What was typed, lower-cased; kept whether or not such an account exists.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class AuditEntry(Base):
+    """Who changed what and when, in the back office."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_organisation_created", "organisation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None for changes made from the command line, or once the account is deleted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The user's e-mail address at the time, so the trail outlives the account.
+    actor: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: "event", "session", "programme_item", "venue", "registration", "user", ...
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column()
+    #: "created", "updated", "published", "cancelled", "moved", ...
+    action: Mapped[str] = mapped_column(String(40))
+    #: JSON object with the changed fields' old values ("" when nothing came before).
+    before: Mapped[str] = mapped_column(Text, default="")
+    #: JSON object with the changed fields' new values.
+    after: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,142 @@
+"""Administrators' pages: accounts and roles, and the audit trail."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventsite.extensions import db
+from eventsite.organiser import accounts
+from eventsite.organiser.access import (
+    ADMIN_ROLES,
+    bp,
+    current_organisation_ids,
+    current_organisations,
+    organisation_for_current_user_or_404,
+    role_required,
+    user_for_current_admin_or_404,
+)
+from eventsite.organiser.audit import decoded
+from eventsite.organiser.forms import MembershipForm, UserCreateForm
+from eventsite.organiser.models import AuditEntry, Membership, Role, User
+
+AUDIT_PAGE_SIZE = 100
+
+#: Readable names for the audit trail's object types and actions; other areas' codes
+#: are shown as they are stored.
+AUDIT_LABELS = {
+    "event": _l("Event"),
+    "session": _l("Session"),
+    "programme_item": _l("Programme item"),
+    "venue": _l("Venue"),
+    "registration": _l("Registration"),
+    "user": _l("Account"),
+    "created": _l("created"),
+    "updated": _l("changed"),
+    "deleted": _l("deleted"),
+    "published": _l("published"),
+    "unpublished": _l("hidden"),
+    "cancelled": _l("cancelled"),
+    "promoted": _l("given a seat"),
+    "moved": _l("moved"),
+    "removed": _l("removed"),
+    "role_changed": _l("role changed"),
+}
+
+
+@bp.get("/brugere")
+@role_required(*ADMIN_ROLES)
+def users():
+    org_ids = current_organisation_ids()
+    found = list(
+        db.session.execute(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id.in_(org_ids))
+            .options(selectinload(User.memberships).selectinload(Membership.organisation))
+            .order_by(User.email)
+            .distinct()
+        ).scalars()
+    )
+    return render_template("organiser/users.html", users=found, org_ids=set(org_ids))
+
+
+@bp.route("/brugere/ny", methods=["GET", "POST"])
+@role_required(*ADMIN_ROLES)
+def user_new():
+    form = UserCreateForm(organisations=current_organisations())
+    if request.method == "GET":
+        form.role.data = Role.ORGANISER.value
+        return render_template("organiser/user_form.html", form=form)
+    if not form.validate():
+        return render_template("organiser/user_form.html", form=form), 422
+    organisation = organisation_for_current_user_or_404(form.organisation_id.data)
+    try:
+        accounts.create_user(form.email.data, form.password.data, organisation, Role(form.role.data), name=form.name.data or "")
+    except accounts.AccountError as error:
+        db.session.rollback()
+        getattr(form, error.field or "email").errors.append(str(error.message))
+        return render_template("organiser/user_form.html", form=form), 422
+    db.session.commit()
+    flash(_("The account has been created."), "success")
+    return redirect(url_for("organiser.users"), code=303)
+
+
+@bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
+@role_required(*ADMIN_ROLES)
+def user_edit(user_id: int):
+    user = user_for_current_admin_or_404(user_id)
+    org_ids = set(current_organisation_ids())
+    memberships = [m for m in user.memberships if m.organisation_id in org_ids]
+    form = MembershipForm(organisations=[m.organisation for m in memberships])
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("organiser/user_edit.html", user=user, memberships=memberships, form=form), 422
+        membership = next((m for m in memberships if m.organisation_id == form.organisation_id.data), None)
+        if membership is None:
+            abort(404)
+        try:
+            if form.remove.data:
+                accounts.remove_membership(membership)
+                message = _("The account has been removed from the organisation.")
+            else:
+                accounts.change_role(membership, Role(form.role.data))
+                message = _("The role has been changed.")
+        except accounts.AccountError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("organiser.users"), code=303)
+    return render_template("organiser/user_edit.html", user=user, memberships=memberships, form=form)
+
+
+@bp.get("/log")
+@role_required(*ADMIN_ROLES)
+def audit_log():
+    org_ids = current_organisation_ids()
+    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    query = select(AuditEntry).where(AuditEntry.organisation_id.in_(org_ids))
+    object_type = request.args.get("type") or None
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    entries = list(
+        db.session.execute(
+            query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
+        ).scalars()
+    )
+    return render_template(
+        "organiser/audit.html",
+        entries=[(entry, *decoded(entry)) for entry in entries],
+        page=page,
+        has_next=page * AUDIT_PAGE_SIZE < total,
+        object_type=object_type,
+        organisations={o.id: o.name for o in current_organisations(*ADMIN_ROLES)},
+        labels=AUDIT_LABELS,
+    )

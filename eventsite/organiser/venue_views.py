@@ -1,0 +1,86 @@
+"""Back-office pages for venues (per organisation; the region is derived from the municipality)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventsite.db import utcnow
+from eventsite.events.models import Venue
+from eventsite.extensions import db
+from eventsite.organiser import operations
+from eventsite.organiser.access import (
+    bp,
+    current_organisation_ids,
+    current_organisations,
+    role_required,
+    venue_for_current_user_or_404,
+)
+from eventsite.organiser.forms import VenueForm
+from eventsite.organiser.operations import EditError, VenueData
+from eventsite.organiser.views import _show_error
+
+
+def _venue_data(form: VenueForm) -> VenueData:
+    return VenueData(
+        name=form.name.data or "",
+        address=form.address.data or "",
+        postcode=form.postcode.data or "",
+        city=form.city.data or "",
+        municipality_code=form.municipality_code.data or "",
+    )
+
+
+@bp.get("/steder")
+@role_required()
+def venues():
+    found = list(
+        db.session.execute(
+            select(Venue)
+            .where(Venue.organisation_id.in_(current_organisation_ids()))
+            .options(selectinload(Venue.organisation))
+            .order_by(Venue.city, Venue.name)
+        ).scalars()
+    )
+    return render_template("organiser/venues.html", venues=found, today=utcnow().date())
+
+
+@bp.route("/steder/ny", methods=["GET", "POST"])
+@role_required()
+def venue_new():
+    form = VenueForm(organisations=current_organisations())
+    if request.method == "POST":
+        if form.validate():
+            try:
+                operations.create_venue(form.organisation_id.data, _venue_data(form))
+            except EditError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The venue has been added."), "success")
+                return redirect(url_for("organiser.venues"), code=303)
+        return render_template("organiser/venue_form.html", form=form, venue=None), 422
+    return render_template("organiser/venue_form.html", form=form, venue=None)
+
+
+@bp.route("/steder/<int:venue_id>/rediger", methods=["GET", "POST"])
+@role_required()
+def venue_edit(venue_id: int):
+    venue = venue_for_current_user_or_404(venue_id)
+    form = VenueForm(obj=venue if request.method == "GET" else None, organisations=[venue.organisation])
+    form.organisation_id.data = venue.organisation_id  # a venue stays with its organisation
+    if request.method == "POST":
+        if form.validate():
+            try:
+                operations.update_venue(venue, _venue_data(form))
+            except EditError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The venue has been saved."), "success")
+                return redirect(url_for("organiser.venues"), code=303)
+        return render_template("organiser/venue_form.html", form=form, venue=venue, today=utcnow().date()), 422
+    return render_template("organiser/venue_form.html", form=form, venue=venue, today=utcnow().date())

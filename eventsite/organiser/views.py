@@ -1,0 +1,416 @@
+"""Back-office pages for events, their sessions and programme items."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventsite.db import utcnow
+from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Venue, Visibility
+from eventsite.extensions import db
+from eventsite.organiser import operations
+from eventsite.organiser.access import (
+    bp,
+    current_organisation_ids,
+    current_organisations,
+    event_for_current_user_or_404,
+    programme_item_for_current_user_or_404,
+    role_required,
+    session_for_current_user_or_404,
+)
+from eventsite.organiser.forms import ConfirmForm, EventForm, ProgrammeItemForm, SessionForm
+from eventsite.organiser.operations import ConfirmationNeeded, EditError, EventData, SessionData
+from eventsite.registration import notifications
+from eventsite.registration.operations import seat_counts_for
+from eventsite.text import render_markdown
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A wall-clock time typed in Denmark, as an aware datetime."""
+    return value.replace(tzinfo=LOCAL_TZ) if value else None
+
+
+def _local_naive(value: datetime | None) -> datetime | None:
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value else None
+
+
+def _show_error(form, error: EditError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None and hasattr(target, "errors"):
+        if not isinstance(target.errors, list):
+            target.errors = list(target.errors)
+        target.errors.append(str(error.message))
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def _back_to_event(event_id: int):
+    return redirect(url_for("organiser.event_detail", event_id=event_id), code=303)
+
+
+# --- events -----------------------------------------------------------------------
+
+@bp.get("/arrangementer")
+@role_required()
+def events():
+    now = utcnow()
+    found = list(
+        db.session.execute(
+            select(Event)
+            .where(Event.organisation_id.in_(current_organisation_ids()))
+            .options(selectinload(Event.sessions).selectinload(EventSession.venue), selectinload(Event.organisation))
+        ).scalars()
+    )
+    upcoming = [e for e in found if e.ends_at is None or e.ends_at >= now]
+    past = [e for e in found if e not in upcoming]
+    upcoming.sort(key=lambda e: (min((s.starts_at for s in e.sessions), default=now), e.id))
+    past.sort(key=lambda e: e.ends_at, reverse=True)
+    return render_template("organiser/events.html", upcoming=upcoming, past=past)
+
+
+def _event_data(form: EventForm) -> EventData:
+    return EventData(
+        title=form.title.data or "",
+        kind=EventKind(form.kind.data),
+        description=form.description.data or "",
+        target_group=form.target_group.data or "",
+        visibility=Visibility(form.visibility.data),
+        registration_opens_at=_aware(form.registration_opens_at.data),
+        registration_closes_at=_aware(form.registration_closes_at.data),
+        cancellation_deadline=_aware(form.cancellation_deadline.data),
+        allows_multiple_sessions=bool(form.allows_multiple_sessions.data),
+    )
+
+
+def _render_event_form(form: EventForm, event: Event | None, status: int = 200):
+    preview = render_markdown(form.description.data) if form.preview.data else None
+    return render_template("organiser/event_form.html", form=form, event=event, preview=preview), status
+
+
+@bp.route("/arrangementer/ny", methods=["GET", "POST"])
+@role_required()
+def event_new():
+    form = EventForm(organisations=current_organisations())
+    if request.method == "GET":
+        form.kind.data = EventKind.TEMADAG.value
+        form.visibility.data = Visibility.PUBLIC.value
+        return _render_event_form(form, None)
+    if not form.validate():
+        return _render_event_form(form, None, 422)
+    if form.preview.data:
+        return _render_event_form(form, None)
+    try:
+        event = operations.create_event(form.organisation_id.data, _event_data(form))
+    except EditError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _render_event_form(form, None, 422)
+    db.session.commit()
+    flash(_("The event has been created. Add its sessions, then publish it."), "success")
+    return _back_to_event(event.id)
+
+
+@bp.get("/arrangementer/<int:event_id>")
+@role_required()
+def event_detail(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    return render_template(
+        "organiser/event.html",
+        event=event,
+        counts=seat_counts_for([s.id for s in event.sessions]),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/arrangementer/<int:event_id>/rediger", methods=["GET", "POST"])
+@role_required()
+def event_edit(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    form = EventForm(organisations=[event.organisation])
+    if request.method == "GET":
+        form.organisation_id.data = event.organisation_id
+        form.title.data = event.title
+        form.kind.data = event.kind.value
+        form.description.data = event.description
+        form.target_group.data = event.target_group
+        form.visibility.data = event.visibility.value
+        form.registration_opens_at.data = _local_naive(event.registration_opens_at)
+        form.registration_closes_at.data = _local_naive(event.registration_closes_at)
+        form.cancellation_deadline.data = _local_naive(event.cancellation_deadline)
+        form.allows_multiple_sessions.data = event.allows_multiple_sessions
+        return _render_event_form(form, event)
+    form.organisation_id.data = event.organisation_id  # not changeable after creation
+    if not form.validate():
+        return _render_event_form(form, event, 422)
+    if form.preview.data:
+        return _render_event_form(form, event)
+    try:
+        changed = operations.update_event(event, _event_data(form))
+    except EditError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _render_event_form(form, event, 422)
+    db.session.commit()
+    flash(_("The event has been saved.") if changed else _("Nothing was changed."), "success")
+    return _back_to_event(event.id)
+
+
+def _simple_event_action(event_id: int, action, message: str):
+    event = event_for_current_user_or_404(event_id)
+    try:
+        action(event)
+    except EditError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_event(event.id)
+    db.session.commit()
+    flash(message, "success")
+    return _back_to_event(event.id)
+
+
+@bp.post("/arrangementer/<int:event_id>/offentliggoer")
+@role_required()
+def event_publish(event_id: int):
+    return _simple_event_action(event_id, operations.publish_event, _("The event is published."))
+
+
+@bp.post("/arrangementer/<int:event_id>/skjul")
+@role_required()
+def event_unpublish(event_id: int):
+    return _simple_event_action(event_id, operations.unpublish_event, _("The event is no longer shown publicly."))
+
+
+@bp.route("/arrangementer/<int:event_id>/aflys", methods=["GET", "POST"])
+@role_required()
+def event_cancel(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    if request.method == "GET":
+        return render_template(
+            "organiser/confirm_cancel.html",
+            form=ConfirmForm(),
+            what=event.title,
+            affected=operations.active_registration_count(event_id=event.id),
+            action=url_for("organiser.event_cancel", event_id=event.id),
+            back=url_for("organiser.event_detail", event_id=event.id),
+        )
+
+    def cancel_and_tell(event: Event) -> None:
+        operations.cancel_event(event)
+        notifications.notify_event_cancelled(event)
+
+    return _simple_event_action(event_id, cancel_and_tell, _("The event is cancelled."))
+
+
+# --- sessions -----------------------------------------------------------------------
+
+def _venues_of(organisation_id: int) -> list[Venue]:
+    return list(
+        db.session.execute(
+            select(Venue).where(Venue.organisation_id == organisation_id).order_by(Venue.city, Venue.name)
+        ).scalars()
+    )
+
+
+def _same_minute(typed: datetime, stored: datetime | None) -> datetime:
+    """Keep a stored time whose seconds the form cannot show, if the minute is unchanged."""
+    if stored is not None and stored.astimezone(LOCAL_TZ).replace(second=0, microsecond=0) == typed:
+        return stored
+    return typed
+
+
+def _session_data(form: SessionForm, session: EventSession | None = None) -> SessionData:
+    starts = datetime.combine(form.day.data, form.start_time.data, tzinfo=LOCAL_TZ)
+    ends = datetime.combine(form.end_day.data or form.day.data, form.end_time.data, tzinfo=LOCAL_TZ)
+    if session is not None:
+        starts, ends = _same_minute(starts, session.starts_at), _same_minute(ends, session.ends_at)
+    return SessionData(
+        venue_id=form.venue_id.data or None,
+        starts_at=starts,
+        ends_at=ends,
+        capacity=form.capacity.data,
+        online_url=form.online_url.data or None,
+    )
+
+
+def _render_session_form(form, event: Event, session: EventSession | None, status: int = 200, **extra):
+    return render_template("organiser/session_form.html", form=form, event=event, session=session, **extra), status
+
+
+@bp.route("/arrangementer/<int:event_id>/sessioner/ny", methods=["GET", "POST"])
+@role_required()
+def session_new(event_id: int):
+    event = event_for_current_user_or_404(event_id)
+    form = SessionForm(venues=_venues_of(event.organisation_id))
+    if request.method == "GET":
+        return _render_session_form(form, event, None)
+    if not form.validate():
+        return _render_session_form(form, event, None, 422)
+    try:
+        operations.add_session(event, _session_data(form))
+    except EditError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _render_session_form(form, event, None, 422)
+    db.session.commit()
+    flash(_("The session has been added."), "success")
+    return _back_to_event(event.id)
+
+
+@bp.route("/sessioner/<int:session_id>/rediger", methods=["GET", "POST"])
+@role_required()
+def session_edit(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    event = session.event
+    form = SessionForm(venues=_venues_of(event.organisation_id))
+    if request.method == "GET":
+        start, end = session.local_start, session.local_end
+        form.venue_id.data = session.venue_id or 0
+        form.day.data = start.date()
+        form.start_time.data = start.time().replace(tzinfo=None)
+        if end.date() != start.date():
+            form.end_day.data = end.date()
+        form.end_time.data = end.time().replace(tzinfo=None)
+        form.capacity.data = session.capacity
+        form.online_url.data = session.online_url
+        return _render_session_form(form, event, session)
+    if not form.validate():
+        return _render_session_form(form, event, session, 422)
+    try:
+        update = operations.update_session(
+            session.id, _session_data(form, session), confirmed=request.form.get("confirmed") == "1"
+        )
+    except ConfirmationNeeded as needed:
+        db.session.rollback()
+        return _render_session_form(form, event, session, 409, confirmation=needed)
+    except EditError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _render_session_form(form, event, session, 422)
+    if update.time_or_place_changed or "online_url" in update.changes:
+        # A new meeting link is news too: the invitations carry it.
+        notifications.notify_session_changed(update.session)
+    if update.promoted:
+        notifications.notify_promoted(update.promoted)
+    db.session.commit()
+    if update.time_or_place_changed and update.affected:
+        flash(
+            ngettext(
+                "The session has been changed. %(num)d registered person will be told.",
+                "The session has been changed. %(num)d registered people will be told.",
+                update.affected,
+            ),
+            "success",
+        )
+    else:
+        flash(_("The session has been saved."), "success")
+    if update.promoted:
+        flash(
+            ngettext(
+                "%(num)d person on the waiting list got a seat.",
+                "%(num)d people on the waiting list got a seat.",
+                len(update.promoted),
+            ),
+            "success",
+        )
+    return _back_to_event(event.id)
+
+
+@bp.route("/sessioner/<int:session_id>/aflys", methods=["GET", "POST"])
+@role_required()
+def session_cancel(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    if request.method == "GET":
+        return render_template(
+            "organiser/confirm_cancel.html",
+            form=ConfirmForm(),
+            what=f"{session.event.title}, {session.place_name}",
+            session=session,
+            affected=operations.active_registration_count(session_id=session.id),
+            action=url_for("organiser.session_cancel", session_id=session.id),
+            back=url_for("organiser.event_detail", event_id=session.event_id),
+        )
+    try:
+        operations.cancel_session(session.id)
+        notifications.notify_session_cancelled(session)
+    except EditError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_event(session.event_id)
+    db.session.commit()
+    flash(_("The session is cancelled."), "success")
+    return _back_to_event(session.event_id)
+
+
+@bp.post("/sessioner/<int:session_id>/slet")
+@role_required()
+def session_delete(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    event_id = session.event_id
+    try:
+        operations.delete_session(session)
+    except EditError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_event(event_id)
+    db.session.commit()
+    flash(_("The session has been deleted."), "success")
+    return _back_to_event(event_id)
+
+
+# --- programme items ----------------------------------------------------------------
+
+@bp.route("/sessioner/<int:session_id>/program/ny", methods=["GET", "POST"])
+@role_required()
+def programme_new(session_id: int):
+    session = session_for_current_user_or_404(session_id)
+    form = ProgrammeItemForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                operations.add_programme_item(session, form.starts_at.data, form.title.data, form.speaker.data or "")
+            except EditError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The programme item has been added."), "success")
+                return _back_to_event(session.event_id)
+        return render_template("organiser/programme_form.html", form=form, session=session, item=None), 422
+    return render_template("organiser/programme_form.html", form=form, session=session, item=None)
+
+
+@bp.route("/program/<int:item_id>/rediger", methods=["GET", "POST"])
+@role_required()
+def programme_edit(item_id: int):
+    item = programme_item_for_current_user_or_404(item_id)
+    form = ProgrammeItemForm(obj=item if request.method == "GET" else None)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                operations.update_programme_item(item, form.starts_at.data, form.title.data, form.speaker.data or "")
+            except EditError as error:
+                db.session.rollback()
+                _show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The programme item has been saved."), "success")
+                return _back_to_event(item.session.event_id)
+        return render_template("organiser/programme_form.html", form=form, session=item.session, item=item), 422
+    return render_template("organiser/programme_form.html", form=form, session=item.session, item=item)
+
+
+@bp.post("/program/<int:item_id>/slet")
+@role_required()
+def programme_delete(item_id: int):
+    item = programme_item_for_current_user_or_404(item_id)
+    event_id = item.session.event_id
+    operations.delete_programme_item(item)
+    db.session.commit()
+    flash(_("The programme item has been deleted."), "success")
+    return _back_to_event(event_id)
+
+

@@ -1,0 +1,25 @@
+"""Fees, add-ons and days, subsidised places, and invoicing by EAN (issue 6).
+
+* `pricing`      pure arithmetic in øre: price lists, itemised quotes, what is due.
+* `identifiers`  EAN and CVR numbers (python-stdnum).
+* `models`       fee settings, days, add-ons, choices, billing, subsidy budgets and requests.
+* `operations`   a sign-up's days, add-ons, payer and subsidy request (locks, then decides).
+* `subsidies`    the review queue and the budget (locked while approving), the report.
+* `invoicing`    the invoicing list, invoiced/paid marks, CSV and XLSX exports.
+* `signup`       the extra fieldsets on the public sign-up form.
+* `views`        back-office pages on the organiser blueprint (/arrangoer/...).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the template filters `dkk` and `event_day`, and `payment_for` for email templates."""
+    from eventsite.payments.display import format_amount, format_event_day
+    from eventsite.payments.operations import registration_payment
+
+    app.add_template_filter(format_amount, "dkk")
+    app.add_template_filter(format_event_day, "event_day")
+    # Emails are rendered by eventsite.mail from a registration; this gives them its price.
+    app.add_template_global(registration_payment, "payment_for")
