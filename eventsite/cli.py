@@ -19,7 +19,13 @@ def register_cli(app: Flask) -> None:
         if if_empty and db.session.execute(select(func.count(Event.id))).scalar_one():
             click.echo("The database already has events; demo data not loaded.")
             return
+        from flask import current_app
+
+        from eventsite.demo import seed_demo_accounts
+
         summary = seed_demo()
+        if current_app.config.get("ENV_NAME") != "production":
+            summary += "\n" + seed_demo_accounts()
         db.session.commit()
         click.echo(summary)
 

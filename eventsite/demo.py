@@ -169,4 +169,55 @@ def seed_demo() -> str:
 
     # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
     seed_conference(org, venues["odense"], _next(9, 23))
-    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions."
+    _seed_members(org)
+    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions, 10 members."
+
+
+def _seed_members(org: Organisation) -> None:
+    """The member directory invitations are sent from (eventsite.invitations)."""
+    from eventsite.invitations.directory import MemberData, create_member
+    from eventsite.invitations.models import JobLevel
+
+    levels = {"Mellemleder": JobLevel.MELLEMLEDER, "Teamleder": JobLevel.MELLEMLEDER, "Souschef": JobLevel.MELLEMLEDER}
+    db.session.flush()
+    for number, (name, title, workplace, code) in enumerate(LEADERS, start=1001):
+        email = name.lower().replace(" ", ".").replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+        create_member(
+            org.id,
+            MemberData(
+                name=name,
+                email=f"{email}@example.dk",
+                member_number=str(number),
+                job_title=title,
+                job_level=levels.get(title, JobLevel.LEDER),
+                workplace=workplace,
+                municipality_code=code,
+                tags=["kreds-" + ("øst" if code in ("0370", "0163", "0259", "0330") else "vest")],
+            ),
+        )
+
+
+#: Demo back-office logins, one per role; created only outside production.
+DEMO_PASSWORD = "demo-adgangskode"
+DEMO_ACCOUNTS = (
+    ("admin@lederforeningen.example", "Demo Administrator", "admin"),
+    ("arrangoer@lederforeningen.example", "Demo Arrangør", "organiser"),
+    ("indtjekning@lederforeningen.example", "Demo Indtjekning", "checkin"),
+)
+
+
+def seed_demo_accounts() -> str:
+    """Back-office accounts for the demo organisation, so a newcomer can log in."""
+    from sqlalchemy import select
+
+    from eventsite.organiser.accounts import create_user, email_taken
+    from eventsite.organiser.models import Role
+
+    org = db.session.execute(select(Organisation).where(Organisation.slug == "lederforeningen")).scalar_one()
+    lines = []
+    for email, name, role in DEMO_ACCOUNTS:
+        if not email_taken(email):
+            create_user(email, DEMO_PASSWORD, org, Role(role), name=name)
+        lines.append(f"  {role:<9} {email}  /  {DEMO_PASSWORD}")
+    db.session.flush()
+    return "Back office: http://127.0.0.1:5000/arrangoer/\n" + "\n".join(lines)

@@ -34,6 +34,9 @@ def test_seed_demo_loads_the_promised_events_once(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
+    assert "admin@lederforeningen.example" in result.output
+    login = app.test_client().get("/arrangoer/log-ind")
+    assert login.status_code == 200
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already" in again.output
     with app.app_context():
