@@ -130,20 +130,35 @@ def live_server(app, _live_servers) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, started once per test run."""
+    """Debian's Chromium, headless, started once per test run.
+
+    Other test folders re-export these fixtures (tests/invitations/browser), which
+    makes pytest create this session fixture once per folder; Playwright's sync API
+    allows one instance per thread, so every instance shares one Chromium.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     if not os.path.isfile(AXE_JS):
         skip_or_fail(f"browser tests need axe-core at {AXE_JS} (make node_modules/axe-core/axe.min.js)")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception:
-        playwright.stop()
-        raise
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    if not _SHARED_BROWSER:
+        playwright = sync_playwright().start()
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception:
+            playwright.stop()
+            raise
+        _SHARED_BROWSER.update(playwright=playwright, chromium=chromium, users=0)
+    _SHARED_BROWSER["users"] += 1
+    yield _SHARED_BROWSER["chromium"]
+    _SHARED_BROWSER["users"] -= 1
+    if _SHARED_BROWSER["users"] == 0:
+        _SHARED_BROWSER["chromium"].close()
+        _SHARED_BROWSER["playwright"].stop()
+        _SHARED_BROWSER.clear()
+
+
+#: The one Playwright and Chromium of this test run (see `browser`).
+_SHARED_BROWSER: dict = {}
 
 
 # --- axe-core ----------------------------------------------------------------
