@@ -170,13 +170,7 @@ def participant_add(event_id: int):
     if request.method == "POST":
         status = 422
         if form.validate():
-            details = PersonDetails(
-                name=form.name.data,
-                email=form.email.data,
-                job_title=form.job_title.data or "",
-                workplace=form.workplace.data or "",
-                municipality_code=form.municipality_code.data or None,
-            )
+            details = PersonDetails.from_form(form)
             try:
                 registration = participants.add_by_hand(
                     form.session_id.data,

@@ -37,6 +37,17 @@ class PersonDetails:
     workplace: str = ""
     municipality_code: str | None = None
 
+    @classmethod
+    def from_form(cls, form) -> PersonDetails:
+        """The person fields of a sign-up form (the public one or the organiser's)."""
+        return cls(
+            name=form.name.data,
+            email=form.email.data,
+            job_title=form.job_title.data or "",
+            workplace=form.workplace.data or "",
+            municipality_code=form.municipality_code.data or None,
+        )
+
 
 def lock_session(session_id: int) -> EventSession | None:
     """Load a session with its row locked until the transaction ends.

@@ -36,13 +36,7 @@ def signup(event_id: int):
     if not valid:
         # A session id that is not one of this event's open sessions: say so plainly.
         return render_event_page(event, form, status=422, extras=extras)
-    details = PersonDetails(
-        name=form.name.data,
-        email=form.email.data,
-        job_title=form.job_title.data or "",
-        workplace=form.workplace.data or "",
-        municipality_code=form.municipality_code.data or None,
-    )
+    details = PersonDetails.from_form(form)
     try:
         registration = operations.register(
             form.session_id.data,
