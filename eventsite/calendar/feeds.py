@@ -151,10 +151,11 @@ class Validators:
     last_modified: datetime
 
 
-def public_validators(
-    organisation: Organisation | None, feed_filter: FeedFilter, now: datetime
-) -> Validators:
-    """ETag and Last-Modified of a public feed, from one aggregate query."""
+def public_validators(organisation, feed_filter: FeedFilter, now: datetime) -> Validators:
+    """ETag and Last-Modified of a public feed, from one aggregate query.
+
+    `organisation` has id, name and created_at (a row or the model), or is None.
+    """
     organisation_id = organisation.id if organisation else None
     statement = _fingerprint_statement(organisation_id is not None, bool(feed_filter.kinds))
     parameters = _parameters(organisation_id, feed_filter, now)

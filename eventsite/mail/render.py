@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import email.charset
 import email.policy
-from email.mime.text import MIMEText
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
+from email.mime.text import MIMEText
+from typing import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -30,9 +33,25 @@ from eventsite.registration.tokens import manage_token
 from eventsite.text import absolute_url
 
 CALENDAR_FILENAME = "invitation.ics"
-_SMTP_AS_ENCODED = email.policy.compat32.clone(linesep="\r\n", max_line_length=None)
-_UTF8_QP = email.charset.Charset("utf-8")
-_UTF8_QP.body_encoding = email.charset.QP
+
+
+class _AsEncodedPolicy(email.policy.Compat32):
+    """Write headers exactly as Flask-Mail encoded them, with CRLF line ends.
+
+    Flask-Mail RFC 2047-encodes and folds every header it sets (and ours are plain
+    ASCII), so re-encoding them (what both of Python's policies do) is only cost.
+    """
+
+    def fold_binary(self, name, value):
+        if isinstance(value, str) and value.isascii():
+            line = f"{name}: {value}".replace("\r\n", "\n").replace("\n", self.linesep)
+            return (line + self.linesep).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_SMTP_AS_ENCODED = _AsEncodedPolicy(linesep="\r\n", max_line_length=None)
+_UTF8_BASE64 = email.charset.Charset("utf-8")
+_UTF8_BASE64.body_encoding = email.charset.BASE64
 
 
 class InvitationMessage(Message):
@@ -46,21 +65,44 @@ class InvitationMessage(Message):
     calendar_method: str | None = None
 
     def _mimetext(self, text, subtype="plain"):
-        # Quoted-printable, chosen once: Flask-Mail's "shortest" setting encodes every
-        # part both ways to compare, and QP keeps the text and the calendar readable.
-        part = MIMEText(text, _subtype=subtype, _charset=_UTF8_QP)
+        # Base64, chosen once: Flask-Mail's "shortest" setting encodes every part both
+        # ways to compare them, and base64 is the encoding Python does in C.
+        part = MIMEText(text, _subtype=subtype, _charset=_UTF8_BASE64)
         if subtype == "calendar" and self.calendar_method:
             part.set_param("method", self.calendar_method)
         return part
 
     def as_bytes(self) -> bytes:
         # Flask-Mail has already RFC 2047-encoded and folded every header it sets.
-        # Writing them as they are (classic policy, CRLF, no refolding) skips the
-        # modern policy's re-parsing and refolding of each header, which cost more
-        # than everything else in a send; it also keeps long Danish names intact.
+        # Writing them as they are (see _AsEncodedPolicy) skips the modern policy's
+        # re-parsing and refolding of each header, which cost more than everything
+        # else in a send, and the classic policy's refolding, which breaks a long
+        # encoded Subject after "Subject:".
         message = self._message()
         message.policy = _SMTP_AS_ENCODED
+        if self.subject and not self.subject.isascii():
+            # Flask-Mail folds the encoded subject without counting "Subject: ".
+            del message["Subject"]
+            message["Subject"] = Header(self.subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+        for part in message.walk():
+            if part.is_multipart():
+                # A random boundary cannot occur in the content; without one, the
+                # generator compiles a fresh regular expression per part to check.
+                part.set_boundary(f"=_{uuid.uuid4().hex[:20]}")
         return message.as_bytes()
+
+
+#: app.extensions key: template values other areas add to emails about a registration.
+EMAIL_CONTEXT = "eventsite.mail.context"
+
+
+def add_email_context(app, name: str, provider: Callable[[Registration], object]) -> None:
+    """Give every email about a registration the template value `name`.
+
+    `provider(registration)` runs once per email, and both parts (text and HTML) use
+    the result: e.g. the price of the place, which eventsite.payments adds.
+    """
+    app.extensions.setdefault(EMAIL_CONTEXT, {})[name] = provider
 
 
 def render_part(template: str, context: dict) -> str:
@@ -181,6 +223,8 @@ def render(row: OutboxMessage, now: datetime) -> InvitationMessage | Skip:
         has_calendar=method is not None,
         calendar_cancel=method == CANCEL,
     )
+    for name, provider in current_app.extensions.get(EMAIL_CONTEXT, {}).items():
+        context[name] = provider(registration)
     text = render_part(f"emails/{row.kind.value}.txt", context)
     html = render_part(f"emails/{row.kind.value}.html", context)
     title = f"{event.title}, {session.place_name}"

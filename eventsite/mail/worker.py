@@ -37,6 +37,7 @@ Failures
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
 import smtplib
 import threading
@@ -48,7 +49,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Mail
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from eventsite.calendar.personal import load_keys
@@ -131,24 +132,18 @@ def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
 
 
 _OUTBOX = OutboxMessage.__table__
+#: Built once: the SET columns come with each execution's parameters.
+_MARK = _OUTBOX.update().where(
+    _OUTBOX.c.id == bindparam("mark_id"),
+    _OUTBOX.c.claim_token == bindparam("mark_token"),
+    _OUTBOX.c.status == OutboxStatus.SENDING,
+)
 
 
 def _mark(row_id: int, token: str, **values) -> bool:
     """Update a row we hold the claim on, and commit; False if the claim was lost."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # One commit per message; without waiting for the WAL flush. A crash of the
-        # worker cannot lose the mark (the server has it); only a crash of the
-        # database server could, and then the row is sent again with the same
-        # Message-ID: the at-least-once direction we chose anyway.
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     result = db.session.execute(
-        _OUTBOX.update()
-        .where(
-            _OUTBOX.c.id == row_id,
-            _OUTBOX.c.claim_token == token,
-            _OUTBOX.c.status == OutboxStatus.SENDING,
-        )
-        .values(claim_token=None, lease_expires_at=None, **values)
+        _MARK, {"mark_id": row_id, "mark_token": token, "claim_token": None, "lease_expires_at": None, **values}
     )
     db.session.commit()
     if result.rowcount != 1:
@@ -331,21 +326,24 @@ class Throttle:
         self.next_at = max(self.next_at, time.monotonic()) + self.interval
 
 
-def deliver_batch(
-    *, limit: int | None = None, throttle: Throttle | None = None, stop: threading.Event | None = None
-) -> DeliveryReport:
-    """Claim one batch of due rows and deliver it; every outcome is committed row by row."""
+@dataclass
+class PreparedBatch:
+    """Claimed rows, each rendered to an email (or a Skip, or the error it raised)."""
+
+    token: str
+    lease_end: datetime
+    #: (row id, attempts so far, outcome) in sending order.
+    messages: list[tuple[int, int, object]]
+
+
+def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
+    """Claim due rows and render their emails from the newest data; None if none is due."""
     config = current_app.config
-    report = DeliveryReport()
     now = utcnow()
     token, ids = claim(limit or config["MAIL_BATCH_SIZE"], now)
     if not ids:
-        return report
-    lease_end = now + timedelta(seconds=config["MAIL_LEASE_SECONDS"])
-    # Stop early enough to mark the last message well inside the lease.
-    safety = timedelta(seconds=min(30, config["MAIL_LEASE_SECONDS"] / 5))
-
-    prepared: list[tuple[int, int, object]] = []
+        return None
+    messages: list[tuple[int, int, object]] = []
     with link_context():
         rows = _load(ids)
         # The feed links in the emails need each person's key: one query for the batch.
@@ -357,20 +355,30 @@ def deliver_batch(
             except Exception as error:  # a template or data bug: keep the row, tell the log
                 log.exception("outbox row %s could not be rendered", row.id)
                 outcome = error
-            prepared.append((row.id, row.attempts, outcome))
+            messages.append((row.id, row.attempts, outcome))
         # End the read transaction before any write, and let go of the loaded rows:
-        # every commit below would otherwise expire them all again.
+        # every commit would otherwise expire them all again.
         db.session.rollback()
         db.session.expunge_all()
         del rows, keys
+    return PreparedBatch(token, now + timedelta(seconds=config["MAIL_LEASE_SECONDS"]), messages)
 
+
+def send_batch(
+    batch: PreparedBatch, *, throttle: Throttle | None = None, stop: threading.Event | None = None
+) -> DeliveryReport:
+    """Send a prepared batch and commit each row's outcome as soon as it is known."""
+    report = DeliveryReport()
+    token = batch.token
+    # Stop early enough to mark the last message well inside the lease.
+    safety = timedelta(seconds=min(30, current_app.config["MAIL_LEASE_SECONDS"] / 5))
     try:
         with _connection() as connection:
-            for index, (row_id, attempts, outcome) in enumerate(prepared):
+            for index, (row_id, attempts, outcome) in enumerate(batch.messages):
                 if stop is not None and stop.is_set():
                     break
-                if utcnow() > lease_end - safety:
-                    log.warning("lease nearly over: giving back %d rows", len(prepared) - index)
+                if utcnow() > batch.lease_end - safety:
+                    log.warning("lease nearly over: giving back %d rows", len(batch.messages) - index)
                     break
                 if isinstance(outcome, Skip):
                     _mark(row_id, token, status=OutboxStatus.SKIPPED, last_error=outcome.reason[:500])
@@ -407,12 +415,81 @@ def deliver_batch(
         report.errors.append(description)
         log.warning("SMTP server unavailable: %s", description)
         db.session.rollback()
-        for row_id, attempts, _outcome in prepared:
+        for row_id, attempts, _outcome in batch.messages:
             _retry_or_fail(row_id, token, attempts, description, utcnow(), report)
     finally:
         db.session.rollback()
         release(token)  # rows we never reached go back, untouched
     return report
+
+
+def deliver_batch(
+    *, limit: int | None = None, throttle: Throttle | None = None, stop: threading.Event | None = None
+) -> DeliveryReport:
+    """Claim one batch of due rows and deliver it; every outcome is committed row by row."""
+    batch = prepare_batch(limit)
+    return send_batch(batch, throttle=throttle, stop=stop) if batch is not None else DeliveryReport()
+
+
+class _Preparer(threading.Thread):
+    """Claims and renders the next batch while the worker sends the current one.
+
+    Sending is mostly waiting for the SMTP server; rendering and the database are
+    mostly CPU. Overlapping them keeps one worker busy. At most two batches are
+    claimed at a time: the one being sent and the one waiting here. `None` in the
+    queue means: nothing was due (the preparer then waits MAIL_POLL_SECONDS).
+    """
+
+    def __init__(self, app, stop: threading.Event) -> None:
+        super().__init__(name="mail-preparer", daemon=True)
+        self.app = app
+        self.stop = stop
+        self.batches: queue.Queue[PreparedBatch | None] = queue.Queue(maxsize=1)
+
+    def run(self) -> None:
+        with self.app.app_context():
+            while not self.stop.is_set():
+                try:
+                    batch = prepare_batch()
+                except Exception:  # the database went away, say: log, wait, try again
+                    log.exception("preparing a batch failed")
+                    db.session.rollback()
+                    batch = None
+                if not self._hand_over(batch):
+                    if batch is not None:
+                        release(batch.token)
+                    return
+                if batch is None:
+                    self.stop.wait(self.app.config["MAIL_POLL_SECONDS"])
+
+    def _hand_over(self, batch: PreparedBatch | None) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.batches.put(batch, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next_batch(self) -> PreparedBatch | None:
+        """The next prepared batch; None when nothing was due (or on stop)."""
+        while not self.stop.is_set():
+            try:
+                return self.batches.get(timeout=0.2)
+            except queue.Empty:
+                continue
+        return None
+
+    def release_waiting(self) -> None:
+        """Give back a batch prepared but never sent (called after stop)."""
+        self.join(timeout=10)
+        while True:
+            try:
+                batch = self.batches.get_nowait()
+            except queue.Empty:
+                return
+            if batch is not None:
+                release(batch.token)
 
 
 def deliver_all(*, max_batches: int | None = None) -> DeliveryReport:
@@ -429,6 +506,28 @@ def deliver_all(*, max_batches: int | None = None) -> DeliveryReport:
     return total
 
 
+def _commit_without_waiting_for_disk() -> None:
+    """PostgreSQL: this process's commits return before the WAL reaches the disk.
+
+    The worker commits once per message. A killed worker cannot lose a commit (the
+    server has it); only a crash of the database server itself could lose the last
+    few, and then those rows are sent again with the same Message-ID: the
+    at-least-once direction we chose anyway. (SQLite in WAL mode with
+    synchronous=NORMAL already behaves like this.)
+    """
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _asynchronous_commit(dbapi_connection, connection_record) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+        dbapi_connection.commit()
+
+    engine.dispose()  # connections opened before this point are replaced
+
+
 def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     """Deliver until `stop` is set (or, with once, until nothing is due)."""
     from eventsite.registration.notifications import notify_reminders_due
@@ -437,24 +536,36 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     total = DeliveryReport()
     throttle = Throttle(config["MAIL_RATE"])
     next_reminders = 0.0
+    _commit_without_waiting_for_disk()
     log.info("mail worker started (backend %s, %s msg/s)", config["MAIL_BACKEND"], config["MAIL_RATE"] or "unlimited")
-    while not stop.is_set():
-        if time.monotonic() >= next_reminders:
-            _queue_reminders(notify_reminders_due)
-            next_reminders = time.monotonic() + REMINDER_INTERVAL
-        try:
-            report = deliver_batch(throttle=throttle, stop=stop)
-        except Exception:  # the database went away, say: log, wait, try again
-            log.exception("delivery batch failed")
-            db.session.rollback()
-            report = DeliveryReport(errors=["batch failed"])
-        total.add(report)
-        if report.sent or report.failed or report.skipped or report.retried:
+    # Reminders first, so that `worker --once` also sends the ones due now.
+    _queue_reminders(notify_reminders_due)
+    next_reminders = time.monotonic() + REMINDER_INTERVAL
+    preparer = _Preparer(current_app._get_current_object(), stop)
+    preparer.start()
+    try:
+        while not stop.is_set():
+            if time.monotonic() >= next_reminders:
+                _queue_reminders(notify_reminders_due)
+                next_reminders = time.monotonic() + REMINDER_INTERVAL
+            batch = preparer.next_batch()
+            if batch is None:
+                if once:
+                    break
+                continue  # the preparer waits before it looks again
+            try:
+                report = send_batch(batch, throttle=throttle, stop=stop)
+            except Exception:  # the database went away, say: log, wait, try again
+                log.exception("delivery batch failed")
+                db.session.rollback()
+                report = DeliveryReport(errors=["batch failed"])
+            total.add(report)
             log.info("sent %d, retried %d, failed %d, skipped %d", report.sent, report.retried, report.failed, report.skipped)
-        if report.handled == 0 or (report.retried and not report.sent):
-            if once:
-                break
-            stop.wait(config["MAIL_POLL_SECONDS"])
+            if report.retried and not report.sent:
+                stop.wait(config["MAIL_POLL_SECONDS"])  # the server is down: the rows wait for their back-off
+    finally:
+        stop.set()
+        preparer.release_waiting()
     return total
 
 

@@ -290,8 +290,7 @@ def session_edit(session_id: int):
         db.session.rollback()
         _show_error(form, error)
         return _render_session_form(form, event, session, 422)
-    if update.time_or_place_changed or "online_url" in update.changes:
-        # A new meeting link is news too: the invitations carry it.
+    if update.time_or_place_changed:
         notifications.notify_session_changed(update.session)
     if update.promoted:
         notifications.notify_promoted(update.promoted)

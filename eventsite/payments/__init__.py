@@ -23,3 +23,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_event_day, "event_day")
     # Emails are rendered by eventsite.mail from a registration; this gives them its price.
     app.add_template_global(registration_payment, "payment_for")
+    # ...worked out once per email (as `payment`), not once per part.
+    from eventsite.mail.render import add_email_context
+
+    add_email_context(app, "payment", registration_payment)

@@ -138,6 +138,20 @@ def test_a_confirmation_arrives_as_a_danish_invitation_with_calendar_part_and_at
     assert page.status_code == 200 and "mette@example.dk" in visible_text(page.data)
 
 
+def test_a_long_danish_subject_arrives_whole_in_short_lines(app, smtp, create_event, sign_up_and_notify, deliver):
+    title = "Temadag om ledelse, trivsel og arbejdsmiljø i den kommunale sektor – for mellemledere i Sjælland"
+    event = create_event(title=title)
+    sign_up_and_notify(event.session_id, "mette@example.dk", name="Søren Ærø Åberg")
+    deliver()
+    (received,) = smtp.received
+    message = received.message()
+    assert message["Subject"] == f"Bekræftelse på tilmelding: {title}, Næstved"
+    assert message["To"].addresses[0].display_name == "Søren Ærø Åberg"
+    head = received.data.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+    assert head.isascii()
+
+
 def test_names_are_escaped_in_the_html_part(app, smtp, create_event, sign_up_and_notify, deliver):
     event = create_event()
     sign_up_and_notify(event.session_id, "mette@example.dk", name="Mette <b>Hansen</b>")
