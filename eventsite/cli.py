@@ -29,6 +29,16 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(summary)
 
+    @app.cli.command("purge-dietary-notes")
+    @click.option("--days", default=7, show_default=True, help="Days after the event's last session.")
+    def purge_dietary_notes_command(days: int) -> None:
+        """Delete dietary needs of finished events (they are for the caterer only)."""
+        from eventsite.registration.privacy import purge_dietary_notes
+
+        count = purge_dietary_notes(days)
+        db.session.commit()
+        click.echo(f"Deleted {count} dietary notes of events that ended more than {days} days ago.")
+
     from eventsite.invitations.cli import register_cli as register_invitation_cli
 
     register_invitation_cli(app)
