@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import random
@@ -234,15 +233,7 @@ def run(ctx) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark alone and print its figures."""
-    parser = argparse.ArgumentParser(description=TITLE)
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    args = parser.parse_args(argv)
-    names = [b.strip() for b in args.backends.split(",") if b.strip()]
-    print(f"[bench] {harness.machine_note()}", flush=True)
-    with harness.Backends(names) as backends:
-        ctx = argparse.Namespace(args=args, backends=backends)
-        return 0 if run(ctx) else 1
-
+    return harness.run_alone("invitations", TITLE, run, argv)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -16,7 +16,6 @@ bench` runs it through bench/run.py.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import subprocess
@@ -166,15 +165,7 @@ def run(ctx) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark on its own (bench/run.py calls `run`)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
-    args = parser.parse_args(argv)
-    names = [b.strip() for b in args.backends.split(",") if b.strip()]
-    print(f"[bench] {harness.machine_note()}\n== outbox: {TITLE}", flush=True)
-    with harness.Backends(names) as backends:
-        ok = run(argparse.Namespace(backends=backends, args=args))
-    return 0 if ok else 1
-
+    return harness.run_alone("outbox", TITLE, run, argv, doc=__doc__)
 
 if __name__ == "__main__":
     sys.exit(main())

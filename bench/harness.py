@@ -444,3 +444,18 @@ def machine_note() -> str:
     """Cores and load average, printed with every run: the numbers depend on both."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return f"{os.cpu_count()} cores, load average {load} (other processes on the machine skew the figures)"
+
+
+def run_alone(name: str, title: str, run, argv: list[str] | None = None, doc: str | None = None) -> int:
+    """Run one benchmark module on its own (`python bench/bench_x.py`); bench/run.py calls `run`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or title).split("\n\n")[0])
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
+    args = parser.parse_args(argv)
+    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    print(f"[bench] {machine_note()}\n== {name}: {title}", flush=True)
+    with Backends(names) as backends:
+        ok = run(argparse.Namespace(backends=backends, args=args))
+    return 0 if ok else 1
+
