@@ -52,6 +52,9 @@ def test_an_invitation_is_personal_danish_and_carries_one_click_unsubscribe(
                      "Jeg kan ikke deltage", "mellemledere", "egen bekræftelse"):
         assert expected in text, expected
     assert "Ærø-Åkjær" in html
+    # The HTML part uses the shared email layout: greeting, sign-off and the invitation's own footer.
+    assert "Kære Søren Ærø-Åkjær" in html
+    assert "Med venlig hilsen" in html and html.count("</html>") == 1
     signup = re.search(r"Tilmeld: (\S+)", text).group(1)
     assert signup.startswith(f"http://localhost/arrangementer/{event.id}?invitation=")
     unsubscribe = message["List-Unsubscribe"]
@@ -60,6 +63,7 @@ def test_an_invitation_is_personal_danish_and_carries_one_click_unsubscribe(
     # On the wire as a plain URL, not folded into encoded words a mail client cannot follow.
     assert f"\r\nList-Unsubscribe: {unsubscribe}\r\n".encode() in received.data
     assert unsubscribe.strip("<>") in text
+    assert unsubscribe.strip("<>") in html and "Ingen flere invitationer" in html
     with app.app_context():
         outbox = db.session.execute(select(OutboxMessage)).scalar_one()
         assert outbox.status is OutboxStatus.SENT
