@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from eventsite import create_app
+from eventsite.events.models import LOCAL_TZ as COPENHAGEN
 from eventsite.extensions import db
 
 PG_URL = os.environ.get("EVENTSITE_TEST_DATABASE_URL")
@@ -122,7 +123,11 @@ def client(app):
 
 # --- factories -------------------------------------------------------------
 
-FUTURE = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+# 09:00 in Copenhagen thirty days ahead: a fixed time of day, so that a
+# six-hour session never runs past midnight, whatever hour the suite runs at.
+FUTURE = datetime.combine(
+    datetime.now(COPENHAGEN).date() + timedelta(days=30), time(9, 0), tzinfo=COPENHAGEN
+).astimezone(timezone.utc)
 
 
 @dataclass
