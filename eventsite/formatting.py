@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from babel.dates import format_datetime, format_time
 from flask import Flask
@@ -17,21 +18,33 @@ def _locale() -> str:
     return str(get_locale() or "da")
 
 
+# Babel parses the pattern and walks the locale data on every call; the same few
+# dates and times recur on every page and in every email about an event.
+@lru_cache(maxsize=4096)
+def _babel_datetime(value: datetime, pattern: str, locale: str) -> str:
+    return format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _babel_time(value, pattern: str, locale: str) -> str:
+    return format_time(value, pattern, locale=locale)
+
+
 def format_day_time(value: datetime) -> str:
     """'tirsdag den 29. august 2023 kl. 13.00'."""
-    return format_datetime(value, _("EEEE, MMMM d, y 'at' HH:mm"), tzinfo=LOCAL_TZ, locale=_locale())
+    return _babel_datetime(value, _("EEEE, MMMM d, y 'at' HH:mm"), _locale())
 
 
 def format_day(value: datetime) -> str:
     """'tirsdag den 29. august 2023'."""
-    return format_datetime(value, _("EEEE, MMMM d, y"), tzinfo=LOCAL_TZ, locale=_locale())
+    return _babel_datetime(value, _("EEEE, MMMM d, y"), _locale())
 
 
 def format_clock(value) -> str:
     """'13.00'."""
     if isinstance(value, datetime):
         value = value.astimezone(LOCAL_TZ)
-    return format_time(value, _("HH:mm"), locale=_locale())
+    return _babel_time(value, _("HH:mm"), _locale())
 
 
 def format_span(start: datetime, end: datetime) -> str:

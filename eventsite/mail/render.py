@@ -14,12 +14,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
+from email.encoders import encode_base64
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 from typing import Callable
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_mail import Message
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from flask_mail import Message, sanitize_address
 
 from eventsite.calendar import webcal
 from eventsite.calendar.entries import location_text, organizer_for, personal_entry
@@ -50,8 +56,12 @@ class _AsEncodedPolicy(email.policy.Compat32):
 
 
 _SMTP_AS_ENCODED = _AsEncodedPolicy(linesep="\r\n", max_line_length=None)
+#: UTF-8 with base64 ("B") encoding for both bodies and headers, chosen once: Python's
+#: default for UTF-8 headers ("shortest") encodes every header both ways, in pure
+#: Python, to compare lengths, and that cost more than anything else in a send.
 _UTF8_BASE64 = email.charset.Charset("utf-8")
 _UTF8_BASE64.body_encoding = email.charset.BASE64
+_UTF8_BASE64.header_encoding = email.charset.BASE64
 
 
 class InvitationMessage(Message):
@@ -64,6 +74,11 @@ class InvitationMessage(Message):
 
     calendar_method: str | None = None
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Flask-Mail passes the message charset to every email.header.Header it makes.
+        kwargs.setdefault("charset", _UTF8_BASE64)
+        super().__init__(*args, **kwargs)
+
     def _mimetext(self, text, subtype="plain"):
         # Base64, chosen once: Flask-Mail's "shortest" setting encodes every part both
         # ways to compare them, and base64 is the encoding Python does in C.
@@ -72,37 +87,112 @@ class InvitationMessage(Message):
             part.set_param("method", self.calendar_method)
         return part
 
+    def _message(self) -> MIMEMultipart:
+        """The MIME tree: mixed [alternative [plain, html, calendar], attachments].
+
+        Built here rather than by Flask-Mail, which RFC 2047-encodes every name
+        (ASCII ones too) and the subject twice over and leaves the boundaries to be
+        found by the generator, compiling a regular expression per part to check
+        them. A random boundary cannot occur in the content.
+        """
+        alternative = MIMEMultipart("alternative", boundary=_boundary())
+        alternative.attach(self._mimetext(self.body, "plain"))
+        for subtype, content in self.alts.items():
+            alternative.attach(self._mimetext(content, subtype))
+        message = MIMEMultipart(boundary=_boundary())
+        message.attach(alternative)
+        for attachment in self.attachments:
+            part = MIMEBase(*attachment.content_type.split("/"))
+            part.set_payload(attachment.data)
+            encode_base64(part)
+            part.add_header("Content-Disposition", attachment.disposition, filename=attachment.filename)
+            message.attach(part)
+        if self.subject:
+            message["Subject"] = _encoded(self.subject, "Subject")
+        message["From"] = _address(self.sender)
+        message["To"] = ", ".join(_address(recipient) for recipient in self.recipients)
+        message["Date"] = formatdate(self.date, localtime=True)
+        message["Message-ID"] = self.msgId
+        if self.reply_to:
+            message["Reply-To"] = _address(self.reply_to)
+        for name, value in (self.extra_headers or {}).items():
+            message[name] = value
+        return message
+
     def as_bytes(self) -> bytes:
-        # Flask-Mail has already RFC 2047-encoded and folded every header it sets.
-        # Writing them as they are (see _AsEncodedPolicy) skips the modern policy's
-        # re-parsing and refolding of each header, which cost more than everything
-        # else in a send, and the classic policy's refolding, which breaks a long
-        # encoded Subject after "Subject:".
+        # Every header is encoded and folded already: written as it is (see
+        # _AsEncodedPolicy), skipping the modern policy's re-parsing and refolding
+        # of each header, which cost more than everything else in a send.
         message = self._message()
         message.policy = _SMTP_AS_ENCODED
-        if self.subject and not self.subject.isascii():
-            # Flask-Mail folds the encoded subject without counting "Subject: ".
-            del message["Subject"]
-            message["Subject"] = Header(self.subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
-        for part in message.walk():
-            if part.is_multipart():
-                # A random boundary cannot occur in the content; without one, the
-                # generator compiles a fresh regular expression per part to check.
-                part.set_boundary(f"=_{uuid.uuid4().hex[:20]}")
         return message.as_bytes()
+
+
+def _boundary() -> str:
+    return f"=_{uuid.uuid4().hex[:20]}"
+
+
+def _encoded(value: str, header_name: str | None = None) -> str:
+    """A header value, RFC 2047-encoded (base64, folded) only if it is not plain ASCII."""
+    if value.isascii():
+        return value
+    return Header(value, _UTF8_BASE64, header_name=header_name).encode(linesep="\r\n")
+
+
+def _address(value: str | tuple[str, str]) -> str:
+    name, address = parseaddr(value) if isinstance(value, str) else value
+    if not address.isascii():
+        return sanitize_address((name, address))  # an internationalised domain: Flask-Mail's IDN handling
+    if not name:
+        return address
+    if name.isascii():
+        return formataddr((name, address))  # quotes the name when it needs it
+    return f"{_encoded(name)} <{address}>"
 
 
 #: app.extensions key: template values other areas add to emails about a registration.
 EMAIL_CONTEXT = "eventsite.mail.context"
 
 
-def add_email_context(app, name: str, provider: Callable[[Registration], object]) -> None:
+def add_email_context(
+    app,
+    name: str,
+    provider: Callable[[Registration], object],
+    batch: Callable[[list[Registration]], dict[int, object]] | None = None,
+) -> None:
     """Give every email about a registration the template value `name`.
 
     `provider(registration)` runs once per email, and both parts (text and HTML) use
-    the result: e.g. the price of the place, which eventsite.payments adds.
+    the result: e.g. the price of the place, which eventsite.payments adds. The
+    worker renders emails in batches: `batch(registrations)`, if given, returns the
+    values for a whole batch by registration id, in a few queries instead of a few
+    per email.
     """
-    app.extensions.setdefault(EMAIL_CONTEXT, {})[name] = provider
+    app.extensions.setdefault(EMAIL_CONTEXT, {})[name] = (provider, batch)
+
+
+def email_context_for(registrations: list[Registration]) -> dict[int, dict[str, object]]:
+    """The added template values for a batch of registrations (see `add_email_context`)."""
+    values: dict[int, dict[str, object]] = {r.id: {} for r in registrations}
+    for name, (provider, batch) in current_app.extensions.get(EMAIL_CONTEXT, {}).items():
+        found = batch(registrations) if batch is not None else {r.id: provider(r) for r in registrations}
+        for registration_id, value in found.items():
+            values[registration_id][name] = value
+    return values
+
+
+def template_gettext() -> dict[str, Callable]:
+    """`gettext` and `ngettext` for a template, bound to the translations in force now.
+
+    Flask-Babel's template callables look the translations up again for every
+    string (a few dozen per email, each through several context-local lookups);
+    rendering context values of these names take precedence over them.
+    """
+    translations = get_translations()
+    return {
+        "gettext": _make_new_gettext(translations.ugettext),
+        "ngettext": _make_new_ngettext(translations.ungettext),
+    }
 
 
 def render_part(template: str, context: dict) -> str:
@@ -163,27 +253,33 @@ def decide_method(row: OutboxMessage, registration: Registration) -> str | None 
     return Skip(f"unknown kind {kind}")
 
 
+#: Translated when an email is rendered, only the one that is needed.
+_SUBJECTS = {
+    MailKind.CONFIRMATION: _l("Confirmed: %(title)s"),
+    MailKind.WAITLISTED: _l("Waiting list: %(title)s"),
+    MailKind.PROMOTED: _l("You have a place: %(title)s"),
+    MailKind.MOVED: _l("Registration moved: %(title)s"),
+    MailKind.CANCELLED: _l("Registration cancelled: %(title)s"),
+    MailKind.CANCELLED_BY_ORGANISER: _l("Registration cancelled: %(title)s"),
+    MailKind.SESSION_CHANGED: _l("Changed: %(title)s"),
+    MailKind.SESSION_CANCELLED: _l("Cancelled: %(title)s"),
+    MailKind.REMINDER: _l("Reminder: %(title)s"),
+    MailKind.SUBSIDY_DECISION: _l("Your application for a subsidy: %(title)s"),
+}
+
+
 def _subject(kind: MailKind, title: str) -> str:
-    subjects = {
-        MailKind.CONFIRMATION: _("Confirmed: %(title)s", title=title),
-        MailKind.WAITLISTED: _("Waiting list: %(title)s", title=title),
-        MailKind.PROMOTED: _("You have a place: %(title)s", title=title),
-        MailKind.MOVED: _("Registration moved: %(title)s", title=title),
-        MailKind.CANCELLED: _("Registration cancelled: %(title)s", title=title),
-        MailKind.CANCELLED_BY_ORGANISER: _("Registration cancelled: %(title)s", title=title),
-        MailKind.SESSION_CHANGED: _("Changed: %(title)s", title=title),
-        MailKind.SESSION_CANCELLED: _("Cancelled: %(title)s", title=title),
-        MailKind.REMINDER: _("Reminder: %(title)s", title=title),
-        MailKind.SUBSIDY_DECISION: _("Your application for a subsidy: %(title)s", title=title),
-    }
+    subject = str(_SUBJECTS[kind]) % {"title": title}
     # A title is one line; a header must never be split by what an organiser typed.
-    return " ".join(subjects[kind].split())
+    return " ".join(subject.split())
 
 
-def render(row: OutboxMessage, now: datetime) -> InvitationMessage | Skip:
+def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = None) -> InvitationMessage | Skip:
     """The email for an outbox row, from the current state of its registration.
 
-    Needs a request context for its links (see `worker.link_context`).
+    `added`: the values of `add_email_context` for this registration, when the
+    caller has worked them out for a whole batch. Needs a request context for its
+    links (see `worker.link_context`).
     """
     if row.kind is MailKind.INVITATION:
         # About a member of the directory, not a registration: rendered by its own area.
@@ -223,8 +319,10 @@ def render(row: OutboxMessage, now: datetime) -> InvitationMessage | Skip:
         has_calendar=method is not None,
         calendar_cancel=method == CANCEL,
     )
-    for name, provider in current_app.extensions.get(EMAIL_CONTEXT, {}).items():
-        context[name] = provider(registration)
+    if added is None:
+        added = email_context_for([registration])[registration.id]
+    context.update(added)
+    context.update(template_gettext())
     text = render_part(f"emails/{row.kind.value}.txt", context)
     html = render_part(f"emails/{row.kind.value}.html", context)
     title = f"{event.title}, {session.place_name}"

@@ -57,7 +57,7 @@ from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import OutboxMessage, OutboxStatus
-from eventsite.mail.render import Skip, envelope_sender, render
+from eventsite.mail.render import Skip, email_context_for, envelope_sender, render
 from eventsite.registration.models import Registration
 
 log = logging.getLogger("eventsite.mail")
@@ -347,11 +347,14 @@ def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
     with link_context():
         rows = _load(ids)
         # The feed links in the emails need each person's key: one query for the batch.
-        keys = load_keys([row.registration.person_id for row in rows if row.registration is not None])
+        registrations = [row.registration for row in rows if row.registration is not None]
+        keys = load_keys([r.person_id for r in registrations])
+        # So are the values other areas add (the price of each place): a few queries in all.
+        added = email_context_for(registrations)
         render_time = utcnow()
         for row in rows:
             try:
-                outcome = render(row, render_time)
+                outcome = render(row, render_time, added.get(row.registration_id))
             except Exception as error:  # a template or data bug: keep the row, tell the log
                 log.exception("outbox row %s could not be rendered", row.id)
                 outcome = error
@@ -360,7 +363,7 @@ def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
         # every commit would otherwise expire them all again.
         db.session.rollback()
         db.session.expunge_all()
-        del rows, keys
+        del rows, keys, registrations, added
     return PreparedBatch(token, now + timedelta(seconds=config["MAIL_LEASE_SECONDS"]), messages)
 
 

@@ -17,7 +17,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the template filters `dkk` and `event_day`, and `payment_for` for email templates."""
     from eventsite.payments.display import format_amount, format_event_day
-    from eventsite.payments.operations import registration_payment
+    from eventsite.payments.operations import registration_payment, registration_payments
 
     app.add_template_filter(format_amount, "dkk")
     app.add_template_filter(format_event_day, "event_day")
@@ -26,4 +26,4 @@ def init_app(app: Flask) -> None:
     # ...worked out once per email (as `payment`), not once per part.
     from eventsite.mail.render import add_email_context
 
-    add_email_context(app, "payment", registration_payment)
+    add_email_context(app, "payment", registration_payment, batch=registration_payments)

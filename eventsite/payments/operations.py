@@ -18,6 +18,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from eventsite.db import utcnow
 from eventsite.extensions import db
@@ -260,30 +261,49 @@ def snapshot_quote(billing: Billing | None, days: int, addons: list[Registration
 
 def registration_payment(registration: Registration) -> RegistrationPayment | None:
     """A registration's choices and price, or None when the event offers nothing of the kind."""
-    days = list(
-        db.session.execute(
-            select(EventDay)
-            .join(RegistrationDay, RegistrationDay.day_id == EventDay.id)
-            .where(RegistrationDay.registration_id == registration.id)
-            .order_by(EventDay.day)
-        ).scalars()
-    )
-    addons = list(
-        db.session.execute(
-            select(RegistrationAddOn)
-            .join(AddOn, AddOn.id == RegistrationAddOn.addon_id)
-            .where(RegistrationAddOn.registration_id == registration.id)
-            .order_by(AddOn.position, AddOn.id)
-        ).scalars()
-    )
-    billing = db.session.get(Billing, registration.id)
-    subsidy = db.session.execute(
-        select(SubsidyRequest).where(SubsidyRequest.registration_id == registration.id)
-    ).scalar_one_or_none()
-    payment = RegistrationPayment(
-        registration, days, addons, billing, subsidy, snapshot_quote(billing, len(days), addons)
-    )
-    return None if payment.is_empty else payment
+    return registration_payments([registration])[registration.id]
+
+
+def registration_payments(registrations: list[Registration]) -> dict[int, RegistrationPayment | None]:
+    """`registration_payment` for many registrations in four queries (the mail worker's batches)."""
+    ids = [r.id for r in registrations]
+    if not ids:
+        return {}
+    days: dict[int, list[EventDay]] = {i: [] for i in ids}
+    for registration_id, day in db.session.execute(
+        select(RegistrationDay.registration_id, EventDay)
+        .join(EventDay, RegistrationDay.day_id == EventDay.id)
+        .where(RegistrationDay.registration_id.in_(ids))
+        .order_by(EventDay.day)
+    ).tuples():
+        days[registration_id].append(day)
+    addons: dict[int, list[RegistrationAddOn]] = {i: [] for i in ids}
+    for chosen in db.session.execute(
+        select(RegistrationAddOn)
+        .join(AddOn, AddOn.id == RegistrationAddOn.addon_id)
+        .where(RegistrationAddOn.registration_id.in_(ids))
+        .options(contains_eager(RegistrationAddOn.addon))
+        .order_by(AddOn.position, AddOn.id)
+    ).scalars():
+        addons[chosen.registration_id].append(chosen)
+    billings = {
+        b.registration_id: b
+        for b in db.session.execute(select(Billing).where(Billing.registration_id.in_(ids))).scalars()
+    }
+    subsidies = {
+        s.registration_id: s
+        for s in db.session.execute(select(SubsidyRequest).where(SubsidyRequest.registration_id.in_(ids))).scalars()
+    }
+    payments: dict[int, RegistrationPayment | None] = {}
+    for registration in registrations:
+        rid = registration.id
+        billing = billings.get(rid)
+        payment = RegistrationPayment(
+            registration, days[rid], addons[rid], billing, subsidies.get(rid),
+            snapshot_quote(billing, len(days[rid]), addons[rid]),
+        )
+        payments[rid] = None if payment.is_empty else payment
+    return payments
 
 
 def offer_for_signup(event_id: int) -> EventOffer | None:

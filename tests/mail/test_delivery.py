@@ -152,6 +152,15 @@ def test_a_long_danish_subject_arrives_whole_in_short_lines(app, smtp, create_ev
     assert head.isascii()
 
 
+def test_names_with_commas_and_quotes_arrive_as_one_recipient(app, smtp, create_event, sign_up_and_notify, deliver):
+    event = create_event()
+    sign_up_and_notify(event.session_id, "mette@example.dk", name='Hansen, Mette "Mus"')
+    deliver()
+    message = smtp.received[0].message()
+    (to,) = message["To"].addresses
+    assert (to.display_name, to.addr_spec) == ('Hansen, Mette "Mus"', "mette@example.dk")
+
+
 def test_names_are_escaped_in_the_html_part(app, smtp, create_event, sign_up_and_notify, deliver):
     event = create_event()
     sign_up_and_notify(event.session_id, "mette@example.dk", name="Mette <b>Hansen</b>")
