@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
-from flask import has_request_context, request
+from functools import wraps
+
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -52,6 +54,8 @@ def utcnow() -> datetime:
 
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Connection.info key: this SQLite transaction holds the write lock (see start_writing).
+_WRITING = "eventsite.sqlite_writing"
 
 
 def _sqlite_begin_statement() -> str:
@@ -60,10 +64,54 @@ def _sqlite_begin_statement() -> str:
     A deferred transaction that reads seat counts and then writes could interleave
     with another worker's; BEGIN IMMEDIATE serialises writers up front (readers are
     not blocked in WAL mode), which is SQLite's equivalent of locking the session row.
+    A view marked `reads_first` begins with a plain read and takes the lock later,
+    in `start_writing`.
     """
-    if has_request_context() and request.method in _SAFE_METHODS:
+    if has_request_context() and (request.method in _SAFE_METHODS or g.get("sqlite_reads_first")):
         return "BEGIN"
     return "BEGIN IMMEDIATE"
+
+
+def reads_first(view):
+    """Mark a writing view that reads (event, form, offer) before it writes anything.
+
+    On SQLite its transaction begins as a plain read, so those reads do not hold the
+    database's single write lock; the lock is taken by `start_writing`, which every
+    domain function calls (through `lock_session`) before it decides and writes.
+    The view must not write before that. PostgreSQL is unaffected: there the row
+    lock (FOR UPDATE) does the same job.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.sqlite_reads_first = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def start_writing(session) -> None:
+    """On SQLite in a `reads_first` request: trade the read transaction for a writing one.
+
+    A read transaction cannot simply start writing in WAL mode: if another writer
+    committed since its snapshot, SQLite refuses (SQLITE_BUSY_SNAPSHOT) instead of
+    waiting. So the read transaction ends and BEGIN IMMEDIATE waits for the lock;
+    what happens from here on (locked rows re-read with populate_existing, counts
+    read afresh) sees every earlier commit. Loaded ORM objects stay loaded, as they
+    would in a PostgreSQL transaction at READ COMMITTED.
+    """
+    if not (has_request_context() and g.get("sqlite_reads_first")):
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or connection.info.get(_WRITING):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a reads_first view changed rows before start_writing()")
+    # ROLLBACK, not COMMIT: a read transaction has nothing to keep, and a stray write
+    # made before this point must never be committed on its own.
+    connection.exec_driver_sql("ROLLBACK")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.info[_WRITING] = True
 
 
 @event.listens_for(Engine, "connect")
@@ -83,4 +131,12 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_sqlite_begin_statement())
+        statement = _sqlite_begin_statement()
+        conn.exec_driver_sql(statement)
+        conn.info[_WRITING] = statement == "BEGIN IMMEDIATE"
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _sqlite_on_end(conn) -> None:
+    conn.info.pop(_WRITING, None)

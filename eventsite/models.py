@@ -3,6 +3,5 @@ from eventsite.events.models import Event, EventSession, Organisation, Programme
 from eventsite.registration.models import DietaryNote, Person, Registration  # noqa: F401
 from eventsite.organiser.models import AuditEntry, FailedLogin, Membership, User  # noqa: F401
 from eventsite.mail.models import OutboxMessage  # noqa: F401
-from eventsite.calendar.models import PersonalFeedKey  # noqa: F401
 from eventsite.payments.models import AddOn, Billing, DayPriceRow, EventDay, FeeSettings, RegistrationAddOn, RegistrationDay, SubsidyBudget, SubsidyRequest  # noqa: F401
 from eventsite.invitations.models import Invitation, InvitationRound, Member, MemberImport, MemberTag  # noqa: F401

@@ -1,13 +1,19 @@
-"""The secret link to a person's own feed ("mine tilmeldinger")."""
+"""The secret link to a person's own feed ("mine tilmeldinger").
+
+The link is signed with the app's secret key and names the person and their
+`feed_key`, a random value every person gets when they are first stored (one
+column, so a sign-up writes nothing extra for it and an email reads it with the
+person). Replacing the key revokes every link handed out so far.
+"""
 from __future__ import annotations
+
+import hmac
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
-from eventsite.calendar.models import PersonalFeedKey
 from eventsite.extensions import db
-from eventsite.registration.models import Person
+from eventsite.registration.models import Person, new_token_key
 
 _SALT = "eventsite.personal-feed"
 
@@ -16,41 +22,15 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
-def _key_row(person_id: int) -> PersonalFeedKey | None:
-    # By primary key: answered from the session without SQL when already loaded
-    # (the mail worker loads the keys of a whole batch at once).
-    return db.session.get(PersonalFeedKey, person_id)
-
-
-def load_keys(person_ids: list[int]) -> list[PersonalFeedKey]:
-    """Load many people's keys in one query (keep the list while using them)."""
-    if not person_ids:
-        return []
-    return list(db.session.execute(select(PersonalFeedKey).where(PersonalFeedKey.person_id.in_(person_ids))).scalars())
-
-
-def ensure_feed_token(person: Person) -> str:
-    """The person's feed token, creating its secret key on first use (flushes)."""
-    row = _key_row(person.id)
-    if row is None:
-        row = PersonalFeedKey(person_id=person.id)
-        db.session.add(row)
-        db.session.flush()
-    return _serializer().dumps([person.id, row.key])
-
-
-def feed_token(person: Person) -> str | None:
-    """The person's feed token if a key exists (read-only; for pages and emails)."""
-    row = _key_row(person.id)
-    return _serializer().dumps([person.id, row.key]) if row else None
+def feed_token(person: Person) -> str:
+    """The token in the person's feed link (for pages and emails)."""
+    return _serializer().dumps([person.id, person.feed_key])
 
 
 def revoke_feed_token(person: Person) -> None:
     """Replace the key: every link handed out so far stops working (flushes)."""
-    row = _key_row(person.id)
-    if row is not None:
-        db.session.delete(row)
-        db.session.flush()
+    person.feed_key = new_token_key()
+    db.session.flush()
 
 
 def person_from_feed_token(token: str) -> Person | None:
@@ -59,9 +39,9 @@ def person_from_feed_token(token: str) -> Person | None:
         person_id, key = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(person_id, int):
+    if not isinstance(person_id, int) or not isinstance(key, str):
         return None
-    row = _key_row(person_id)
-    if row is None or row.key != key:
+    person = db.session.get(Person, person_id)
+    if person is None or not person.feed_key or not hmac.compare_digest(person.feed_key.encode(), key.encode()):
         return None
-    return row.person
+    return person

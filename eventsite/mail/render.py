@@ -298,7 +298,6 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
     person = registration.person
     confirmed = registration.status is RegistrationStatus.CONFIRMED
     manage_url = absolute_url("registration.manage", token=manage_token(registration))
-    token = feed_token(person)
     context = dict(
         kind=row.kind.value,
         person=person,
@@ -314,7 +313,7 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
         position=operations.waitlist_position(registration),
         manage_url=manage_url,
         event_url=absolute_url("events.event_page", event_id=event.id),
-        feed_url=webcal(absolute_url("calendar.personal_feed", token=token)) if token else None,
+        feed_url=webcal(absolute_url("calendar.personal_feed", token=feed_token(person))),
         event_cancelled=event.is_cancelled,
         has_calendar=method is not None,
         calendar_cancel=method == CANCEL,

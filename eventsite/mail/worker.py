@@ -52,7 +52,6 @@ from flask_mail import BadHeaderError, Connection, Mail
 from sqlalchemy import and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from eventsite.calendar.personal import load_keys
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
@@ -347,9 +346,8 @@ def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
     with link_context():
         rows = _load(ids)
         # The feed links in the emails need each person's key: one query for the batch.
+        # The values other areas add (the price of each place): a few queries for the batch.
         registrations = [row.registration for row in rows if row.registration is not None]
-        keys = load_keys([r.person_id for r in registrations])
-        # So are the values other areas add (the price of each place): a few queries in all.
         added = email_context_for(registrations)
         render_time = utcnow()
         for row in rows:
@@ -363,7 +361,7 @@ def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
         # every commit would otherwise expire them all again.
         db.session.rollback()
         db.session.expunge_all()
-        del rows, keys, registrations, added
+        del rows, registrations, added
     return PreparedBatch(token, now + timedelta(seconds=config["MAIL_LEASE_SECONDS"]), messages)
 
 

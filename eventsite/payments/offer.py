@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from eventsite.extensions import db
 from eventsite.payments import pricing
@@ -105,11 +105,18 @@ def has_offer(event_id: int) -> bool:
 
     Most events have none of these; their sign-up pages and sign-ups skip the rest.
     """
-    probes = [
-        select(model.event_id).where(model.event_id == event_id).exists()
-        for model in (FeeSettings, DayPriceRow, EventDay, AddOn, SubsidyBudget)
-    ]
-    return bool(db.session.execute(select(or_(*probes))).scalar())
+    return bool(db.session.execute(_HAS_OFFER, {"event_id": event_id}).scalar())
+
+
+#: Built once (asked on every event page and sign-up): SQLAlchemy keeps its cache key.
+_HAS_OFFER = select(
+    or_(
+        *(
+            select(model.event_id).where(model.event_id == bindparam("event_id")).exists()
+            for model in (FeeSettings, DayPriceRow, EventDay, AddOn, SubsidyBudget)
+        )
+    )
+)
 
 
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)

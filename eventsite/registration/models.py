@@ -63,6 +63,10 @@ ATTENDANCE_LABELS = {
 ATTENDANCE_NOTE_MAX = 200
 
 
+def new_token_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Person(Base):
     """Someone who signs up; kept per organisation, which is the data controller."""
 
@@ -79,12 +83,12 @@ class Person(Base):
     municipality_code: Mapped[str | None] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Secret part of the signed link to the person's own calendar feed
+    #: (eventsite.calendar.personal); a new value revokes the links handed out.
+    #: Always set (nullable only for migration 0007's sake, see there).
+    feed_key: Mapped[str | None] = mapped_column(String(32), default=new_token_key)
 
     organisation: Mapped[Organisation] = relationship()
-
-
-def new_token_key() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class Registration(Base):

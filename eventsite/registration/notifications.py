@@ -20,7 +20,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from eventsite.calendar.personal import ensure_feed_token
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
@@ -37,8 +36,6 @@ def _bump(registration: Registration) -> None:
 def _queue(kind: MailKind, registration: Registration, *, calendar: bool, session: EventSession | None = None) -> None:
     if calendar:
         _bump(registration)
-    # The email links to the person's own feed; its key must exist when it is rendered.
-    ensure_feed_token(registration.person)
     enqueue(kind, registration, session=session)
 
 

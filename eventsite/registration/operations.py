@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
-from eventsite.db import utcnow
+from eventsite.db import start_writing, utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.registration import capacity
@@ -52,27 +52,41 @@ class PersonDetails:
 def lock_session(session_id: int) -> EventSession | None:
     """Load a session with its row locked until the transaction ends.
 
-    PostgreSQL takes a row lock (FOR UPDATE); SQLite's writing transactions already
-    hold the database write lock from BEGIN IMMEDIATE (see eventsite.db).
+    PostgreSQL takes a row lock (FOR UPDATE); SQLite's writing transactions hold
+    the database write lock from BEGIN IMMEDIATE (see eventsite.db; a `reads_first`
+    view's transaction takes it here).
     """
-    return db.session.execute(
-        select(EventSession)
-        .where(EventSession.id == session_id)
-        .with_for_update()
-        # The row may already be in the identity map from before the lock (the event
-        # page's session list); without this its capacity would be that older read.
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    start_writing(db.session)
+    return db.session.execute(_LOCK_SESSION, {"session_id": session_id}).scalar_one_or_none()
+
+
+# The statements of every sign-up are built once: SQLAlchemy then reuses their cache
+# keys, which it would otherwise work out again for each new statement object.
+_LOCK_SESSION = (
+    select(EventSession)
+    .where(EventSession.id == bindparam("session_id"))
+    .with_for_update()
+    # The row may already be in the identity map from before the lock (the event
+    # page's session list); without this its capacity would be that older read.
+    .execution_options(populate_existing=True)
+)
+_SEAT_COUNTS = select(
+    func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+    func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
+).where(Registration.session_id == bindparam("session_id"))
+_PERSON_BY_EMAIL = select(Person).where(
+    Person.organisation_id == bindparam("organisation_id"), Person.email == bindparam("email")
+)
+_ACTIVE_PLACE = select(Registration.id).where(
+    Registration.person_id == bindparam("person_id"),
+    Registration.event_id == bindparam("event_id"),
+    Registration.active_slot == bindparam("slot"),
+)
 
 
 def seat_counts(session: EventSession) -> SeatCounts:
     """Confirmed and waiting counts of one session, read now."""
-    confirmed, waitlisted = db.session.execute(
-        select(
-            func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
-            func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
-        ).where(Registration.session_id == session.id)
-    ).one()
+    confirmed, waitlisted = db.session.execute(_SEAT_COUNTS, {"session_id": session.id}).one()
     return SeatCounts(session.capacity, confirmed, waitlisted)
 
 
@@ -119,7 +133,7 @@ def check_session_open_for_signup(session: EventSession, now: datetime, *, by_or
 def _upsert_person(organisation_id: int, details: PersonDetails) -> Person:
     email = details.email.strip().lower()
     person = db.session.execute(
-        select(Person).where(Person.organisation_id == organisation_id, Person.email == email)
+        _PERSON_BY_EMAIL, {"organisation_id": organisation_id, "email": email}
     ).scalar_one_or_none()
     if person is None:
         person = Person(organisation_id=organisation_id, email=email, name=details.name)
@@ -140,29 +154,34 @@ def register(
     now: datetime | None = None,
     by_organiser: bool = False,
 ) -> Registration:
-    """Sign a person up for a session: a seat if one is free, else the waiting list."""
+    """Sign a person up for a session: a seat if one is free, else the waiting list.
+
+    What does not depend on the seats (finding the person, the check for a place
+    already held) comes before the session is locked, so concurrent sign-ups for
+    the session wait for each other as briefly as possible.
+    """
     now = now or utcnow()
-    session = lock_session(session_id)
-    if session is None:
+    # SQLite: the write lock, before anything is changed (see eventsite.db).
+    start_writing(db.session)
+    # Usually already loaded with the event page; only the locked read below decides.
+    unlocked = db.session.get(EventSession, session_id)
+    if unlocked is None:
         raise LookupError(session_id)
-    check_session_open_for_signup(session, now, by_organiser=by_organiser)
-    event = session.event
-    slot = _slot_for(event, session)
-    counts = seat_counts(session)
+    event = unlocked.event
+    slot = _slot_for(event, unlocked)
     person = _upsert_person(event.organisation_id, details)
     # Someone new to the organisation holds no place yet, so only a known person is
     # checked; the unique constraints on people and registrations back both cases.
     if person.id is not None:
         duplicate = db.session.execute(
-            select(Registration.id).where(
-                Registration.person_id == person.id,
-                Registration.event_id == event.id,
-                Registration.active_slot == slot,
-            )
+            _ACTIVE_PLACE, {"person_id": person.id, "event_id": event.id, "slot": slot}
         ).first()
         if duplicate:
             raise RegistrationError(_l("You are already signed up for this event."))
 
+    session = lock_session(session_id)
+    check_session_open_for_signup(session, now, by_organiser=by_organiser)
+    counts = seat_counts(session)
     status = capacity.status_for_new_signup(counts)
     registration = Registration(
         event_id=event.id,

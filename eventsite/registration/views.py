@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from eventsite.db import utcnow
+from eventsite.db import reads_first, utcnow
 from eventsite.events.views import render_event_page, visible_event_or_404
 from eventsite.extensions import db
 from eventsite.payments.operations import record_choices, registration_payment
@@ -21,6 +21,7 @@ bp = Blueprint("registration", __name__)
 
 
 @bp.post("/arrangementer/<int:event_id>/tilmeld")
+@reads_first
 def signup(event_id: int):
     event = visible_event_or_404(event_id)
     now = utcnow()
