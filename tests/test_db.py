@@ -12,11 +12,14 @@ from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails
 
 
+# SQLite's transaction modes only: PostgreSQL locks rows instead (FOR UPDATE).
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def sqlite_app(app):
     with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's transaction modes only")
+        assert db.engine.dialect.name == "sqlite"
     return app
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventKind, EventSession, Visibility
@@ -45,7 +45,8 @@ def upcoming_events(kind: EventKind | None = None) -> list[Event]:
 
 
 def visible_event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    # With its sessions in the same query: every caller (event page, sign-up) lists them.
+    event = db.session.get(Event, event_id, options=[joinedload(Event.sessions)])
     if event is None or not event.published:
         abort(404)
     # An invitation-only event opens to a valid invitation link for it (?invitation=...).
