@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from eventsite.events.models import EventKind, EventSession, Visibility
 from eventsite.extensions import db
-from tests.helpers import visible_text
+from tests.helpers import sign_up, visible_text
 
 UTC = timezone.utc
 SECRET_LINK = "https://meet.example/hemmeligt-rum-4711"
@@ -277,3 +277,15 @@ def test_a_tampered_or_revoked_personal_feed_link_is_a_404(app, client, organisa
         revoke_feed_token(db.session.get(Registration, registration_id).person)
         db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_a_feed_request_leaves_no_autocommit_connection_behind_for_the_next_request(app, client, organisation, create_event):
+    """Feeds read in autocommit on PostgreSQL; a sign-up on the same pooled connection
+    afterwards must be a transaction again, or its row lock would end at once."""
+    event = create_event(organisation_id=organisation)
+    assert client.get("/kalender/lederne.ics").status_code == 200
+    with app.test_request_context(method="POST"):
+        assert db.session.connection().get_isolation_level() != "AUTOCOMMIT"
+        db.session.rollback()
+    response = sign_up(client, event.id, session_id=event.session_id, email="efter@example.dk")
+    assert response.status_code == 303
