@@ -30,12 +30,11 @@ from eventsite.payments.models import (
     AddOn,
     Billing,
     PayerKind,
-    RegistrationAddOn,
     RegistrationDay,
     SubsidyRequest,
     SubsidyStatus,
 )
-from eventsite.payments.operations import snapshot_quote
+from eventsite.payments.operations import chosen_addons, snapshot_quote
 from eventsite.registration.models import Registration, RegistrationStatus
 
 
@@ -74,15 +73,7 @@ def invoice_rows(event_id: int) -> list[InvoiceRow]:
     ids = [b.registration_id for b in billings]
     if not ids:
         return []
-    addons: dict[int, list[RegistrationAddOn]] = {i: [] for i in ids}
-    for chosen in db.session.execute(
-        select(RegistrationAddOn)
-        .join(AddOn, AddOn.id == RegistrationAddOn.addon_id)
-        .where(RegistrationAddOn.registration_id.in_(ids))
-        .options(selectinload(RegistrationAddOn.addon))
-        .order_by(AddOn.position, AddOn.id)
-    ).scalars():
-        addons[chosen.registration_id].append(chosen)
+    addons = chosen_addons(ids)
     day_counts: dict[int, int] = {i: 0 for i in ids}
     for registration_id in db.session.execute(
         select(RegistrationDay.registration_id).where(RegistrationDay.registration_id.in_(ids))

@@ -264,6 +264,20 @@ def registration_payment(registration: Registration) -> RegistrationPayment | No
     return registration_payments([registration])[registration.id]
 
 
+def chosen_addons(registration_ids: list[int]) -> dict[int, list[RegistrationAddOn]]:
+    """The add-ons each registration chose (with the add-on loaded), in the offer's order."""
+    addons: dict[int, list[RegistrationAddOn]] = {i: [] for i in registration_ids}
+    for chosen in db.session.execute(
+        select(RegistrationAddOn)
+        .join(AddOn, AddOn.id == RegistrationAddOn.addon_id)
+        .where(RegistrationAddOn.registration_id.in_(registration_ids))
+        .options(contains_eager(RegistrationAddOn.addon))
+        .order_by(AddOn.position, AddOn.id)
+    ).scalars():
+        addons[chosen.registration_id].append(chosen)
+    return addons
+
+
 def registration_payments(registrations: list[Registration]) -> dict[int, RegistrationPayment | None]:
     """`registration_payment` for many registrations in four queries (the mail worker's batches)."""
     ids = [r.id for r in registrations]
@@ -277,15 +291,7 @@ def registration_payments(registrations: list[Registration]) -> dict[int, Regist
         .order_by(EventDay.day)
     ).tuples():
         days[registration_id].append(day)
-    addons: dict[int, list[RegistrationAddOn]] = {i: [] for i in ids}
-    for chosen in db.session.execute(
-        select(RegistrationAddOn)
-        .join(AddOn, AddOn.id == RegistrationAddOn.addon_id)
-        .where(RegistrationAddOn.registration_id.in_(ids))
-        .options(contains_eager(RegistrationAddOn.addon))
-        .order_by(AddOn.position, AddOn.id)
-    ).scalars():
-        addons[chosen.registration_id].append(chosen)
+    addons = chosen_addons(ids)
     billings = {
         b.registration_id: b
         for b in db.session.execute(select(Billing).where(Billing.registration_id.in_(ids))).scalars()
