@@ -278,14 +278,7 @@ def measure(backend) -> tuple[list, bool]:
 
 
 def run(ctx) -> bool:
-    table, ok = [], True
-    for backend in ctx.backends:
-        rows, backend_ok = measure(backend)
-        table.extend(rows)
-        ok = ok and backend_ok
-    print()
-    harness.print_table(["backend", "what", "time", "", "", ""], table)
-    return ok
+    return harness.run_per_backend(ctx, measure, ["backend", "what", "time", "", "", ""])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -153,14 +153,7 @@ def measure(backend) -> tuple[list[list[object]], bool]:
 
 
 def run(ctx) -> bool:
-    table, ok = [], True
-    for backend in ctx.backends:
-        rows, backend_ok = measure(backend)
-        table.extend(rows)
-        ok = ok and backend_ok
-    print()
-    harness.print_table(["backend", "what", "rate", "time", ""], table)
-    return ok
+    return harness.run_per_backend(ctx, measure, ["backend", "what", "rate", "time", ""])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -446,6 +446,19 @@ def machine_note() -> str:
     return f"{os.cpu_count()} cores, load average {load} (other processes on the machine skew the figures)"
 
 
+def run_per_backend(ctx, measure, headers: list[str]) -> bool:
+    """`run` for a benchmark that measures each backend on its own: `measure(backend)`
+    returns (table rows, ok); the rows of every backend are printed as one table."""
+    table, ok = [], True
+    for backend in ctx.backends:
+        rows, backend_ok = measure(backend)
+        table.extend(rows)
+        ok = ok and backend_ok
+    print()
+    print_table(headers, table)
+    return ok
+
+
 def run_alone(name: str, title: str, run, argv: list[str] | None = None, doc: str | None = None) -> int:
     """Run one benchmark module on its own (`python bench/bench_x.py`); bench/run.py calls `run`."""
     import argparse

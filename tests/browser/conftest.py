@@ -5,7 +5,7 @@ it visits checked with axe-core for WCAG 2.1 A/AA violations: `AxeAudit` keeps e
 HTML page the browser receives and checks them when the test body ends. Violations fail
 the test with a readable list per page.
 
-Chromium must be Debian's /usr/bin/chromium (never `playwright install`); axe-core is
+Chromium must be Debian's /usr/bin/chromium (never a browser downloaded by Playwright); axe-core is
 installed by `make node_modules/axe-core/axe.min.js` (npm). Without them the tests skip,
 or fail under EVENTSITE_TEST_REQUIRE_ALL=1 (CI).
 """

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 
 import icalendar
 import pytest
-from sqlalchemy import select
 
 from eventsite.events.models import EventKind, EventSession, Visibility
 from eventsite.extensions import db
