@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timezone
-
 from functools import wraps
+from typing import Any, Mapping
 
 from flask import g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
 #: Predictable constraint names, so migrations can refer to them on every database.
@@ -112,6 +114,30 @@ def start_writing(session) -> None:
     connection.exec_driver_sql("ROLLBACK")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
     connection.info[_WRITING] = True
+
+
+def as_loaded(session, cls, values: Mapping[str, Any], related: Mapping[str, Any] | None = None):
+    """The ORM object for a row just read or written with Core, as if the ORM had loaded it.
+
+    Used where one Core statement (an upsert ... RETURNING) does what would take
+    the ORM a SELECT and a flush. No SQL: an object already in the session gets the
+    row's values as its loaded state, otherwise a new one joins the session clean.
+    `related` fills many-to-one relationships with objects at hand; it also keeps
+    them alive (the session holds clean objects only weakly), so reading
+    `obj.person` later costs no query.
+    """
+    key = identity_key(cls, values["id"])
+    obj = session.identity_map.get(key)
+    if obj is None:
+        obj = cls(**values)
+        make_transient_to_detached(obj)
+        session.add(obj)
+    else:
+        for name, value in values.items():
+            set_committed_value(obj, name, value)
+    for name, value in (related or {}).items():
+        set_committed_value(obj, name, value)
+    return obj
 
 
 @event.listens_for(Engine, "connect")

@@ -4,10 +4,11 @@ Call them after the domain function and before the single commit. They never
 send: the delivery worker does, rendering each email from the newest data when it
 goes out (eventsite.mail.render).
 
-Every email that carries a calendar entry raises the registration's
-`calendar_sequence`, so the person's entry (one UID per registration) gets a
-strictly higher SEQUENCE each time: a CANCEL outranks the invitation before it,
-and an invitation after a move back or a promotion outranks that CANCEL.
+Every email that carries a calendar entry, after the first invitation (sent at 0,
+RFC 5545's first SEQUENCE), raises the registration's `calendar_sequence`, so the
+person's entry (one UID per registration) gets a strictly higher SEQUENCE each
+time: a CANCEL outranks the invitation before it, and an invitation after a move
+back or a promotion outranks that CANCEL.
 """
 from __future__ import annotations
 
@@ -40,12 +41,15 @@ def _queue(kind: MailKind, registration: Registration, *, calendar: bool, sessio
 
 
 def notify_signup(registration: Registration) -> None:
-    """Sign-up: a confirmation with the invitation, or a waiting-list notice."""
+    """Sign-up: a confirmation with the invitation, or a waiting-list notice.
+
+    The invitation is the new registration's first calendar email: it goes out at
+    calendar_sequence 0, and every later one raises it.
+    """
     if registration.status is RegistrationStatus.CONFIRMED:
-        _queue(MailKind.CONFIRMATION, registration, calendar=True)
+        enqueue(MailKind.CONFIRMATION, registration)
     elif registration.status is RegistrationStatus.WAITLISTED:
-        _queue(MailKind.WAITLISTED, registration, calendar=False)
-    db.session.flush()
+        enqueue(MailKind.WAITLISTED, registration)
 
 
 def notify_promoted(registrations: Iterable[Registration]) -> None:

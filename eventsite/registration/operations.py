@@ -10,13 +10,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from eventsite.db import start_writing, utcnow
+from eventsite.db import as_loaded, start_writing, utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.registration import capacity
 from eventsite.registration.capacity import SeatCounts
-from eventsite.registration.models import DietaryNote, Person, Registration, RegistrationStatus
+from eventsite.registration.models import DietaryNote, Person, Registration, RegistrationStatus, new_token_key
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -70,18 +71,56 @@ _LOCK_SESSION = (
     # page's session list); without this its capacity would be that older read.
     .execution_options(populate_existing=True)
 )
+# What a sign-up decides on, read under the lock: plain columns, no ORM object to refresh.
+_LOCK_SEATS = (
+    select(EventSession.capacity, EventSession.starts_at, EventSession.cancelled_at)
+    .where(EventSession.id == bindparam("session_id"))
+    .with_for_update()
+)
 _SEAT_COUNTS = select(
     func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
     func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
 ).where(Registration.session_id == bindparam("session_id"))
-_PERSON_BY_EMAIL = select(Person).where(
-    Person.organisation_id == bindparam("organisation_id"), Person.email == bindparam("email")
+
+
+# A sign-up's seat counts and "does this person already hold a place on the event?",
+# read together under the lock: one statement (one round trip on PostgreSQL).
+_COUNTS_AND_HELD = select(
+    select(func.count())
+    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.CONFIRMED)
+    .scalar_subquery(),
+    select(func.count())
+    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.WAITLISTED)
+    .scalar_subquery(),
+    select(Registration.id)
+    .where(
+        Registration.person_id == bindparam("person_id"),
+        Registration.event_id == bindparam("event_id"),
+        Registration.active_slot == bindparam("slot"),
+    )
+    .exists(),
 )
-_ACTIVE_PLACE = select(Registration.id).where(
-    Registration.person_id == bindparam("person_id"),
-    Registration.event_id == bindparam("event_id"),
-    Registration.active_slot == bindparam("slot"),
-)
+
+
+def _person_upsert(dialect):
+    """INSERT ... ON CONFLICT (organisation, email) DO UPDATE ... RETURNING the row.
+
+    Core, on the table: the ORM's bulk-insert path costs more than the statement.
+    """
+    people = Person.__table__
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(people)
+    return insert.on_conflict_do_update(
+        index_elements=[people.c.organisation_id, people.c.email],
+        # onupdate defaults do not apply to ON CONFLICT: updated_at is set here.
+        set_={
+            name: insert.excluded[name]
+            for name in ("name", "job_title", "workplace", "municipality_code", "updated_at")
+        },
+    ).returning(*people.c)
+
+
+_INSERT_REGISTRATION = Registration.__table__.insert().returning(*Registration.__table__.c)
+_PERSON_UPSERT = {dialect: _person_upsert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def seat_counts(session: EventSession) -> SeatCounts:
@@ -117,10 +156,13 @@ def check_session_open_for_signup(session: EventSession, now: datetime, *, by_or
 
     An organiser (a phone sign-up) may add people outside the sign-up window.
     """
-    event = session.event
-    if session.is_cancelled or event.is_cancelled or not event.published:
+    _check_open(session.event, session.starts_at, session.is_cancelled, now, by_organiser)
+
+
+def _check_open(event: Event, starts_at: datetime, session_cancelled: bool, now: datetime, by_organiser: bool) -> None:
+    if session_cancelled or event.is_cancelled or not event.published:
         raise RegistrationError(_l("This event has been cancelled or is not open for sign-up."))
-    if session.starts_at <= now:
+    if starts_at <= now:
         raise RegistrationError(_l("This session has already taken place."))
     if by_organiser:
         return
@@ -130,19 +172,22 @@ def check_session_open_for_signup(session: EventSession, now: datetime, *, by_or
         raise RegistrationError(_l("The sign-up deadline has passed."))
 
 
-def _upsert_person(organisation_id: int, details: PersonDetails) -> Person:
-    email = details.email.strip().lower()
-    person = db.session.execute(
-        _PERSON_BY_EMAIL, {"organisation_id": organisation_id, "email": email}
-    ).scalar_one_or_none()
-    if person is None:
-        person = Person(organisation_id=organisation_id, email=email, name=details.name)
-        db.session.add(person)
-    person.name = details.name
-    person.job_title = details.job_title
-    person.workplace = details.workplace
-    person.municipality_code = details.municipality_code or None
-    return person
+def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) -> Person:
+    """The organisation's person with this email, added or updated in one statement."""
+    statement = _PERSON_UPSERT[db.session.get_bind().dialect.name]
+    values = {
+        "organisation_id": organisation_id,
+        "email": details.email.strip().lower(),
+        "name": details.name,
+        "job_title": details.job_title,
+        "workplace": details.workplace,
+        "municipality_code": details.municipality_code or None,
+        "created_at": now,
+        "updated_at": now,
+        "feed_key": new_token_key(),
+    }
+    row = db.session.execute(statement, values).one()
+    return as_loaded(db.session, Person, row._mapping)
 
 
 def register(
@@ -156,9 +201,15 @@ def register(
 ) -> Registration:
     """Sign a person up for a session: a seat if one is free, else the waiting list.
 
-    What does not depend on the seats (finding the person, the check for a place
-    already held) comes before the session is locked, so concurrent sign-ups for
-    the session wait for each other as briefly as possible.
+    The person and the registration are written with one Core statement each
+    (RETURNING the row, which becomes the ORM object without another query). A place
+    already held is refused with the seat counts' query; between two simultaneous
+    sign-ups of one person for different sessions, the unique constraint on
+    registrations refuses the second (IntegrityError).
+
+    Finding the person comes before the session is locked, so concurrent sign-ups
+    for the session wait for each other as briefly as possible; the seat decision
+    reads capacity and counts under the lock.
     """
     now = now or utcnow()
     # SQLite: the write lock, before anything is changed (see eventsite.db).
@@ -168,38 +219,36 @@ def register(
     if unlocked is None:
         raise LookupError(session_id)
     event = unlocked.event
-    slot = _slot_for(event, unlocked)
-    person = _upsert_person(event.organisation_id, details)
-    # Someone new to the organisation holds no place yet, so only a known person is
-    # checked; the unique constraints on people and registrations back both cases.
-    if person.id is not None:
-        duplicate = db.session.execute(
-            _ACTIVE_PLACE, {"person_id": person.id, "event_id": event.id, "slot": slot}
-        ).first()
-        if duplicate:
-            raise RegistrationError(_l("You are already signed up for this event."))
+    person = _upsert_person(event.organisation_id, details, now)
 
-    session = lock_session(session_id)
-    check_session_open_for_signup(session, now, by_organiser=by_organiser)
-    counts = seat_counts(session)
-    status = capacity.status_for_new_signup(counts)
-    registration = Registration(
-        event_id=event.id,
-        session_id=session.id,
-        # The object, not its id: person and registration go in one flush, and
-        # later readers of registration.person need no query.
-        person=person,
-        status=status,
-        active_slot=slot,
-        comment=comment,
-        created_at=now,
-        confirmed_at=now if status is RegistrationStatus.CONFIRMED else None,
-        waitlisted_at=now if status is RegistrationStatus.WAITLISTED else None,
+    capacity_now, starts_at, cancelled_at = db.session.execute(_LOCK_SEATS, {"session_id": session_id}).one()
+    _check_open(event, starts_at, cancelled_at is not None, now, by_organiser)
+    slot = _slot_for(event, unlocked)
+    confirmed, waitlisted, held = db.session.execute(
+        _COUNTS_AND_HELD, {"session_id": session_id, "person_id": person.id, "event_id": event.id, "slot": slot}
+    ).one()
+    if held:
+        raise RegistrationError(_l("You are already signed up for this event."))
+    status = capacity.status_for_new_signup(SeatCounts(capacity_now, confirmed, waitlisted))
+    values = {
+        "event_id": event.id,
+        "session_id": session_id,
+        "person_id": person.id,
+        "status": status,
+        "active_slot": slot,
+        "comment": comment,
+        "created_at": now,
+        "updated_at": now,
+        "confirmed_at": now if status is RegistrationStatus.CONFIRMED else None,
+        "waitlisted_at": now if status is RegistrationStatus.WAITLISTED else None,
+    }
+    # A place already held fails here, on the unique constraint (IntegrityError).
+    row = db.session.execute(_INSERT_REGISTRATION, values).one()
+    registration = as_loaded(
+        db.session, Registration, row._mapping, related={"event": event, "session": unlocked, "person": person}
     )
     if dietary_needs:
-        registration.dietary_note = DietaryNote(text=dietary_needs)
-    db.session.add(registration)
-    db.session.flush()
+        db.session.add(DietaryNote(registration_id=registration.id, text=dietary_needs))
     return registration
 
 

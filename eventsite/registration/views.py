@@ -48,6 +48,8 @@ def signup(event_id: int):
         )
         if extras is not None:
             record_choices(registration, extras.choices(), now=now)
+        # Writes the registration and its email in one flush; a place already held
+        # fails here, on the database's unique constraint (IntegrityError below).
         notify_signup(registration)
         # Sign the manage link before the commit expires the row: reading it back
         # afterwards costs a query, and on SQLite a second write transaction.
