@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventKind, EventSession, Visibility
@@ -44,9 +44,18 @@ def upcoming_events(kind: EventKind | None = None) -> list[Event]:
     return events
 
 
+# With its sessions and Event.has_offer in the same query: every caller (event page,
+# sign-up) lists the sessions and asks whether the form needs the payment fields.
+# Built once, so SQLAlchemy keeps its cache key.
+_VISIBLE_EVENT = (
+    select(Event)
+    .options(joinedload(Event.sessions), undefer(Event.has_offer))
+    .where(Event.id == bindparam("event_id"))
+)
+
+
 def visible_event_or_404(event_id: int) -> Event:
-    # With its sessions in the same query: every caller (event page, sign-up) lists them.
-    event = db.session.get(Event, event_id, options=[joinedload(Event.sessions)])
+    event = db.session.execute(_VISIBLE_EVENT, {"event_id": event_id}).unique().scalar_one_or_none()
     if event is None or not event.published:
         abort(404)
     # An invitation-only event opens to a valid invitation link for it (?invitation=...).
@@ -97,7 +106,7 @@ def render_event_page(event: Event, form: SignupForm | None = None, status: int 
     invitation = invitation_access(event, request.args.get("invitation"))
     form = form or SignupForm(sessions=open_sessions, data=invitation.prefill(open_sessions) if invitation else None)
     # Fee, days, add-ons, payer and subsidy fields (eventsite.payments); None for most events.
-    extras = extras or signup_extras(event.id)
+    extras = extras or signup_extras(event)
     counts = seat_counts_for([s.id for s in event.sessions])
     return (
         render_template(

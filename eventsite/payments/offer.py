@@ -100,25 +100,6 @@ def event_offer(event_id: int, *, with_places: bool = True) -> EventOffer:
     return offer
 
 
-def has_offer(event_id: int) -> bool:
-    """Does the event have a fee, days, day prices, add-ons or a subsidy budget? One query.
-
-    Most events have none of these; their sign-up pages and sign-ups skip the rest.
-    """
-    return bool(db.session.execute(_HAS_OFFER, {"event_id": event_id}).scalar())
-
-
-#: Built once (asked on every event page and sign-up): SQLAlchemy keeps its cache key.
-_HAS_OFFER = select(
-    or_(
-        *(
-            select(model.event_id).where(model.event_id == bindparam("event_id")).exists()
-            for model in (FeeSettings, DayPriceRow, EventDay, AddOn, SubsidyBudget)
-        )
-    )
-)
-
-
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 

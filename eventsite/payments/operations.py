@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from eventsite.db import utcnow
+from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.payments import pricing
 from eventsite.payments.display import format_event_day
@@ -35,7 +36,7 @@ from eventsite.payments.models import (
     RegistrationDay,
     SubsidyRequest,
 )
-from eventsite.payments.offer import EventOffer, event_offer, has_offer, taken_per_addon, taken_per_day
+from eventsite.payments.offer import EventOffer, event_offer, taken_per_addon, taken_per_day
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import RegistrationError
 
@@ -313,9 +314,10 @@ def registration_payments(registrations: list[Registration]) -> dict[int, Regist
     return payments
 
 
-def offer_for_signup(event_id: int) -> EventOffer | None:
+def offer_for_signup(event: Event) -> EventOffer | None:
     """The offer to show on the sign-up form, or None when there is nothing to ask."""
-    if not has_offer(event_id):
+    # Event.has_offer: usually loaded with the event (see eventsite.payments.models).
+    if not event.has_offer:
         return None
-    offer = event_offer(event_id)
+    offer = event_offer(event.id)
     return None if offer.is_empty else offer

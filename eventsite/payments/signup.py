@@ -13,6 +13,7 @@ from wtforms import BooleanField, Field, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from eventsite.events.models import Event
 from eventsite.forms import BaseForm
 from eventsite.payments import pricing
 from eventsite.payments.display import format_event_day
@@ -230,7 +231,7 @@ class SignupExtrasForm(BaseForm):
         )
 
 
-def signup_extras(event_id: int) -> SignupExtrasForm | None:
+def signup_extras(event: Event) -> SignupExtrasForm | None:
     """The extra fields for an event's sign-up form (holding what was posted), or None when it needs none."""
-    offer = offer_for_signup(event_id)
+    offer = offer_for_signup(event)
     return None if offer is None else SignupExtrasForm(offer=offer)

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, func, or_, select, text
 
 from eventsite.db import as_loaded, start_writing, utcnow
 from eventsite.events.models import Event, EventSession
@@ -102,25 +101,32 @@ _COUNTS_AND_HELD = select(
 )
 
 
-def _person_upsert(dialect):
+def _person_upsert():
     """INSERT ... ON CONFLICT (organisation, email) DO UPDATE ... RETURNING the row.
 
-    Core, on the table: the ORM's bulk-insert path costs more than the statement.
+    The same SQL on SQLite (3.35+) and PostgreSQL. Written as text because
+    SQLAlchemy cannot cache its dialects' ON CONFLICT constructs (it would compile
+    the statement again for every sign-up); bound and returned columns carry the
+    table's types all the same.
     """
     people = Person.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(people)
-    return insert.on_conflict_do_update(
-        index_elements=[people.c.organisation_id, people.c.email],
-        # onupdate defaults do not apply to ON CONFLICT: updated_at is set here.
-        set_={
-            name: insert.excluded[name]
-            for name in ("name", "job_title", "workplace", "municipality_code", "updated_at")
-        },
-    ).returning(*people.c)
+    given = ("organisation_id", "email", "name", "job_title", "workplace", "municipality_code", "created_at", "updated_at", "feed_key")
+    # onupdate defaults do not apply to ON CONFLICT: updated_at is among the values.
+    updated = ("name", "job_title", "workplace", "municipality_code", "updated_at")
+    return (
+        text(
+            f"INSERT INTO people ({', '.join(given)}) VALUES ({', '.join(':' + name for name in given)}) "
+            f"ON CONFLICT (organisation_id, email) DO UPDATE SET "
+            f"{', '.join(f'{name} = excluded.{name}' for name in updated)} "
+            f"RETURNING {', '.join(column.name for column in people.c)}"
+        )
+        .bindparams(*(bindparam(name, type_=people.c[name].type) for name in given))
+        .columns(*people.c)
+    )
 
 
+_PERSON_UPSERT = _person_upsert()
 _INSERT_REGISTRATION = Registration.__table__.insert().returning(*Registration.__table__.c)
-_PERSON_UPSERT = {dialect: _person_upsert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def seat_counts(session: EventSession) -> SeatCounts:
@@ -174,7 +180,6 @@ def _check_open(event: Event, starts_at: datetime, session_cancelled: bool, now:
 
 def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) -> Person:
     """The organisation's person with this email, added or updated in one statement."""
-    statement = _PERSON_UPSERT[db.session.get_bind().dialect.name]
     values = {
         "organisation_id": organisation_id,
         "email": details.email.strip().lower(),
@@ -186,7 +191,7 @@ def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) 
         "updated_at": now,
         "feed_key": new_token_key(),
     }
-    row = db.session.execute(statement, values).one()
+    row = db.session.execute(_PERSON_UPSERT, values).one()
     return as_loaded(db.session, Person, row._mapping)
 
 

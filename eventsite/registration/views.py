@@ -27,7 +27,7 @@ def signup(event_id: int):
     now = utcnow()
     form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now])
     # Days, add-ons, payer and subsidy: only for events that offer them (else None).
-    extras = signup_extras(event.id)
+    extras = signup_extras(event)
     valid = form.validate()
     if extras is not None and not extras.validate():
         if valid:
