@@ -37,7 +37,18 @@ class SeatCounts:
 
 def status_for_new_signup(counts: SeatCounts) -> RegistrationStatus:
     """A new sign-up gets a seat if one is free and nobody is queueing before it."""
-    if counts.is_full or (counts.capacity is not None and counts.waitlisted > 0):
+    return seat_for_newcomer(counts.capacity, counts.confirmed, counts.waitlisted > 0)
+
+
+def seat_for_newcomer(capacity: int | None, confirmed: int, anyone_waiting: bool) -> RegistrationStatus:
+    """The same decision from what it needs: the confirmed count and whether anyone waits.
+
+    How many wait does not matter, so a sign-up need not count a long waiting list,
+    and an unlimited session needs no count at all.
+    """
+    if capacity is None:
+        return RegistrationStatus.CONFIRMED
+    if confirmed >= capacity or anyone_waiting:
         return RegistrationStatus.WAITLISTED
     return RegistrationStatus.CONFIRMED
 

@@ -82,23 +82,29 @@ _SEAT_COUNTS = select(
 ).where(Registration.session_id == bindparam("session_id"))
 
 
-# A sign-up's seat counts and "does this person already hold a place on the event?",
-# read together under the lock: one statement (one round trip on PostgreSQL).
-_COUNTS_AND_HELD = select(
-    select(func.count())
-    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.CONFIRMED)
-    .scalar_subquery(),
-    select(func.count())
-    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.WAITLISTED)
-    .scalar_subquery(),
+# What a sign-up decides on, read together under the lock (one round trip on
+# PostgreSQL): the confirmed count, whether anyone waits (not how many: the waiting
+# list may be long, the confirmed count is at most the capacity), and whether the
+# person already holds a place on the event. Unlimited sessions need only the last.
+_HELD = (
     select(Registration.id)
     .where(
         Registration.person_id == bindparam("person_id"),
         Registration.event_id == bindparam("event_id"),
         Registration.active_slot == bindparam("slot"),
     )
-    .exists(),
+    .exists()
 )
+_SIGNUP_FACTS = select(
+    select(func.count())
+    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.CONFIRMED)
+    .scalar_subquery(),
+    select(Registration.id)
+    .where(Registration.session_id == bindparam("session_id"), Registration.status == RegistrationStatus.WAITLISTED)
+    .exists(),
+    _HELD,
+)
+_SIGNUP_FACTS_UNLIMITED = select(_HELD)
 
 
 def _person_upsert():
@@ -229,12 +235,15 @@ def register(
     capacity_now, starts_at, cancelled_at = db.session.execute(_LOCK_SEATS, {"session_id": session_id}).one()
     _check_open(event, starts_at, cancelled_at is not None, now, by_organiser)
     slot = _slot_for(event, unlocked)
-    confirmed, waitlisted, held = db.session.execute(
-        _COUNTS_AND_HELD, {"session_id": session_id, "person_id": person.id, "event_id": event.id, "slot": slot}
-    ).one()
+    params = {"session_id": session_id, "person_id": person.id, "event_id": event.id, "slot": slot}
+    if capacity_now is None:
+        confirmed, anyone_waiting = 0, False
+        held = db.session.execute(_SIGNUP_FACTS_UNLIMITED, params).scalar_one()
+    else:
+        confirmed, anyone_waiting, held = db.session.execute(_SIGNUP_FACTS, params).one()
     if held:
         raise RegistrationError(_l("You are already signed up for this event."))
-    status = capacity.status_for_new_signup(SeatCounts(capacity_now, confirmed, waitlisted))
+    status = capacity.seat_for_newcomer(capacity_now, confirmed, anyone_waiting)
     values = {
         "event_id": event.id,
         "session_id": session_id,

@@ -3,6 +3,7 @@ from eventsite.registration.capacity import (
     SeatCounts,
     capacity_change_allowed,
     promotions_available,
+    seat_for_newcomer,
     status_for_new_signup,
 )
 from eventsite.registration.models import RegistrationStatus
@@ -25,6 +26,14 @@ def test_unlimited_sessions_always_confirm():
     assert status_for_new_signup(counts) is RegistrationStatus.CONFIRMED
     assert counts.seats_left is None
     assert not counts.is_full
+
+
+def test_a_newcomer_needs_only_the_confirmed_count_and_whether_anyone_waits():
+    assert seat_for_newcomer(17, 16, anyone_waiting=False) is RegistrationStatus.CONFIRMED
+    assert seat_for_newcomer(17, 16, anyone_waiting=True) is RegistrationStatus.WAITLISTED
+    assert seat_for_newcomer(17, 17, anyone_waiting=False) is RegistrationStatus.WAITLISTED
+    assert seat_for_newcomer(0, 0, anyone_waiting=False) is RegistrationStatus.WAITLISTED
+    assert seat_for_newcomer(None, 5000, anyone_waiting=True) is RegistrationStatus.CONFIRMED
 
 
 def test_zero_capacity_waitlists_everyone():

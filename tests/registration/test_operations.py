@@ -152,3 +152,31 @@ def test_dietary_needs_are_kept_apart_from_the_registration(app, create_event):
         db.session.delete(registration.dietary_note)
         db.session.commit()
         assert db.session.get(Registration, registration.id).dietary_note is None
+
+
+def test_an_unlimited_session_confirms_everyone_but_still_refuses_a_second_place(app, create_event):
+    event = create_event(sessions=[{"capacity": None}])
+    with app.test_request_context(method="POST"):
+        for n in range(1, 6):
+            operations.register(event.session_id, leader(n))
+        with pytest.raises(RegistrationError):
+            operations.register(event.session_id, leader(3))
+        db.session.commit()
+        assert [status for _, status in statuses(event.session_id)] == ["confirmed"] * 5
+
+
+def test_a_person_already_known_signs_up_with_their_details_updated(app, create_event):
+    first = create_event(sessions=[{}])
+    second = create_event(sessions=[{}], organisation_id=first.organisation_id)
+    with app.test_request_context(method="POST"):
+        operations.register(first.session_id, PersonDetails(name="Leder Et", email="Leder@Example.dk", job_title="Afdelingsleder"))
+        db.session.commit()
+        again = operations.register(second.session_id, PersonDetails(name="Leder Et Andersen", email="leder@example.dk"))
+        db.session.commit()
+        registrations = db.session.execute(
+            select(Registration).where(Registration.event_id.in_([first.id, second.id]))
+        ).scalars().all()
+        # One person (keyed by the lower-cased address), with the newest details.
+        assert {r.person_id for r in registrations} == {again.person_id}
+        assert again.person.name == "Leder Et Andersen" and again.person.job_title == ""
+        assert again.person.feed_key
