@@ -169,7 +169,6 @@ def add_by_hand(
     registration = operations.register(
         session_id, details, comment=comment, dietary_needs=dietary_needs, now=now, by_organiser=True
     )
-    db.session.flush()  # the audit row names the registration's id
     _audit(registration, "added_by_hand", None, user)
     db.session.flush()
     return registration

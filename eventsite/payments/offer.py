@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import func, select
 
 from eventsite.extensions import db
 from eventsite.payments import pricing

@@ -119,7 +119,6 @@ def _check_invoice(invoice: InvoiceDetails) -> InvoiceDetails:
 def record_choices(registration: Registration, choices: Choices, *, now: datetime | None = None) -> pricing.Quote:
     """Save a new registration's days, add-ons, payer and subsidy request; refuse full ones. Flushes."""
     now = now or utcnow()
-    db.session.flush()  # a registration just made by register() gets its id here
     offer = event_offer(registration.event_id, with_places=False)
     try:
         quote = pricing.quote(

@@ -82,8 +82,8 @@ _SEAT_COUNTS = select(
 ).where(Registration.session_id == bindparam("session_id"))
 
 
-# What a sign-up decides on, read together under the lock (one round trip on
-# PostgreSQL): the confirmed count, whether anyone waits (not how many: the waiting
+# The rest of what a sign-up decides on, in one query under that lock (one round
+# trip on PostgreSQL): the confirmed count, whether anyone waits (not how many: the waiting
 # list may be long, the confirmed count is at most the capacity), and whether the
 # person already holds a place on the event. Unlimited sessions need only the last.
 _HELD = (
@@ -256,13 +256,15 @@ def register(
         "confirmed_at": now if status is RegistrationStatus.CONFIRMED else None,
         "waitlisted_at": now if status is RegistrationStatus.WAITLISTED else None,
     }
-    # A place already held fails here, on the unique constraint (IntegrityError).
+    # A place taken meanwhile by the same person's sign-up for another session of
+    # the event fails here, on the unique constraint (IntegrityError).
     row = db.session.execute(_INSERT_REGISTRATION, values).one()
     registration = as_loaded(
         db.session, Registration, row._mapping, related={"event": event, "session": unlocked, "person": person}
     )
     if dietary_needs:
         db.session.add(DietaryNote(registration_id=registration.id, text=dietary_needs))
+        db.session.flush()
     return registration
 
 
