@@ -4,6 +4,7 @@ from eventsite.geo.municipalities import (  # noqa: F401
     Municipality,
     all_municipalities,
     municipality,
+    municipality_codes,
     region_for,
     regions_on,
 )

@@ -49,9 +49,16 @@ def municipality(code: str | None) -> Municipality | None:
     return _table().get(code.strip().zfill(4))
 
 
-def all_municipalities() -> list[Municipality]:
-    """All municipalities, sorted by Danish name."""
-    return sorted(_table().values(), key=lambda m: m.name)
+@lru_cache(maxsize=1)
+def all_municipalities() -> tuple[Municipality, ...]:
+    """All municipalities, sorted by Danish name (built once: every sign-up form lists them)."""
+    return tuple(sorted(_table().values(), key=lambda m: m.name))
+
+
+@lru_cache(maxsize=1)
+def municipality_codes() -> frozenset[str]:
+    """The 98 four-digit codes, for checking a submitted choice."""
+    return frozenset(_table())
 
 
 def region_for(code: str | None, day: date) -> str | None:

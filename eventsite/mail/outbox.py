@@ -25,6 +25,8 @@ def new_message_id() -> str:
 
 
 _OUTBOX = OutboxMessage.__table__
+# Built once, so SQLAlchemy keeps its cache key (every sign-up runs it).
+_INSERT = _OUTBOX.insert()
 
 
 def enqueue(
@@ -41,8 +43,9 @@ def enqueue(
     """
     if registration.id is None:
         db.session.flush()
-    db.session.execute(
-        _OUTBOX.insert(),
+    # On the connection: a plain INSERT needs none of the ORM session's machinery.
+    db.session.connection().execute(
+        _INSERT,
         {
             "organisation_id": registration.event.organisation_id,
             "kind": kind,

@@ -1,12 +1,14 @@
 """Sign-up, cancel and move forms."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from eventsite.forms import BaseForm
 from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from eventsite.geo import all_municipalities
+from eventsite.geo import all_municipalities, municipality_codes
 from eventsite.registration.models import (
     COMMENT_MAX,
     DIETARY_MAX,
@@ -26,14 +28,20 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+@lru_cache(maxsize=1)
+def _municipality_choices() -> tuple[tuple[str, str], ...]:
+    # The placeholder is a lazy string: translated when rendered, in the request's locale.
+    return (("", _l("– choose –")),) + tuple((m.code, m.name) for m in all_municipalities())
+
+
 def municipality_choices() -> list[tuple[str, str]]:
-    return [("", _l("– choose –"))] + [(m.code, m.name) for m in all_municipalities()]
+    return list(_municipality_choices())
 
 
 def known_municipality(form, field) -> None:
     """The choice must be one of the 98 codes (a set lookup: WTForms' own check
     builds a Choice object per municipality on every sign-up)."""
-    if field.data and field.data not in {m.code for m in all_municipalities()}:
+    if field.data and field.data not in municipality_codes():
         raise ValidationError(_l("Not a valid choice."))
 
 

@@ -197,7 +197,7 @@ def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) 
         "updated_at": now,
         "feed_key": new_token_key(),
     }
-    row = db.session.execute(_PERSON_UPSERT, values).one()
+    row = db.session.connection().execute(_PERSON_UPSERT, values).one()
     return as_loaded(db.session, Person, row._mapping)
 
 
@@ -223,6 +223,9 @@ def register(
     reads capacity and counts under the lock.
     """
     now = now or utcnow()
+    # The statements below run on the connection, past the ORM's autoflush: changes
+    # a caller made before must be in the database before the counts are read.
+    db.session.flush()
     # SQLite: the write lock, before anything is changed (see eventsite.db).
     start_writing(db.session)
     # Usually already loaded with the event page; only the locked read below decides.
@@ -232,15 +235,16 @@ def register(
     event = unlocked.event
     person = _upsert_person(event.organisation_id, details, now)
 
-    capacity_now, starts_at, cancelled_at = db.session.execute(_LOCK_SEATS, {"session_id": session_id}).one()
+    connection = db.session.connection()
+    capacity_now, starts_at, cancelled_at = connection.execute(_LOCK_SEATS, {"session_id": session_id}).one()
     _check_open(event, starts_at, cancelled_at is not None, now, by_organiser)
     slot = _slot_for(event, unlocked)
     params = {"session_id": session_id, "person_id": person.id, "event_id": event.id, "slot": slot}
     if capacity_now is None:
         confirmed, anyone_waiting = 0, False
-        held = db.session.execute(_SIGNUP_FACTS_UNLIMITED, params).scalar_one()
+        held = connection.execute(_SIGNUP_FACTS_UNLIMITED, params).scalar_one()
     else:
-        confirmed, anyone_waiting, held = db.session.execute(_SIGNUP_FACTS, params).one()
+        confirmed, anyone_waiting, held = connection.execute(_SIGNUP_FACTS, params).one()
     if held:
         raise RegistrationError(_l("You are already signed up for this event."))
     status = capacity.seat_for_newcomer(capacity_now, confirmed, anyone_waiting)
@@ -258,7 +262,7 @@ def register(
     }
     # A place taken meanwhile by the same person's sign-up for another session of
     # the event fails here, on the unique constraint (IntegrityError).
-    row = db.session.execute(_INSERT_REGISTRATION, values).one()
+    row = connection.execute(_INSERT_REGISTRATION, values).one()
     registration = as_loaded(
         db.session, Registration, row._mapping, related={"event": event, "session": unlocked, "person": person}
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -17,8 +18,14 @@ class LinkExpired(Exception):
     """The link was genuine but the event is over."""
 
 
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    # One per secret key: every sign-up signs a link, and building one derives keys.
+    return _serializer_for(current_app.config["SECRET_KEY"])
 
 
 def manage_token(registration: Registration) -> str:

@@ -70,3 +70,22 @@ def test_posting_without_csrf_token_is_refused(app, client, create_event):
     response = client.post(f"/arrangementer/{event.id}/tilmeld", data={"session_id": event.session_id, "name": "X", "email": "x@example.dk"})
     assert response.status_code == 400
     assert count_registrations(app) == 0
+
+
+def test_a_form_shown_again_with_errors_carries_a_token_that_signs_up(app, client, create_event):
+    # The CSRF token is signed when a form is rendered, not when it is built: the
+    # page shown again after an error must still carry one that works.
+    event = create_event()
+    page = client.get(f"/arrangementer/{event.id}").data
+    refused = client.post(
+        f"/arrangementer/{event.id}/tilmeld",
+        data={"session_id": event.session_id, "name": "", "email": "x@example.dk", "csrf_token": csrf_token(page)},
+    )
+    assert refused.status_code == 422
+    assert count_registrations(app) == 0
+    again = client.post(
+        f"/arrangementer/{event.id}/tilmeld",
+        data={"session_id": event.session_id, "name": "Xenia", "email": "x@example.dk", "csrf_token": csrf_token(refused.data)},
+    )
+    assert again.status_code == 303
+    assert count_registrations(app) == 1
