@@ -33,6 +33,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SECRET_KEY = _env("SECRET_KEY")
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers
+    #: are trusted. 0 ignores those headers (anyone could send them): the login rate
+    #: limit then counts per connecting address, which behind a proxy is the proxy's.
+    PROXY_HOPS = _env_int("PROXY_HOPS", 0)
 
     MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _env_int("MAIL_PORT", 8025)

@@ -7,6 +7,7 @@ import time
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from eventsite import extensions
@@ -59,6 +60,11 @@ def create_app(config_object: type | None = None) -> Flask:
 
     invitations.init_app(app)
     _register_error_pages(app)
+    if app.config["PROXY_HOPS"] > 0:
+        hops = app.config["PROXY_HOPS"]
+        # The client's address and scheme as the trusted proxies saw them: the login
+        # rate limit counts per client, and secure cookies and redirects keep https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     return app
 
 

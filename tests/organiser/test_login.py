@@ -191,3 +191,43 @@ def test_passwords_are_stored_as_scrypt_hashes_by_default(app, create_organisati
         stored = db.session.get(User, user_id).password_hash
     assert stored.startswith("scrypt:")
     assert PASSWORD not in stored
+
+
+def _log_in_from(client, forwarded_for: str, email: str, password: str):
+    headers = {"X-Forwarded-For": forwarded_for}
+    page = client.get("/arrangoer/log-ind", headers=headers)
+    return client.post("/arrangoer/log-ind", headers=headers, data={
+        "csrf_token": csrf_token(page.data), "email": email, "password": password,
+    })
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_per_client_address(app, create_organisation, create_user):
+    from eventsite import create_app
+
+    org = create_organisation()
+    create_user(org, email="anne@lederne.dk")
+
+    # The same configuration and database as the test app, behind one proxy.
+    behind = create_app(type("BehindNginx", (), dict(app.config, PROXY_HOPS=1)))
+    try:
+        client = behind.test_client()
+        for n in range(20):
+            _log_in_from(client, "203.0.113.7", f"gaet{n}@lederne.dk", "gaet-et-kodeord")
+        # Everyone reaches the app from the proxy's address; only the guesser is shut out.
+        assert _log_in_from(client, "203.0.113.7", "anne@lederne.dk", PASSWORD).status_code == 429
+        assert _log_in_from(client, "198.51.100.9", "anne@lederne.dk", PASSWORD).status_code == 303
+        with behind.app_context():
+            addresses = set(db.session.execute(select(FailedLogin.ip)).scalars())
+        assert addresses == {"203.0.113.7"}
+    finally:
+        with behind.app_context():
+            db.engine.dispose()
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app, client, create_organisation, create_user):
+    org = create_organisation()
+    create_user(org, email="anne@lederne.dk")
+    # A guesser cannot dodge the limit by inventing a new X-Forwarded-For each time.
+    for n in range(20):
+        _log_in_from(client, f"203.0.113.{n}", f"gaet{n}@lederne.dk", "gaet-et-kodeord")
+    assert _log_in_from(client, "198.51.100.9", "anne@lederne.dk", PASSWORD).status_code == 429
