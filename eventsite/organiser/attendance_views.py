@@ -50,7 +50,7 @@ from eventsite.organiser.attendance_forms import (
     NoteForm,
     PromoteForm,
 )
-from eventsite.organiser.audit import decoded
+from eventsite.organiser.audit import decoded, record_audit
 from eventsite.organiser.dashboard import JobLevel, build_dashboard
 from eventsite.organiser.exports import (
     ExportKind,
@@ -326,6 +326,12 @@ def export(event_id: int):
     if fmt not in _FORMATS:
         abort(404)
     session = _session_or_404(event, request.args.get("session", type=int))
+    # A participant list leaves the system: the change log says who took which, and when.
+    record_audit(
+        event.organisation_id, "event", event.id, "exported",
+        after={"list": kind.value, "format": fmt, "session": session.id if session else None},
+    )
+    db.session.commit()
     rows = export_rows(event.id, kind, session.id if session else None)
     if fmt == "csv":
         body = stream_with_context(chunk.encode("utf-8") for chunk in csv_chunks(rows))

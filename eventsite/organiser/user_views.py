@@ -43,6 +43,7 @@ AUDIT_LABELS = {
     "moved": _l("moved"),
     "removed": _l("removed"),
     "role_changed": _l("role changed"),
+    "exported": _l("participant list downloaded"),
 }
 
 

@@ -335,3 +335,31 @@ def test_moving_someone_to_another_events_session_is_refused(app, client, full_s
     with app.app_context():
         assert db.session.get(Registration, mette).session_id == event.session_ids[0]
     assert _audit_actions(app, mette) == []
+
+
+def test_every_download_of_a_participant_list_is_in_the_change_log(app, client, full_session, login_as):
+    event, people = full_session
+    login_as(event.organisation_id, "admin")
+    client.get(f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "catering", "format": "csv"}).get_data()
+    client.get(
+        f"/arrangoer/arrangementer/{event.id}/eksport",
+        query_string={"type": "full", "format": "xlsx", "session": event.session_id},
+    ).get_data()
+    with app.app_context():
+        entries = db.session.execute(
+            select(AuditEntry).where(AuditEntry.action == "exported").order_by(AuditEntry.id)
+        ).scalars().all()
+        assert [(e.object_type, e.object_id) for e in entries] == [("event", event.id)] * 2
+        assert entries[0].actor and entries[0].actor == entries[1].actor
+        assert '"list": "catering"' in entries[0].after and '"format": "csv"' in entries[0].after
+        assert f'"session": {event.session_id}' in entries[1].after
+    text = visible_text(client.get("/arrangoer/log").data)
+    assert text.count("deltagerliste hentet") == 2
+
+
+def test_a_refused_export_leaves_no_trace_in_the_change_log(app, client, full_session, login_as):
+    event, people = full_session
+    login_as(event.organisation_id)
+    assert client.get(f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"format": "pdf"}).status_code == 404
+    with app.app_context():
+        assert db.session.execute(select(AuditEntry).where(AuditEntry.action == "exported")).first() is None
