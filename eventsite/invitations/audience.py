@@ -114,6 +114,22 @@ def registered_emails(event: Event) -> Select:
     )
 
 
+def held_place(invitation: Invitation) -> Registration | None:
+    """The invited member's active place at the event, matched by address, or None."""
+    return db.session.execute(
+        select(Registration)
+        .join(Person, Person.id == Registration.person_id)
+        .where(
+            Registration.event_id == invitation.event_id,
+            Registration.status.in_(ACTIVE_REGISTRATION),
+            Person.organisation_id == invitation.member.organisation_id,
+            Person.email == invitation.member.email.strip().lower(),
+        )
+        .order_by(Registration.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def _declined(event: Event) -> Select:
     return select(Invitation.member_id).where(Invitation.event_id == event.id, Invitation.declined_at.is_not(None))
 

@@ -14,9 +14,11 @@ from flask import Blueprint, abort, render_template, url_for
 
 from eventsite.extensions import db
 from eventsite.invitations import sending
+from eventsite.invitations.audience import held_place
 from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
 from eventsite.invitations.models import Invitation
 from eventsite.invitations.tokens import invitation_from_token, invitation_token
+from eventsite.registration.tokens import manage_token
 
 bp = Blueprint("invitations", __name__)
 
@@ -36,6 +38,14 @@ def _signup_url(invitation: Invitation) -> str:
 def decline(token: str):
     invitation = _invitation_or_404(token)
     form = DeclineForm()
+    # Someone who signed up and now cannot come has a place to give up, which a
+    # decline would not do: the page leads to their registration instead.
+    registration = held_place(invitation)
+    if registration is not None:
+        return render_template(
+            "invitations/decline.html", invitation=invitation, event=invitation.event, form=None,
+            registration=registration, manage_url=url_for("registration.manage", token=manage_token(registration)),
+        )
     done = False
     if form.validate_on_submit():
         sending.record_decline(invitation)

@@ -183,3 +183,25 @@ def test_unsubscribing_stops_every_later_invitation_from_the_organisation(
     round_id = send_round(later.id)
     with app.app_context():
         assert db.session.execute(select(func.count()).where(Invitation.round_id == round_id)).scalar_one() == 0
+
+
+def test_someone_signed_up_who_follows_the_decline_link_is_led_to_cancel_their_place(
+    app, client, create_event, create_member, send_round
+):
+    event, token = invited(app, create_event, create_member, send_round)
+    assert signup_from(client, f"/arrangementer/{event.id}?invitation={token}").status_code == 303
+    page = client.get(f"/invitation/{token}/afbud")
+    text = visible_text(page.data)
+    assert "Søren Ærø, du er tilmeldt" in text
+    assert "Jeg kan ikke deltage" not in page.get_data(as_text=True), "no decline button that would keep the seat"
+    manage = re.search(r'<a href="(/tilmelding/[^"]+)">Se eller afmeld din tilmelding</a>', page.get_data(as_text=True))
+    assert manage, text
+    manage_page = client.get(manage.group(1))
+    assert manage_page.status_code == 200
+    assert 'value="Afmeld"' in manage_page.get_data(as_text=True)
+    # A decline posted anyway (an old open tab) records nothing and keeps the place.
+    client.post(f"/invitation/{token}/afbud", data={"csrf_token": csrf_token(client.get(f"/arrangementer/{event.id}").data)})
+    with app.app_context():
+        invitation = db.session.execute(select(Invitation)).scalar_one()
+        assert invitation.declined_at is None
+        assert db.session.execute(select(Registration.status)).scalar_one().value == "confirmed"
