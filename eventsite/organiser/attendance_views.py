@@ -327,10 +327,8 @@ def export(event_id: int):
         abort(404)
     session = _session_or_404(event, request.args.get("session", type=int))
     # A participant list leaves the system: the change log says who took which, and when.
-    record_audit(
-        event.organisation_id, "event", event.id, "exported",
-        after={"list": kind.value, "format": fmt, "session": session.id if session else None},
-    )
+    taken = {"list": kind.value, "format": fmt} | ({"session": session.id} if session else {})
+    record_audit(event.organisation_id, "event", event.id, "exported", after=taken)
     db.session.commit()
     rows = export_rows(event.id, kind, session.id if session else None)
     if fmt == "csv":

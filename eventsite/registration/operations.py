@@ -223,11 +223,12 @@ def register(
     reads capacity and counts under the lock.
     """
     now = now or utcnow()
+    # SQLite: the write lock, before anything is changed (see eventsite.db; it
+    # refuses a reads_first view that changed rows before this point).
+    start_writing(db.session)
     # The statements below run on the connection, past the ORM's autoflush: changes
     # a caller made before must be in the database before the counts are read.
     db.session.flush()
-    # SQLite: the write lock, before anything is changed (see eventsite.db).
-    start_writing(db.session)
     # Usually already loaded with the event page; only the locked read below decides.
     unlocked = db.session.get(EventSession, session_id)
     if unlocked is None:
