@@ -57,11 +57,12 @@ def user_email(app, user_id: int) -> str:
         return db.session.get(User, user_id).email
 
 
-def log_in(client, email: str, password: str = PASSWORD):
+def log_in(client, email: str, password: str = PASSWORD, headers: dict | None = None):
     """Post the login form like a browser (fetching a CSRF token first)."""
-    page = client.get("/arrangoer/log-ind")
+    page = client.get("/arrangoer/log-ind", headers=headers)
     return client.post(
         "/arrangoer/log-ind",
+        headers=headers,
         data={"csrf_token": csrf_token(page.data), "email": email, "password": password},
     )
 

@@ -194,11 +194,7 @@ def test_passwords_are_stored_as_scrypt_hashes_by_default(app, create_organisati
 
 
 def _log_in_from(client, forwarded_for: str, email: str, password: str):
-    headers = {"X-Forwarded-For": forwarded_for}
-    page = client.get("/arrangoer/log-ind", headers=headers)
-    return client.post("/arrangoer/log-ind", headers=headers, data={
-        "csrf_token": csrf_token(page.data), "email": email, "password": password,
-    })
+    return log_in(client, email, password, headers={"X-Forwarded-For": forwarded_for})
 
 
 def test_behind_a_trusted_proxy_the_rate_limit_counts_per_client_address(app, create_organisation, create_user):
