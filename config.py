@@ -33,6 +33,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SECRET_KEY = _env("SECRET_KEY")
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+    #: Tests only: the app's clock starts at this ISO 8601 instant and runs on from
+    #: there (a live test server shares the suite's clock). Refused in production.
+    CLOCK_START = _env("CLOCK_START")
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers
     #: are trusted. 0 ignores those headers (anyone could send them): the login rate
     #: limit then counts per connecting address, which behind a proxy is the proxy's.

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from eventsite import extensions
+from eventsite import clock, extensions
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -79,6 +79,10 @@ def _finish_config(app: Flask) -> None:
                 "EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production."
             )
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
+    if app.config.get("CLOCK_START"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("EVENTSITE_CLOCK_START is for tests; production runs on the real clock.")
+        clock.travel_to(clock.parse_start(app.config["CLOCK_START"]))
     # Each area may keep its own catalogue (eventsite/<area>/translations); Flask-Babel
     # merges them, so areas translate their strings without touching each other's files.
     package = os.path.join(ROOT, "eventsite")

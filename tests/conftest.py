@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
-from eventsite import create_app
+from eventsite import clock, create_app
 from eventsite.events.models import LOCAL_TZ as COPENHAGEN
 from eventsite.extensions import db
 
@@ -123,11 +123,19 @@ def client(app):
 
 # --- factories -------------------------------------------------------------
 
+# The suite runs on the app's clock set to a fixed instant, never on the real date:
+# Monday 4 May 2026, 10:00 in Copenhagen. From there "thirty days ahead" and the
+# weeks after it fall in summer time, in one year and before the 1 January 2027
+# region reform, whatever day the suite is run. Tests about the reform, the
+# summer-time shift or the turn of a year set their own dates on both sides of it.
+SUITE_NOW = datetime(2026, 5, 4, 10, 0, tzinfo=COPENHAGEN)
+clock.travel_to(SUITE_NOW)
+
 # 09:00 in Copenhagen thirty days ahead: a fixed time of day, so that a
-# six-hour session never runs past midnight, whatever hour the suite runs at.
-FUTURE = datetime.combine(
-    datetime.now(COPENHAGEN).date() + timedelta(days=30), time(9, 0), tzinfo=COPENHAGEN
-).astimezone(timezone.utc)
+# six-hour session never runs past midnight.
+FUTURE = datetime.combine(SUITE_NOW.date() + timedelta(days=30), time(9, 0), tzinfo=COPENHAGEN).astimezone(
+    timezone.utc
+)
 
 
 @dataclass

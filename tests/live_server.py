@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from eventsite.clock import utcnow
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 #: Fixed so that every worker signs sessions and CSRF tokens with the same key.
@@ -88,6 +90,9 @@ class LiveServer:
                 EVENTSITE_SECRET_KEY=self.secret_key,
                 EVENTSITE_BASE_URL=self.url,
                 PYTHONPATH=os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")])),
+                # The server reads the same clock as the process that starts it (the
+                # suite runs at a fixed date, see tests/conftest.py).
+                EVENTSITE_CLOCK_START=utcnow().isoformat(),
             )
             env.update(self.env)
             if self._log is not None:

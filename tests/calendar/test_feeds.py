@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 import pytest
 
+from eventsite.clock import utcnow
 from eventsite.events.models import EventKind, EventSession, Visibility
 from eventsite.extensions import db
 from tests.helpers import sign_up, visible_text
@@ -141,7 +142,7 @@ def test_a_filtered_feed_has_its_own_etag(client, organisation, create_event):
 def test_a_cancelled_session_stays_in_the_feed_as_cancelled_for_a_while_then_goes(app, client, organisation, create_event):
     event = create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     recent, old = event.session_ids
-    now = datetime.now(UTC)
+    now = utcnow()
     with app.app_context():
         db.session.get(EventSession, recent).cancelled_at = now
         db.session.get(EventSession, recent).sequence = 1
@@ -158,7 +159,7 @@ def test_a_cancelled_session_stays_in_the_feed_as_cancelled_for_a_while_then_goe
 
 def test_past_sessions_stay_for_the_keep_period(app, client, organisation, create_event):
     keep = app.config["CALENDAR_KEEP_DAYS"]
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     event = create_event(
         organisation_id=organisation,
         sessions=[{"start": now - timedelta(days=keep + 3)}, {"start": now - timedelta(days=5)}],

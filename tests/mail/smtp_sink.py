@@ -22,6 +22,7 @@ from typing import Callable
 
 from aiosmtpd.controller import Controller
 
+from eventsite.clock import utcnow
 from tests.live_server import ROOT, free_port
 
 
@@ -128,6 +129,7 @@ class WorkerProcess:
             EVENTSITE_SECRET_KEY=secret_key,
             EVENTSITE_BASE_URL="http://localhost",
             EVENTSITE_MAIL_BACKEND="smtp",
+            EVENTSITE_CLOCK_START=utcnow().isoformat(),  # the suite's clock (tests/conftest.py)
             EVENTSITE_MAIL_SERVER="127.0.0.1",
             EVENTSITE_MAIL_PORT=str(smtp_port),
             EVENTSITE_MAIL_RATE="0",

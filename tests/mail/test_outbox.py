@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
 from eventsite.registration.models import Registration, RegistrationStatus
@@ -155,7 +156,7 @@ def test_an_expired_manage_link_gets_a_danish_message_and_changes_nothing(app, c
     page = client.get(f"/tilmelding/{token}")
     with app.app_context():
         session = db.session.get(EventSession, event.session_id)
-        session.starts_at = datetime.now(timezone.utc) - timedelta(days=10)
+        session.starts_at = utcnow() - timedelta(days=10)
         session.ends_at = session.starts_at + timedelta(hours=3)
         db.session.commit()
 

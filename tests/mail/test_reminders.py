@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
+from eventsite.clock import utcnow
 from eventsite.events.models import EventKind, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
@@ -16,7 +17,7 @@ SECRET_LINK = "https://meet.example/hemmeligt-rum-4711"
 
 
 def soon(days: float) -> datetime:
-    return datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+    return utcnow().replace(microsecond=0) + timedelta(days=days)
 
 
 def signed_up_long_ago(app, registration_id: int) -> None:
@@ -25,7 +26,7 @@ def signed_up_long_ago(app, registration_id: int) -> None:
         db.session.execute(
             update(Registration)
             .where(Registration.id == registration_id)
-            .values(confirmed_at=datetime.now(UTC) - timedelta(days=30), created_at=datetime.now(UTC) - timedelta(days=30))
+            .values(confirmed_at=utcnow() - timedelta(days=30), created_at=utcnow() - timedelta(days=30))
         )
         db.session.commit()
 
@@ -58,7 +59,7 @@ def test_reminders_go_to_confirmed_places_starting_within_two_days_and_only_once
     for registration_id in (due, waiting, later, gone):
         signed_up_long_ago(app, registration_id)
     with app.app_context():
-        db.session.get(EventSession, cancelled.session_id).cancelled_at = datetime.now(UTC)
+        db.session.get(EventSession, cancelled.session_id).cancelled_at = utcnow()
         db.session.commit()
 
     first = run_command(app)

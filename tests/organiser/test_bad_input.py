@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
 from eventsite.organiser.models import AuditEntry, User
@@ -13,7 +14,7 @@ from tests.helpers import visible_text
 from tests.organiser.conftest import form_token
 from tests.organiser.test_events import EVENT_FORM, make_venue, session_form
 
-NEXT_YEAR = datetime.now(LOCAL_TZ).year + 1
+NEXT_YEAR = utcnow().astimezone(LOCAL_TZ).year + 1
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_nonsensical_date_is_refused(app, client, organiser, create_event):
 
 
 def test_a_session_in_the_past_is_refused(app, client, organiser, create_event):
-    yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).date().isoformat()
+    yesterday = (utcnow().astimezone(LOCAL_TZ) - timedelta(days=1)).date().isoformat()
     response = new_session(client, app, organiser, create_event, day=yesterday)
     assert response.status_code == 422
     assert "Holdet kan ikke begynde i fortiden." in visible_text(response.data)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession, ProgrammeItem, Venue
 from eventsite.extensions import db
 from eventsite.organiser.models import AuditEntry
@@ -13,7 +14,7 @@ from eventsite.registration.models import Registration, RegistrationStatus
 from tests.helpers import visible_text
 from tests.organiser.conftest import form_token
 
-NEXT_YEAR = datetime.now(LOCAL_TZ).year + 1
+NEXT_YEAR = utcnow().astimezone(LOCAL_TZ).year + 1
 
 
 @pytest.fixture
