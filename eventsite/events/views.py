@@ -11,6 +11,7 @@ from eventsite.extensions import db
 from eventsite.invitations.tokens import invitation_access
 from eventsite.payments.signup import signup_extras
 from eventsite.registration.forms import SignupForm
+from eventsite.registration.capacity import waitlist_only
 from eventsite.registration.operations import seat_counts_for
 
 bp = Blueprint("events", __name__)
@@ -104,10 +105,12 @@ def render_event_page(event: Event, form: SignupForm | None = None, status: int 
     open_sessions = [s for s in event.active_sessions if s.starts_at > now]
     # A personal invitation link fills the form in from the member directory.
     invitation = invitation_access(event, request.args.get("invitation"))
-    form = form or SignupForm(sessions=open_sessions, data=invitation.prefill(open_sessions) if invitation else None)
+    counts = seat_counts_for([s.id for s in event.sessions])
+    form = form or SignupForm(
+        sessions=open_sessions, data=invitation.prefill(open_sessions, counts) if invitation else None
+    )
     # Fee, days, add-ons, payer and subsidy fields (eventsite.payments); None for most events.
     extras = extras or signup_extras(event)
-    counts = seat_counts_for([s.id for s in event.sessions])
     return (
         render_template(
             "events/event.html",
@@ -115,6 +118,8 @@ def render_event_page(event: Event, form: SignupForm | None = None, status: int 
             form=form,
             open_sessions=open_sessions,
             counts=counts,
+            # Sessions where a newcomer joins the waiting list: the button says so.
+            waitlist_ids={s.id for s in open_sessions if s.id in counts and waitlist_only(counts[s.id])},
             registration_open=bool(open_sessions) and event.registration_is_open(now) and not event.is_cancelled,
             now=now,
             extras=extras,

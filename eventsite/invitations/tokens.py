@@ -74,11 +74,14 @@ class InvitationAccess:
         """For the "sign up a colleague" link on the event page."""
         return colleague_token(self.invitation)
 
-    def prefill(self, open_sessions=()) -> dict:
+    def prefill(self, open_sessions=(), counts=None) -> dict:
         """The sign-up form's fields, from the member directory (personal links only).
 
-        With several venues, the one in the member's own region is chosen when
-        exactly one is, so signing up stays a single click on "Tilmeld".
+        With several venues, the member's nearest session that still has a free
+        seat is chosen: one in the member's own region (the earliest, if several),
+        or the only session with a seat left. A full session is never chosen for
+        them, so signing up stays a single click on "Tilmeld" without landing on a
+        waiting list unawares.
         """
         if not self.personal:
             return {}
@@ -90,11 +93,28 @@ class InvitationAccess:
             "workplace": member.workplace,
             "municipality_code": member.municipality_code or "",
         }
-        if len(open_sessions) > 1 and member.municipality_code:
-            nearby = [s for s in open_sessions if s.region and member_in_region(member, s.region)]
-            if len(nearby) == 1:
-                data["session_id"] = nearby[0].id
+        if len(open_sessions) > 1:
+            chosen = nearest_with_seats(member, open_sessions, counts or {})
+            if chosen is not None:
+                data["session_id"] = chosen.id
         return data
+
+
+def nearest_with_seats(member, open_sessions, counts):
+    """The session to pre-select for a member, or None to let them choose."""
+
+    def has_seat(session) -> bool:
+        seats = counts.get(session.id)
+        return seats is None or (not seats.is_full and seats.waitlisted == 0)
+
+    with_seats = [s for s in open_sessions if has_seat(s)]
+    if member.municipality_code:
+        nearby = [s for s in with_seats if s.region and member_in_region(member, s.region)]
+        if nearby:
+            return min(nearby, key=lambda s: (s.starts_at, s.id))
+    if len(with_seats) == 1:
+        return with_seats[0]
+    return None
 
 
 def invitation_access(event: Event, token: str | None) -> InvitationAccess | None:

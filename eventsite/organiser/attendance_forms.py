@@ -96,7 +96,10 @@ class CancelParticipantForm(BaseForm):
         _l("Keep the seat free"),
         description=_l("Do not give the seat to the first on the waiting list, so you can choose who gets it."),
     )
+    #: "yes" once the organiser has seen the confirmation page; without it nothing changes.
+    confirmed = HiddenField()
     submit = SubmitField(_l("Cancel registration"))
+    confirm = SubmitField(_l("Yes, cancel the registration"))
 
 
 class PromoteForm(BaseForm):

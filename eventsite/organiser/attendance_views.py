@@ -272,6 +272,15 @@ def registration_cancel(registration_id: int):
     form = CancelParticipantForm()
     if not form.validate():
         return _render_registration(registration, 422, cancel_form=form)
+    if form.confirmed.data != "yes":
+        # First click: say what will happen and ask; nothing changes yet.
+        return render_template(
+            "organiser/registration_confirm_cancel.html",
+            registration=registration,
+            person=registration.person,
+            session_label=session_label,
+            cancel_form=form,
+        )
     try:
         promoted = participants.cancel_on_behalf(registration, fill_seat=not form.keep_seat_free.data, user=current_user)
         notifications.notify_cancelled(registration, by_organiser=True)

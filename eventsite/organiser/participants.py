@@ -184,7 +184,8 @@ def move_on_behalf(registration: Registration, target_session_id: int, *, user=N
     """Move someone to another session of the same event; returns those promoted behind them."""
     _locked_and_fresh(registration)
     before = snapshot(registration, _AUDITED)
-    promoted = operations.move(registration, target_session_id, now=now, by_organiser=True)
+    # The organiser sees the seat counts when choosing; a full target means the waiting list.
+    promoted = operations.move(registration, target_session_id, now=now, by_organiser=True, give_up_seat=True)
     _audit(registration, "moved", before, user)
     _audit_promotions(promoted, user)
     db.session.flush()
@@ -199,7 +200,7 @@ def cancel_on_behalf(
     if registration.status is RegistrationStatus.CANCELLED:
         raise RegistrationError(_l("This registration has been cancelled."))
     before = snapshot(registration, _AUDITED)
-    promoted = operations.cancel(registration, now=now, fill_seat=fill_seat)
+    promoted = operations.cancel(registration, now=now, fill_seat=fill_seat, by_organiser=True)
     _audit(registration, "cancelled", before, user, **({} if fill_seat else {"seat_kept_free": True}))
     _audit_promotions(promoted, user)
     db.session.flush()

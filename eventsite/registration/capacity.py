@@ -40,6 +40,11 @@ def status_for_new_signup(counts: SeatCounts) -> RegistrationStatus:
     return seat_for_newcomer(counts.capacity, counts.confirmed, counts.waitlisted > 0)
 
 
+def waitlist_only(counts: SeatCounts) -> bool:
+    """A newcomer would join the waiting list: no free seat, or people already wait."""
+    return status_for_new_signup(counts) is RegistrationStatus.WAITLISTED
+
+
 def seat_for_newcomer(capacity: int | None, confirmed: int, anyone_waiting: bool) -> RegistrationStatus:
     """The same decision from what it needs: the confirmed count and whether anyone waits.
 

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from eventsite.forms import BaseForm
-from wtforms import EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from eventsite.geo import all_municipalities, municipality_codes
@@ -113,7 +113,14 @@ class SignupForm(BaseForm):
 
 
 class CancelForm(BaseForm):
+    #: "yes" once the person has seen the confirmation page; without it nothing changes.
+    confirmed = HiddenField()
     submit = SubmitField(_l("Cancel my registration"))
+    confirm = SubmitField(_l("Yes, cancel my registration"))
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class MoveForm(BaseForm):
@@ -122,7 +129,10 @@ class MoveForm(BaseForm):
         coerce=int,
         validators=[InputRequired(message=_l("Choose a venue and date."))],
     )
+    #: "yes" once the person has agreed to give up a seat for a waiting-list place.
+    give_up_seat = HiddenField()
     submit = SubmitField(_l("Move my registration"))
+    confirm = SubmitField(_l("Yes, move me to the waiting list"))
 
     def __init__(self, *args, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,6 +29,29 @@ class RegistrationError(Exception):
         self.message = message
 
 
+class SeatWouldBeLost(RegistrationError):
+    """Moving a confirmed place to a session with no free seat: the person must say yes first.
+
+    `position` is the number on the target's waiting list the person would get.
+    """
+
+    def __init__(self, position: int) -> None:
+        super().__init__(_l("The session you chose is full: you would lose your seat."))
+        self.position = position
+
+
+def deadline_passed(event: Event, now: datetime) -> bool:
+    """Self-service cancel and move end at the event's cancellation deadline."""
+    return event.cancellation_deadline is not None and now > event.cancellation_deadline
+
+
+def _check_self_service(event: Event, now: datetime, by_organiser: bool) -> None:
+    if not by_organiser and deadline_passed(event, now):
+        raise RegistrationError(
+            _l("The deadline for cancelling or changing your registration has passed. Contact the organiser.")
+        )
+
+
 @dataclass
 class PersonDetails:
     name: str
@@ -171,6 +194,17 @@ def check_session_open_for_signup(session: EventSession, now: datetime, *, by_or
     _check_open(session.event, session.starts_at, session.is_cancelled, now, by_organiser)
 
 
+def open_for_signup(event: Event, now: datetime) -> bool:
+    """Whether a visitor could sign up for any session of the event right now."""
+    for session in event.active_sessions:
+        try:
+            check_session_open_for_signup(session, now)
+        except RegistrationError:
+            continue
+        return True
+    return False
+
+
 def _check_open(event: Event, starts_at: datetime, session_cancelled: bool, now: datetime, by_organiser: bool) -> None:
     if session_cancelled or event.is_cancelled or not event.published:
         raise RegistrationError(_l("This event has been cancelled or is not open for sign-up."))
@@ -297,17 +331,25 @@ def promote_waitlisted(session: EventSession, now: datetime | None = None) -> li
     return promoted
 
 
-def cancel(registration: Registration, now: datetime | None = None, *, fill_seat: bool = True) -> list[Registration]:
+def cancel(
+    registration: Registration,
+    now: datetime | None = None,
+    *,
+    fill_seat: bool = True,
+    by_organiser: bool = False,
+) -> list[Registration]:
     """Cancel a place; a freed seat goes to the first on the waiting list.
 
     With fill_seat=False (organisers only) the seat is kept free, to be given to
-    someone chosen from the waiting list.
+    someone chosen from the waiting list. After the event's cancellation deadline
+    only an organiser may cancel.
     """
     now = now or utcnow()
     session = lock_session(registration.session_id)
     db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
         return []
+    _check_self_service(registration.event, now, by_organiser)
     registration.status = RegistrationStatus.CANCELLED
     registration.active_slot = None
     registration.cancelled_at = now
@@ -316,13 +358,23 @@ def cancel(registration: Registration, now: datetime | None = None, *, fill_seat
 
 
 def move(
-    registration: Registration, target_session_id: int, now: datetime | None = None, *, by_organiser: bool = False
+    registration: Registration,
+    target_session_id: int,
+    now: datetime | None = None,
+    *,
+    by_organiser: bool = False,
+    give_up_seat: bool = False,
 ) -> list[Registration]:
     """Move a place to another session of the same event.
 
-    The person keeps a seat if the target has one free, otherwise joins the end of
-    its waiting list; the seat left behind goes to that session's waiting list.
-    Sessions are locked in id order so two opposite moves cannot deadlock.
+    The person keeps a seat if the target has one free; otherwise they join its
+    waiting list at the place their original sign-up time gives them (the list is
+    ordered by when people signed up for the event, ties by registration id), so a
+    move never sends someone to the back of the queue. A confirmed place is given up
+    for a waiting-list place only with `give_up_seat` (the person said yes to it);
+    without it, SeatWouldBeLost says which number they would be. The seat left
+    behind goes to that session's waiting list. Sessions are locked in id order so
+    two opposite moves cannot deadlock.
     """
     now = now or utcnow()
     if target_session_id == registration.session_id:
@@ -339,6 +391,7 @@ def move(
         raise RegistrationError(_l("This registration has been cancelled."))
     check_session_open_for_signup(target, now, by_organiser=by_organiser)
     event = registration.event
+    _check_self_service(event, now, by_organiser)
     if event.allows_multiple_sessions:
         clash = db.session.execute(
             select(Registration.id).where(
@@ -351,6 +404,8 @@ def move(
             raise RegistrationError(_l("You are already signed up for this session."))
 
     status = capacity.status_for_new_signup(seat_counts(target))
+    if status is RegistrationStatus.WAITLISTED and registration.status is RegistrationStatus.CONFIRMED and not give_up_seat:
+        raise SeatWouldBeLost(position_if_moved(registration, target))
     registration.session_id = target.id
     registration.session = target
     registration.active_slot = _slot_for(event, target)
@@ -359,26 +414,38 @@ def move(
         registration.confirmed_at = now
         registration.waitlisted_at = None
     else:
-        registration.waitlisted_at = now
+        registration.waitlisted_at = queue_time(registration)
     db.session.flush()
     return promote_waitlisted(source, now)
 
 
-def waitlist_position(registration: Registration) -> int | None:
-    """1-based place in the session's waiting list, or None if not waiting."""
-    if registration.status is not RegistrationStatus.WAITLISTED:
-        return None
+def queue_time(registration: Registration) -> datetime:
+    """Where a registration stands in a waiting list: when the person signed up for the event."""
+    return registration.created_at
+
+
+def position_if_moved(registration: Registration, target: EventSession) -> int:
+    """The number on `target`'s waiting list this registration would get if moved there."""
+    return _position(target.id, queue_time(registration), registration.id)
+
+
+def _position(session_id: int, queued_at: datetime, registration_id: int) -> int:
     ahead = db.session.execute(
         select(func.count()).where(
-            Registration.session_id == registration.session_id,
+            Registration.session_id == session_id,
             Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id != registration_id,
             or_(
-                Registration.waitlisted_at < registration.waitlisted_at,
-                and_(
-                    Registration.waitlisted_at == registration.waitlisted_at,
-                    Registration.id < registration.id,
-                ),
+                Registration.waitlisted_at < queued_at,
+                and_(Registration.waitlisted_at == queued_at, Registration.id < registration_id),
             ),
         )
     ).scalar_one()
     return ahead + 1
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based place in the session's waiting list, or None if not waiting."""
+    if registration.status is not RegistrationStatus.WAITLISTED or registration.waitlisted_at is None:
+        return None
+    return _position(registration.session_id, registration.waitlisted_at, registration.id)

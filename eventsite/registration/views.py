@@ -13,7 +13,8 @@ from eventsite.payments.signup import signup_extras
 from eventsite.registration import operations
 from eventsite.registration.forms import CancelForm, MoveForm, SignupForm
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
-from eventsite.registration.operations import PersonDetails, RegistrationError
+from eventsite.registration.models import RegistrationStatus
+from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
 from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
 from eventsite.text import absolute_url
 
@@ -87,9 +88,12 @@ def _manage_context(registration):
         s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now
     ]
     token = manage_token(registration)
+    before_start = registration.session.starts_at > now
+    deadline_passed = operations.deadline_passed(event, now)
     return dict(
         registration=registration,
         event=event,
+        organisation=event.organisation,
         session=registration.session,
         position=operations.waitlist_position(registration),
         manage_url=absolute_url("registration.manage", token=token),
@@ -98,10 +102,11 @@ def _manage_context(registration):
         counts=operations.seat_counts_for([s.id for s in other_sessions]),
         cancel_form=CancelForm(),
         move_form=MoveForm(sessions=other_sessions),
-        can_change=registration.is_active and registration.session.starts_at > now,
-        after_cancellation_deadline=bool(
-            event.cancellation_deadline and now > event.cancellation_deadline
-        ),
+        # Self-service changes end when the session starts or at the event's
+        # cancellation deadline; after that the page says whom to contact.
+        can_change=registration.is_active and before_start and not deadline_passed,
+        after_cancellation_deadline=registration.is_active and before_start and deadline_passed,
+        signup_open=not registration.is_active and operations.open_for_signup(event, now),
         payment=registration_payment(registration),
         now=now,
     )
@@ -119,21 +124,41 @@ def manage(token: str):
     return render_template("registration/manage.html", **_manage_context(registration))
 
 
+def _back_to_manage(token: str):
+    return redirect(url_for("registration.manage", token=token), code=303)
+
+
 @bp.post("/tilmelding/<token>/afmeld")
 def cancel(token: str):
+    """First POST: the confirmation page. The POST from that page cancels."""
     registration = _registration_or_abort(token)
+    context = _manage_context(registration)
     form = CancelForm()
     if not form.validate():
         abort(400)
-    if registration.session.starts_at <= utcnow():
-        flash(_("The session has already taken place and can no longer be cancelled."), "error")
-        return redirect(url_for("registration.manage", token=token), code=303)
-    promoted = operations.cancel(registration)
-    notify_cancelled(registration)
-    notify_promoted(promoted)
-    db.session.commit()
+    if registration.status is RegistrationStatus.CANCELLED:
+        # A replayed confirmation: nothing to do, and no second email.
+        flash(_("This registration has already been cancelled."), "info")
+        return _back_to_manage(token)
+    if not context["can_change"]:
+        if context["after_cancellation_deadline"]:
+            flash(_("The deadline for cancelling or changing your registration has passed. Contact the organiser."), "error")
+        else:
+            flash(_("The session has already taken place and can no longer be cancelled."), "error")
+        return _back_to_manage(token)
+    if not form.is_confirmed:
+        return render_template("registration/confirm_cancel.html", **context)
+    try:
+        promoted = operations.cancel(registration)
+        notify_cancelled(registration)
+        notify_promoted(promoted)
+        db.session.commit()
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_manage(token)
     flash(_("Your registration has been cancelled."), "success")
-    return redirect(url_for("registration.manage", token=token), code=303)
+    return _back_to_manage(token)
 
 
 @bp.post("/tilmelding/<token>/flyt")
@@ -141,17 +166,32 @@ def move(token: str):
     registration = _registration_or_abort(token)
     context = _manage_context(registration)
     form = context["move_form"]
+    if not context["can_change"]:
+        if context["after_cancellation_deadline"]:
+            flash(_("The deadline for cancelling or changing your registration has passed. Contact the organiser."), "error")
+        else:
+            flash(_("This registration can no longer be changed."), "error")
+        return _back_to_manage(token)
     if not form.validate():
         return render_template("registration/manage.html", **context), 422
     try:
         from_session = registration.session
-        promoted = operations.move(registration, form.session_id.data)
+        promoted = operations.move(registration, form.session_id.data, give_up_seat=form.give_up_seat.data == "yes")
         notify_moved(registration, from_session)
         notify_promoted(promoted)
         db.session.commit()
+    except SeatWouldBeLost as lost:
+        # Nothing has changed: say plainly what the move would cost and ask.
+        db.session.rollback()
+        target = next(s for s in context["other_sessions"] if s.id == form.session_id.data)
+        return render_template("registration/confirm_move.html", **context, target=target, new_position=lost.position)
     except RegistrationError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("registration.manage", token=token), code=303)
-    flash(_("Your registration has been moved."), "success")
-    return redirect(url_for("registration.manage", token=token), code=303)
+        return _back_to_manage(token)
+    position = operations.waitlist_position(registration)
+    if position is None:
+        flash(_("Your registration has been moved."), "success")
+    else:
+        flash(_("Your registration has been moved. You are number %(position)d on the waiting list.", position=position), "success")
+    return _back_to_manage(token)

@@ -70,6 +70,7 @@ def test_an_organiser_cancels_someone_and_gives_the_seat_out_of_turn(app, page: 
     page.goto(f"/arrangoer/tilmeldinger/{people['Søren Æbelø']}")
     page.get_by_label("Hold pladsen ledig").check()
     page.get_by_role("button", name="Afmeld").click()
+    page.get_by_role("button", name="Ja, afmeld tilmeldingen").click()
     expect(page.get_by_role("status").filter(has_text="Tilmeldingen er afmeldt.")).to_be_visible()
     assert status_of(app, people["Åse Ørum"]) is RegistrationStatus.WAITLISTED
 

@@ -78,6 +78,8 @@ def test_a_leader_signs_up_from_the_front_page_and_cancels_with_the_personal_lin
     page.get_by_role("link", name=re.compile(r"\/tilmelding\/")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Din tilmelding")
     page.get_by_role("button", name="Afmeld").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vil du afmelde dig?")
+    page.get_by_role("button", name="Ja, afmeld mig").click()
 
     expect(page.get_by_role("status")).to_have_text("Din tilmelding er afmeldt.")
     expect(page.get_by_role("button", name="Afmeld")).to_have_count(0)
@@ -95,7 +97,9 @@ def test_a_leader_at_a_full_venue_sees_the_waiting_list_number(app, page, create
     expect(venue(page, NAESTVED)).to_be_checked()
     page.get_by_label("Navn", exact=True).fill("Mette Hansen")
     page.get_by_label("E-mail", exact=True).fill("mette@naestved.dk")
-    page.get_by_role("button", name="Tilmeld", exact=True).click()
+    # The button says what will happen.
+    expect(page.get_by_role("button", name="Tilmeld", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="Skriv mig på venteliste").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er på ventelisten")
     expect(page.get_by_role("status")).to_contain_text("nummer 2 på ventelisten")
@@ -120,6 +124,53 @@ def test_a_leader_moves_to_another_venue_with_the_personal_link(app, page, theme
     registration = registration_of(app, "anne@herlev.dk")
     assert registration.session_id == theme_day.session_ids[1]
     assert registration.status is RegistrationStatus.CONFIRMED
+
+
+def test_the_button_follows_the_chosen_venue_between_seat_and_waiting_list(app, page, create_event, register_person):
+    event = create_event(
+        title=TITLE,
+        sessions=[
+            {"city": "Næstved", "capacity": 1, "start": NAESTVED_START},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31, "start": SILKEBORG_START},
+        ],
+    )
+    register_person(event.session_ids[0])
+
+    page.goto(f"/arrangementer/{event.id}")
+    venue(page, NAESTVED).check()
+    expect(page.get_by_role("button", name="Skriv mig på venteliste")).to_be_visible()
+    venue(page, SILKEBORG).check()
+    expect(page.get_by_role("button", name="Tilmeld", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Skriv mig på venteliste")).to_have_count(0)
+
+
+def test_moving_a_seat_to_a_full_venue_asks_first_and_no_keeps_the_seat(app, page, create_event, register_person):
+    event = create_event(
+        title=TITLE,
+        sessions=[
+            {"city": "Næstved", "capacity": 17, "start": NAESTVED_START},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 1, "start": SILKEBORG_START},
+        ],
+    )
+    signed_up = register_person(event.session_ids[0], email="anne@herlev.dk", name="Anne Holm")
+    register_person(event.session_ids[1])  # Silkeborg's only seat
+
+    page.goto(f"/tilmelding/{signed_up.token}")
+    venue(page, SILKEBORG).check()
+    page.get_by_role("button", name="Flyt min tilmelding").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du vil miste din plads")
+    expect(page.get_by_role("alert")).to_contain_text("bliver nr. 1 på ventelisten")
+    page.get_by_role("link", name="Nej, behold min plads").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Din tilmelding")
+    assert registration_of(app, "anne@herlev.dk").status is RegistrationStatus.CONFIRMED
+
+    venue(page, SILKEBORG).check()
+    page.get_by_role("button", name="Flyt min tilmelding").click()
+    page.get_by_role("button", name="Ja, flyt mig til ventelisten").click()
+    expect(page.get_by_role("status")).to_have_text("Din tilmelding er flyttet. Du er nr. 1 på ventelisten.")
+    registration = registration_of(app, "anne@herlev.dk")
+    assert registration.session_id == event.session_ids[1]
+    assert registration.status is RegistrationStatus.WAITLISTED
 
 
 def tab_to(page: Page, target, limit: int = 40) -> None:
@@ -168,6 +219,8 @@ def test_signing_up_and_cancelling_work_without_javascript(app, browser_context_
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     page.get_by_role("link", name=re.compile(r"\/tilmelding\/")).click()
     page.get_by_role("button", name="Afmeld").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vil du afmelde dig?")
+    page.get_by_role("button", name="Ja, afmeld mig").click()
 
     expect(page.get_by_role("status")).to_have_text("Din tilmelding er afmeldt.")
     assert registration_of(app, "jens@naestved.dk").status is RegistrationStatus.CANCELLED

@@ -53,7 +53,7 @@ def test_cancelling_on_someones_behalf_tells_them_and_the_person_who_gets_the_se
     event, mette, _aase = full_session
     client = organiser_client(event.organisation_id)
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{mette}").data)
-    assert client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "confirmed": "yes"}).status_code == 303
     assert queued(app)[2:] == [("cancelled_by_organiser", "mette@example.dk"), ("promoted", "aase@example.dk")]
 
 
@@ -70,7 +70,7 @@ def test_a_seat_given_out_of_order_is_an_invitation(app, full_session, organiser
     event, mette, aase = full_session
     client = organiser_client(event.organisation_id)
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{mette}").data)
-    client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "keep_seat_free": "y"})
+    client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "keep_seat_free": "y", "confirmed": "yes"})
     response = client.post(f"/arrangoer/tilmeldinger/{aase}/ryk-op", data={"csrf_token": token, "reason": "Bestyrelsen"})
     assert response.status_code == 303
     assert queued(app)[2:] == [("cancelled_by_organiser", "mette@example.dk"), ("promoted", "aase@example.dk")]

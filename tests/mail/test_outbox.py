@@ -67,8 +67,8 @@ def test_cancelling_queues_a_cancellation_and_the_promotion_of_the_next_in_line(
     token = manage_token_for(client, first.headers["Location"])
 
     page = client.get(f"/tilmelding/{token}")
-    response = client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data)})
-    client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data)})  # a second click
+    response = client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})
+    client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})  # a second click
 
     assert response.status_code == 303
     cancelled, promoted = registration_for(app, "forst@example.dk"), registration_for(app, "naest@example.dk")
@@ -161,7 +161,7 @@ def test_an_expired_manage_link_gets_a_danish_message_and_changes_nothing(app, c
         db.session.commit()
 
     expired = client.get(f"/tilmelding/{token}")
-    refused = client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data)})
+    refused = client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})
 
     assert expired.status_code == 410
     assert "Linket er udløbet" in visible_text(expired.data)

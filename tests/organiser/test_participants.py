@@ -182,7 +182,7 @@ def test_cancelling_on_someones_behalf_promotes_in_order(app, client, full_sessi
     login_as(event.organisation_id)
     soeren = people["Søren Æbelø"]
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{soeren}").data)
-    response = client.post(f"/arrangoer/tilmeldinger/{soeren}/afmeld", data={"csrf_token": token})
+    response = client.post(f"/arrangoer/tilmeldinger/{soeren}/afmeld", data={"csrf_token": token, "confirmed": "yes"})
     assert response.status_code == 303
     text = visible_text(client.get(response.headers["Location"]).data)
     assert "Åse Ørum har fået pladsen fra ventelisten." in text
@@ -240,7 +240,7 @@ def test_the_registration_page_shows_the_history_of_changes(app, client, full_se
     login_as(event.organisation_id, email="anne@example.org")
     soeren = people["Søren Æbelø"]
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{soeren}").data)
-    client.post(f"/arrangoer/tilmeldinger/{soeren}/afmeld", data={"csrf_token": token, "keep_seat_free": "y"})
+    client.post(f"/arrangoer/tilmeldinger/{soeren}/afmeld", data={"csrf_token": token, "keep_seat_free": "y", "confirmed": "yes"})
     text = visible_text(client.get(f"/arrangoer/tilmeldinger/{soeren}").data)
     assert re.search(r"anne@example\.org · Afmeldt af en arrangør", text), text
 
@@ -260,7 +260,7 @@ def test_another_organisations_organiser_gets_404_everywhere(app, client, full_s
     ):
         assert client.get(url).status_code == 404, url
     token = csrf_token(client.get("/arrangoer/oversigt").data)
-    assert client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "confirmed": "yes"}).status_code == 404
     assert _statuses(app, event.session_id)[mette] is RegistrationStatus.CONFIRMED
 
 

@@ -88,7 +88,8 @@ def cancel_job(base_url: str, token: str):
 
     def prepare():
         visitor = Visitor(base_url)
-        data = {"csrf_token": visitor.form_token(f"/tilmelding/{token}")}
+        # The confirmation page's form: the POST that cancels.
+        data = {"csrf_token": visitor.form_token(f"/tilmelding/{token}"), "confirmed": "yes"}
         return lambda: visitor.post(f"/tilmelding/{token}/afmeld", data)
 
     return prepare

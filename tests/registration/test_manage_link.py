@@ -32,7 +32,7 @@ def test_cancelling_through_the_link_frees_the_seat_for_the_waiting_list(app, cl
     waiting = register_person(event.session_id)
     assert waiting.status == "waitlisted"
     page = client.get(f"/tilmelding/{first.token}")
-    response = client.post(f"/tilmelding/{first.token}/afmeld", data={"csrf_token": csrf_token(page.data)})
+    response = client.post(f"/tilmelding/{first.token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})
     assert response.status_code == 303
     assert "Din tilmelding er afmeldt." in visible_text(client.get(response.headers["Location"]).data)
     assert status_of(app, first.id)[0] == "cancelled"

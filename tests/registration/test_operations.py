@@ -109,7 +109,12 @@ def test_moving_to_a_full_session_joins_its_waiting_list(app, create_event):
     with app.test_request_context(method="POST"):
         operations.register(event.session_ids[1], leader(1))
         mover = operations.register(event.session_ids[0], leader(2))
-        operations.move(mover, event.session_ids[1])
+        # A confirmed seat is not given up without the person's explicit yes.
+        with pytest.raises(operations.SeatWouldBeLost) as refused:
+            operations.move(mover, event.session_ids[1])
+        assert refused.value.position == 1
+        assert mover.status is RegistrationStatus.CONFIRMED and mover.session_id == event.session_ids[0]
+        operations.move(mover, event.session_ids[1], give_up_seat=True)
         db.session.commit()
         assert mover.status is RegistrationStatus.WAITLISTED
         assert operations.waitlist_position(mover) == 1
