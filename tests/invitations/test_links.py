@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -9,6 +10,7 @@ from eventsite.events.models import Visibility
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, InvitationState, Member
 from eventsite.registration.models import Registration
+from tests.conftest import FUTURE
 from tests.helpers import csrf_token, visible_text
 from tests.invitations.conftest import invitation_tokens
 
@@ -42,7 +44,7 @@ def signup_from(client, url: str, **extra):
     action = re.search(r'<form method="post" action="([^"]+)"', html).group(1).replace("&amp;", "&")
     data = {name: field_value(html, name) or "" for name in ("name", "email", "job_title", "workplace")}
     data.update({"csrf_token": csrf_token(html), "municipality_code": "0370"})
-    checked = re.search(r'name="session_id" value="(\d+)" checked', html)  # what the browser sends
+    checked = re.search(r'name="session_id" value="(\d+)"[^>]* checked', html)  # what the browser sends
     if checked:
         data["session_id"] = checked.group(1)
     data.update(extra)
@@ -74,6 +76,30 @@ def test_with_several_venues_the_one_in_the_members_region_is_chosen(app, client
     html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
     assert re.search(rf'id="session-{event.session_ids[1]}" name="session_id" value="{event.session_ids[1]}" checked', html)
     assert f'value="{event.session_ids[0]}" checked' not in html
+
+
+def test_a_full_session_in_the_members_region_is_not_chosen_for_them(
+    app, client, create_event, create_member, send_round, register_person
+):
+    event, token = invited(app, create_event, create_member, send_round, sessions=[
+        {"city": "Aarhus", "municipality_code": "0751"}, {"city": "Næstved", "municipality_code": "0370", "capacity": 1}])
+    register_person(event.session_ids[1])  # Næstved is full now
+    html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
+    assert f'value="{event.session_ids[1]}" data-waitlist checked' not in html
+    # The only session with a seat left is chosen instead.
+    assert re.search(rf'name="session_id" value="{event.session_ids[0]}" checked', html)
+
+
+def test_of_two_sessions_in_the_members_region_with_seats_the_earlier_is_chosen(
+    app, client, create_event, create_member, send_round
+):
+    event, token = invited(app, create_event, create_member, send_round, sessions=[
+        {"city": "Næstved", "municipality_code": "0370", "start": FUTURE + timedelta(days=14)},
+        {"city": "Ringsted", "municipality_code": "0329", "start": FUTURE}])
+    html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
+    ringsted, naestved = event.session_ids  # the event lists its sessions by date
+    assert re.search(rf'name="session_id" value="{ringsted}" checked', html)
+    assert f'value="{naestved}" checked' not in html
 
 
 def test_a_tampered_link_or_one_for_another_event_fills_in_nothing(app, client, create_event, create_member, send_round):
