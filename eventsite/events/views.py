@@ -10,7 +10,7 @@ from eventsite.events.models import Event, EventKind, EventSession, Visibility
 from eventsite.extensions import db
 from eventsite.invitations.tokens import invitation_access
 from eventsite.payments.signup import signup_extras
-from eventsite.registration.forms import SignupForm
+from eventsite.registration.forms import LINK_FORM_PREFIX, SendLinkForm, SignupForm
 from eventsite.registration.capacity import waitlist_only
 from eventsite.registration.operations import seat_counts_for
 
@@ -100,7 +100,9 @@ def index():
     )
 
 
-def render_event_page(event: Event, form: SignupForm | None = None, status: int = 200, extras=None):
+def render_event_page(
+    event: Event, form: SignupForm | None = None, status: int = 200, extras=None, offer_link: bool = False
+):
     now = utcnow()
     open_sessions = [s for s in event.active_sessions if s.starts_at > now]
     # A personal invitation link fills the form in from the member directory.
@@ -124,6 +126,9 @@ def render_event_page(event: Event, form: SignupForm | None = None, status: int 
             now=now,
             extras=extras,
             invitation=invitation,
+            link_form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None),
+            # "Already signed up": point at the form that sends the link again.
+            offer_link=offer_link,
         ),
         status,
     )

@@ -29,6 +29,9 @@ class MailKind(str, enum.Enum):
     #: A personal invitation (or reminder) from the member directory, about a member
     #: rather than a registration: rendered by eventsite.invitations.email.
     INVITATION = "invitation"
+    #: "Send mig mit link igen": the person's personal links for the organisation's
+    #: events, asked for with just an email address (eventsite.registration.recovery).
+    LINKS = "links"
 
 
 class OutboxStatus(str, enum.Enum):

@@ -35,6 +35,7 @@ from eventsite.formatting import format_span
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
+from eventsite.registration.recovery import links_to_send
 from eventsite.registration.tokens import manage_token
 from eventsite.text import absolute_url
 
@@ -265,6 +266,7 @@ _SUBJECTS = {
     MailKind.SESSION_CANCELLED: _l("Cancelled: %(title)s"),
     MailKind.REMINDER: _l("Reminder: %(title)s"),
     MailKind.SUBSIDY_DECISION: _l("Your application for a subsidy: %(title)s"),
+    MailKind.LINKS: _l("Your registrations with %(title)s"),
 }
 
 
@@ -289,6 +291,8 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
     registration = row.registration
     if registration is None:
         return Skip("the registration no longer exists")
+    if row.kind is MailKind.LINKS:
+        return _render_links(row, registration, now)
     method = decide_method(row, registration)
     if isinstance(method, Skip):
         return method
@@ -346,6 +350,47 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
         message.calendar_method = method
         message.alts["calendar"] = calendar.decode("utf-8")
         message.attach(CALENDAR_FILENAME, "application/ics", calendar)
+    return message
+
+
+def _render_links(row: OutboxMessage, registration: Registration, now: datetime) -> InvitationMessage | Skip:
+    """"Send mig mit link igen": every personal link of the person that still works."""
+    person = registration.person
+    organisation = registration.event.organisation
+    current = links_to_send(person, now)
+    if not current:
+        return Skip("no registration with a working link any more")
+    links = [
+        dict(
+            event=r.event,
+            when=format_span(r.session.starts_at, r.session.ends_at),
+            where=location_text(r.session.venue),
+            status=r.status.label,
+            position=operations.waitlist_position(r),
+            manage_url=absolute_url("registration.manage", token=manage_token(r)),
+        )
+        for r in current
+    ]
+    context = dict(
+        kind=row.kind.value,
+        person=person,
+        organisation=organisation,
+        event=registration.event,
+        links=links,
+        feed_url=webcal(absolute_url("calendar.personal_feed", token=feed_token(person))),
+    )
+    context.update(template_gettext())
+    organizer = organizer_for(organisation)
+    message = InvitationMessage(
+        subject=_subject(row.kind, organisation.name),
+        recipients=[(person.name, row.recipient)],
+        sender=(organizer.name, organizer.email),
+        reply_to=organizer.email,
+        body=render_part("emails/links.txt", context),
+        html=render_part("emails/links.html", context),
+        extra_headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    message.msgId = row.message_id
     return message
 
 

@@ -112,6 +112,27 @@ class SignupForm(BaseForm):
             self.session_id.data = self.session_id.choices[0][0]
 
 
+#: The link form shares the event page with the sign-up form: its fields get their own ids.
+LINK_FORM_PREFIX = "link"
+
+
+class SendLinkForm(BaseForm):
+    """ "Send mig mit link igen": just an email address."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            single_line,
+            Length(max=EMAIL_MAX, message=_l("At most %(max)d characters.", max=EMAIL_MAX)),
+            Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me my link"))
+
+
 class CancelForm(BaseForm):
     #: "yes" once the person has seen the confirmation page; without it nothing changes.
     confirmed = HiddenField()

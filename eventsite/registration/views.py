@@ -1,7 +1,7 @@
 """Sign-up, receipt and the personal manage page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -10,8 +10,8 @@ from eventsite.events.views import render_event_page, visible_event_or_404
 from eventsite.extensions import db
 from eventsite.payments.operations import record_choices, registration_payment
 from eventsite.payments.signup import signup_extras
-from eventsite.registration import operations
-from eventsite.registration.forms import CancelForm, MoveForm, SignupForm
+from eventsite.registration import operations, recovery
+from eventsite.registration.forms import LINK_FORM_PREFIX, CancelForm, MoveForm, SendLinkForm, SignupForm
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
@@ -59,16 +59,30 @@ def signup(event_id: int):
     except RegistrationError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))
-        return render_event_page(event, form, status=409)
+        return render_event_page(event, form, status=409, offer_link=True)
     except IntegrityError:
         # Two simultaneous sign-ups by the same person: the database kept one.
         db.session.rollback()
         form.form_errors.append(_("You are already signed up for this event."))
-        return render_event_page(event, form, status=409)
+        return render_event_page(event, form, status=409, offer_link=True)
     except LookupError:
         db.session.rollback()
         abort(404)
     return redirect(url_for("registration.receipt", token=token), code=303)
+
+
+@bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])
+def send_link(event_id: int):
+    """Ask for one's personal links by email. The answer is the same for every address."""
+    event = visible_event_or_404(event_id)
+    form = SendLinkForm(prefix=LINK_FORM_PREFIX)
+    if request.method == "GET" or not form.validate():
+        status = 422 if request.method == "POST" else 200
+        return render_template("registration/send_link.html", event=event, form=form, sent=False), status
+    recovery.request_links(event.organisation_id, form.email.data, utcnow())
+    db.session.commit()
+    # Known or not, signed up or not: the same page, the same words, the same status.
+    return render_template("registration/send_link.html", event=event, form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None), sent=True)
 
 
 def _registration_or_abort(token: str):
