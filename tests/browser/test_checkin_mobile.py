@@ -87,6 +87,28 @@ def test_a_check_in_helper_checks_someone_in_and_undoes_it_on_a_phone(app, brows
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def test_the_list_narrows_while_typing_before_anything_is_submitted(app, browser_context_factory, door_today):
+    event, people = door_today
+    page: Page = browser_context_factory(**PHONE).new_page()
+    page.goto("/arrangoer/log-ind")
+    page.get_by_label("E-mail").fill(HELPER_EMAIL)
+    page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name=re.compile("Temadag for mellemledere: Næstved")).click()
+    url = page.url
+
+    page.get_by_label("Søg efter navn").press_sequentially("sør")
+
+    expect(page.get_by_role("button", name="Tjek ind: Søren Æbelø")).to_be_visible()
+    expect(page.get_by_role("button", name="Tjek ind: Mette Hansen")).to_be_hidden()
+    expect(page.get_by_role("button", name="Tjek ind: Åse Ørum")).to_be_hidden()
+    assert page.url == url  # narrowed in the page, not by a new search
+    page.get_by_label("Søg efter navn").fill("")
+    page.get_by_label("Søg efter navn").press_sequentially("ø")  # Æbelø and Ørum
+    expect(page.get_by_role("button", name="Tjek ind: Åse Ørum")).to_be_visible()
+    expect(page.get_by_role("button", name="Tjek ind: Mette Hansen")).to_be_hidden()
+
+
 def test_afbud_and_a_partial_attendance_note_on_a_phone(app, browser_context_factory, door_today):
     event, people = door_today
     page: Page = browser_context_factory(**PHONE).new_page()
