@@ -96,7 +96,8 @@ class DecisionForm(FlaskForm):
         choices=[SelectChoice("approve", _l("Approve")), SelectChoice("decline", _l("Decline"))],
         validators=[InputRequired(message=_l("Choose approve or decline."))],
     )
-    granted = PriceField(_l("Amount granted (optional when the budget is places only)"), required=False)
+    #: Required only when the budget is an amount (the view sets the label to say so).
+    granted = PriceField(_l("Amount granted"), required=False)
     note = TextAreaField(_l("Note to the person (sent by e-mail)"), filters=[_strip], validators=[Optional(), _max(NOTE_MAX)])
     submit = SubmitField(_l("Save the decision"))
 

@@ -293,15 +293,23 @@ def subsidy_queue():
     event_id = request.args.get("arrangement", type=int)
     if event_id is not None:
         events = [e for e in events if e.id == event_id]
-    status_arg = request.args.get("status", SubsidyStatus.REQUESTED.value)
+    status_arg = request.args.get("status") or None
     status = next((s for s in SubsidyStatus if s.value == status_arg), None)
     requests = subsidies.subsidy_requests([e.id for e in events], status)
+    if status_arg is None:
+        # The default view: what awaits a decision first, then what has been decided.
+        lists = [
+            (_("Awaiting a decision"), [r for r in requests if r.status is SubsidyStatus.REQUESTED]),
+            (_("Decided"), [r for r in requests if r.status is not SubsidyStatus.REQUESTED]),
+        ]
+    else:
+        lists = [(None, requests)]
     budgets = {}
     for event in {r.event for r in requests}:
         offer_budget = event_offer(event.id, with_places=False).budget
         budgets[event.id] = subsidies.budget_use(offer_budget) if offer_budget else None
     return render_template(
-        "payments/subsidy_queue.html", requests=requests, budgets=budgets, status=status,
+        "payments/subsidy_queue.html", lists=lists, budgets=budgets, status=status, status_arg=status_arg,
         statuses=list(SubsidyStatus), event_id=event_id, events=_events_of_user(),
     )
 
@@ -312,10 +320,16 @@ def subsidy_request(request_id: int):
     found, event = _owned_or_404(SubsidyRequest, request_id)
     form = DecisionForm()
     budget = event_offer(event.id, with_places=False).budget
+    # An amount budget needs the amount of every approval; a budget of places does not.
+    amount_needed = budget is not None and budget.amount_ore is not None
+    form.granted.label.text = _("Amount granted") if amount_needed else _("Amount granted (optional)")
 
     def page(status: int = 200):
         use = subsidies.budget_use(budget, excluding=found.id) if budget else None
-        return render_template("payments/subsidy_request.html", request_=found, event=event, form=form, budget=budget, use=use), status
+        return render_template(
+            "payments/subsidy_request.html", request_=found, event=event, form=form, budget=budget, use=use,
+            amount_needed=amount_needed,
+        ), status
 
     if request.method == "GET":
         if found.granted_ore is not None:

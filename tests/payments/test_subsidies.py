@@ -208,3 +208,47 @@ def test_the_report_per_year_shows_requested_approved_declined_and_spent(app, cl
     login_as(conference.organisation_id)
     text = visible_text(client.get("/arrangoer/tilskud/rapport").data)
     assert "Lederkonference 2027 3 1 1 1 3 1 6.000,00 kr. 2.000,00 kr. 4.000,00 kr." in text
+
+
+def test_the_queue_shows_decided_requests_in_a_second_list(app, client, create_conference, applicant, login_as):
+    conference = create_conference(budget=(3, None))
+    decided = request_for(app, applicant(conference, "Birgitte Lund"))
+    request_for(app, applicant(conference, "Søren Æbelø"))
+    assert decide_now(app, decided, True) is None
+    login_as(conference.organisation_id)
+
+    html = client.get(f"/arrangoer/tilskud?arrangement={conference.id}").get_data(as_text=True)
+
+    waiting, done = html.split("<h2>Afgjorte</h2>")
+    assert "<h2>Afventer afgørelse</h2>" in waiting
+    assert "Søren Æbelø" in waiting and "Birgitte Lund" not in waiting
+    assert "Birgitte Lund" in done and "Bevilget" in visible_text(done)
+
+
+def test_the_amount_field_is_marked_required_only_when_the_budget_is_an_amount(
+    app, client, create_conference, applicant, login_as
+):
+    places_only = create_conference(budget=(3, None))
+    amount = create_conference(budget=(None, 500000), organisation_id=places_only.organisation_id)
+    login_as(places_only.organisation_id)
+    pages = {}
+    for name, conference in (("places", places_only), ("amount", amount)):
+        request_id = request_for(app, applicant(conference, f"Ansøger {name}"))
+        pages[name] = visible_text(client.get(f"/arrangoer/tilskud/{request_id}").data)
+
+    assert "Bevilget beløb (valgfrit)" in pages["places"]
+    assert "Bevilget beløb (skal udfyldes)" in pages["amount"] and "valgfrit" not in pages["amount"]
+
+
+def test_the_budget_summary_never_ends_an_amount_with_a_second_full_stop(
+    app, client, create_conference, applicant, login_as
+):
+    conference = create_conference(budget=(3, 500000))
+    request_id = request_for(app, applicant(conference))
+    assert decide_now(app, request_id, True, granted=405400) is None
+    login_as(conference.organisation_id)
+
+    text = visible_text(client.get(f"/arrangoer/arrangementer/{conference.id}/betaling").data)
+
+    assert "Bevilget indtil nu 1 plads, 4.054,00 kr." in text
+    assert "kr.." not in text
