@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from eventsite.events.models import LOCAL_TZ
+from eventsite.geo.municipalities import municipality
 from eventsite.text import render_markdown
 
 
@@ -64,7 +65,14 @@ def seats_text(counts) -> str:
     return ngettext("%(num)d seat left", "%(num)d seats left", counts.seats_left)
 
 
+def municipality_name(code: str | None) -> str:
+    """A municipality's name for display ("0370" -> "Næstved"); the code if unknown."""
+    found = municipality(code)
+    return found.name if found is not None else (code or "")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(municipality_name, "municipality_name")
     app.add_template_filter(format_span, "span")
     app.add_template_filter(format_day_time, "day_time")
     app.add_template_filter(format_day, "day")

@@ -44,6 +44,9 @@ def test_upload_preview_and_confirm(app, client, create_organisation, login_as):
     assert "Gyldige rækker: 2 (2 nye, 0 opdateres)" in text
     assert "Søren Ærø" in text and "Åse Ørum" in text
     assert "cp1252" in text
+    # Municipalities by name, as the organiser typed them, not as codes.
+    assert "Næstved Region Sjælland" in text and "Odense Region Syddanmark" in text
+    assert "0370" not in text and "0461" not in text
 
     response = client.post(preview_url, data={"csrf_token": csrf_token(page.data)})
     assert response.status_code == 303
