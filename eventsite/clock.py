@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+#: The associations' own time zone: "today" is a Danish day, not a UTC one.
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 _offset = timedelta(0)
 
@@ -21,6 +25,11 @@ _offset = timedelta(0)
 def utcnow() -> datetime:
     """The current instant, aware, in UTC (moved by `travel_to` in tests)."""
     return datetime.now(timezone.utc) + _offset
+
+
+def local_today() -> date:
+    """Today's date in Copenhagen (after midnight there, though still the day before in UTC)."""
+    return utcnow().astimezone(LOCAL_TZ).date()
 
 
 def travel_to(instant: datetime) -> None:

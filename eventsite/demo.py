@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from eventsite.db import utcnow
+from eventsite.clock import local_today
 from eventsite.events.models import (
     LOCAL_TZ,
     Event,
@@ -25,7 +25,7 @@ def _local(day: date, clock: str) -> datetime:
 
 def _next(month: int, day: int) -> date:
     """That day in the coming year, so the demo never lies in the past."""
-    today = utcnow().date()
+    today = local_today()
     candidate = date(today.year, month, day)
     return candidate if candidate > today + timedelta(days=14) else date(today.year + 1, month, day)
 

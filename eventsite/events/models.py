@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
-from eventsite.geo import municipality, region_for
+from eventsite.geo import municipality, region_change_after, region_for
 
 #: Every session's wall-clock times are in this zone; storage is UTC.
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
@@ -118,6 +118,10 @@ class Venue(Base):
 
     def region_on(self, day: date) -> str | None:
         return region_for(self.municipality_code, day)
+
+    def region_change_after(self, day: date) -> tuple[date, str] | None:
+        """(date, new region) when the venue's region changes after `day` (the 2027 reform)."""
+        return region_change_after(self.municipality_code, day)
 
     @property
     def full_address(self) -> str:

@@ -5,6 +5,7 @@ from eventsite.geo.municipalities import (  # noqa: F401
     all_municipalities,
     municipality,
     municipality_codes,
+    region_change_after,
     region_for,
     regions_on,
 )

@@ -67,6 +67,14 @@ def region_for(code: str | None, day: date) -> str | None:
     return found.region_on(day) if found else None
 
 
+def region_change_after(code: str | None, day: date) -> tuple[date, str] | None:
+    """(date, new region) if the municipality's region changes after `day`, else None."""
+    found = municipality(code)
+    if found is None or day >= REGION_REFORM_DATE or found.region_from_2027 == found.region:
+        return None
+    return REGION_REFORM_DATE, found.region_from_2027
+
+
 def regions_on(day: date) -> list[str]:
     """The regions in force on the given day, sorted."""
     return sorted({m.region_on(day) for m in _table().values()})

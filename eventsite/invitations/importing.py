@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, update
 
+from eventsite.clock import local_today
 from eventsite.db import utcnow
-from eventsite.events.models import LOCAL_TZ
 from eventsite.extensions import db
 from eventsite.geo import all_municipalities, municipality
 from eventsite.invitations.filereader import FileProblem, Table, read_table
@@ -264,7 +264,7 @@ def looks_like_formula(value: str) -> bool:
 
 
 def today_local():
-    return utcnow().astimezone(LOCAL_TZ).date()
+    return local_today()
 
 
 # --- checking a file ---------------------------------------------------------

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsite.db import utcnow
+from eventsite.clock import local_today
 from eventsite.events.models import Venue
 from eventsite.extensions import db
 from eventsite.organiser import operations
@@ -43,7 +43,7 @@ def venues():
             .order_by(Venue.city, Venue.name)
         ).scalars()
     )
-    return render_template("organiser/venues.html", venues=found, today=utcnow().date())
+    return render_template("organiser/venues.html", venues=found, today=local_today())
 
 
 @bp.route("/steder/ny", methods=["GET", "POST"])
@@ -82,5 +82,5 @@ def venue_edit(venue_id: int):
                 db.session.commit()
                 flash(_("The venue has been saved."), "success")
                 return redirect(url_for("organiser.venues"), code=303)
-        return render_template("organiser/venue_form.html", form=form, venue=venue, today=utcnow().date()), 422
-    return render_template("organiser/venue_form.html", form=form, venue=venue, today=utcnow().date())
+        return render_template("organiser/venue_form.html", form=form, venue=venue, today=local_today()), 422
+    return render_template("organiser/venue_form.html", form=form, venue=venue, today=local_today())

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from eventsite.events.models import Event, EventSession
+from eventsite.events.models import EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.mail.outbox import enqueue

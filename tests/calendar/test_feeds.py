@@ -1,7 +1,7 @@
 """Downloads, public feeds and the personal feed, parsed back with icalendar."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import icalendar
 import pytest

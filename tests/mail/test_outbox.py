@@ -146,7 +146,7 @@ def test_notifications_are_rolled_back_with_the_change(app, create_event, regist
 
 
 def test_an_expired_manage_link_gets_a_danish_message_and_changes_nothing(app, client, create_event):
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
 
     from eventsite.events.models import EventSession
 

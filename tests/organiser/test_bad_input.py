@@ -1,7 +1,7 @@
 """Bad input in the back office gets a clear Danish message and changes nothing."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select

@@ -185,6 +185,41 @@ def test_a_venue_is_created_with_a_municipality_and_shows_its_region(app, client
     assert audit_actions(app, "venue") == ["created"]
 
 
+def test_the_venue_list_says_its_regions_are_todays_and_when_they_change(app, client, organiser, create_user):
+    from tests.organiser.conftest import log_in, user_email
+
+    from eventsite import clock
+    from eventsite.events.models import LOCAL_TZ
+
+    post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Næstved",
+         address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")
+    pages = {}
+    for name, day in (("before", datetime(2026, 12, 31, 12, 0, tzinfo=LOCAL_TZ)), ("after", datetime(2027, 1, 1, 12, 0, tzinfo=LOCAL_TZ))):
+        with clock.travelled(day):
+            browser = app.test_client()  # a login lasts hours, not months: log in on the day
+            assert log_in(browser, user_email(app, create_user(organiser))).status_code == 303
+            pages[name] = visible_text(browser.get("/arrangoer/steder").data)
+    before, after = pages["before"], pages["after"]
+
+    assert "Regionerne vises, som de er i dag." in before
+    assert "Region i dag" in before and "Region Sjælland Fra fredag den 1. januar 2027: Region Østdanmark" in before
+    assert "Region Østdanmark" in after and "Region Sjælland" not in after and "Fra fredag" not in after
+
+
+def test_just_after_midnight_in_copenhagen_the_venue_list_already_shows_the_new_day(app, client, organiser, create_user):
+    from eventsite import clock
+    from tests.organiser.conftest import log_in, user_email
+
+    post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Næstved",
+         address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")
+    # 23.30 UTC on New Year's Eve is 00.30 on 1 January 2027 in Copenhagen.
+    with clock.travelled(datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)):
+        browser = app.test_client()
+        assert log_in(browser, user_email(app, create_user(organiser))).status_code == 303
+        text = visible_text(browser.get("/arrangoer/steder").data)
+    assert "Region Østdanmark" in text and "Region Sjælland" not in text
+
+
 def test_a_venue_needs_one_of_the_98_municipalities(app, client, organiser):
     response = post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Et sted",
                     address="Vej 1", postcode="1234", city="By", municipality_code="9999")
