@@ -25,9 +25,9 @@ from eventsite.calendar.ical import (
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation, Venue
 from eventsite.geo import region_for
 from eventsite.registration.models import Registration, RegistrationStatus
-from eventsite.text import absolute_url
+from eventsite.text import absolute_url, markdown_to_text
 
-#: Event descriptions are cut to this length in calendars (they are Markdown source).
+#: Event descriptions are cut to this length in calendars (as plain text from their Markdown).
 DESCRIPTION_MAX = 1500
 
 
@@ -74,8 +74,9 @@ def _description(kind: EventKind, target_group: str, description: str, event_url
     parts = [kind.label]
     if target_group:
         parts[0] += " · " + _("For %(group)s", group=target_group)
-    if description:
-        text = description.strip()
+    # Markdown is for the web page; a calendar shows plain text (no ** or #).
+    text = markdown_to_text(description) if description else ""
+    if text:
         parts.append(text if len(text) <= DESCRIPTION_MAX else text[:DESCRIPTION_MAX].rstrip() + " …")
     parts.append(event_url)
     return "\n\n".join(parts)

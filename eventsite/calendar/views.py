@@ -17,7 +17,7 @@ from eventsite.events.models import Organisation
 from eventsite.events.views import visible_event_or_404
 from eventsite.extensions import db
 from eventsite.registration.tokens import manage_token
-from eventsite.text import absolute_url
+from eventsite.text import absolute_url, slug
 
 bp = Blueprint("calendar", __name__)
 
@@ -37,7 +37,7 @@ def _ics(body: bytes, filename: str, *, inline: bool = False) -> Response:
 def event_ics(event_id: int):
     """Every session of an event, for "Tilføj til kalender"."""
     event = visible_event_or_404(event_id)
-    return _ics(build_calendar(public_entries(event.sessions), method=PUBLISH), f"arrangement-{event.id}.ics")
+    return _ics(build_calendar(public_entries(event.sessions), method=PUBLISH), event_filename(event))
 
 
 @bp.get("/arrangementer/<int:event_id>/kalender/<int:session_id>.ics")
@@ -47,7 +47,14 @@ def session_ics(event_id: int, session_id: int):
     session = next((s for s in event.sessions if s.id == session_id), None)
     if session is None:
         abort(404)
-    return _ics(build_calendar(public_entries([session]), method=PUBLISH), f"arrangement-{event.id}-{session.id}.ics")
+    return _ics(build_calendar(public_entries([session]), method=PUBLISH), event_filename(event, session))
+
+
+def event_filename(event, session=None) -> str:
+    """A readable download name: "temadag-for-mellemledere-naestved-2027-05-11.ics"."""
+    if session is None:
+        return slug(event.title) + ".ics"
+    return slug(event.title, session.place_name, session.local_start.date().isoformat()) + ".ics"
 
 
 @bp.get("/kalender.ics")

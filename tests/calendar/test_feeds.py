@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
+import re
+
 import icalendar
 import pytest
 
@@ -289,3 +291,40 @@ def test_a_feed_request_leaves_no_autocommit_connection_behind_for_the_next_requ
         db.session.rollback()
     response = sign_up(client, event.id, session_id=event.session_id, email="efter@example.dk")
     assert response.status_code == 303
+
+
+MARKDOWN = "# Program\n\nEn dag om **faglig ledelse**.\n\n- Oplæg ved [KL](https://kl.dk)\n- Workshop i *grupper*"
+
+
+def test_markdown_descriptions_reach_calendars_and_calendar_links_as_plain_text(app, client, organisation, create_event):
+    from urllib.parse import parse_qs, urlparse
+
+    event = create_event(organisation_id=organisation, description=MARKDOWN)
+    html = client.get(f"/arrangementer/{event.id}").get_data(as_text=True)
+    links = [
+        parse_qs(urlparse(href.replace("&amp;", "&")).query)
+        for href in re.findall(r'href="(https://(?:calendar\.google|outlook\.live)\.com[^"]+)"', html)
+    ]
+    descriptions = [str(parse(client.get(url)).walk("VEVENT")[0]["DESCRIPTION"]) for url in (
+        f"/arrangementer/{event.id}/kalender.ics", "/kalender/lederne.ics", "/kalender.ics")]
+    descriptions += [(query.get("details") or query.get("body"))[0] for query in links]
+
+    assert len(descriptions) == 5
+    for text in descriptions:
+        assert "**" not in text and "#" not in text and "*grupper*" not in text
+        assert "Program\n\nEn dag om faglig ledelse.\n\n- Oplæg ved KL (https://kl.dk)\n- Workshop i grupper" in text
+
+
+def test_downloaded_calendar_files_have_readable_names(client, organisation, create_event):
+    from datetime import datetime
+
+    from eventsite.events.models import LOCAL_TZ
+
+    event = create_event(
+        organisation_id=organisation, title="Temadag for mellemledere",
+        sessions=[{"city": "Næstved", "start": datetime(2027, 5, 11, 9, 0, tzinfo=LOCAL_TZ)}],
+    )
+    whole = client.get(f"/arrangementer/{event.id}/kalender.ics")
+    single = client.get(f"/arrangementer/{event.id}/kalender/{event.session_id}.ics")
+    assert whole.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere.ics"'
+    assert single.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere-naestved-2027-05-11.ics"'
