@@ -102,6 +102,12 @@ class CancelParticipantForm(BaseForm):
     confirm = SubmitField(_l("Yes, cancel the registration"))
 
 
+class ResendForm(BaseForm):
+    """CSRF only: "Send bekræftelsen igen"."""
+
+    submit = SubmitField(_l("Send the confirmation again"))
+
+
 class PromoteForm(BaseForm):
     reason = TextAreaField(
         _l("Reason"),

@@ -49,6 +49,7 @@ from eventsite.organiser.attendance_forms import (
     MoveParticipantForm,
     NoteForm,
     PromoteForm,
+    ResendForm,
 )
 from eventsite.organiser.audit import decoded, record_audit
 from eventsite.organiser.dashboard import JobLevel, build_dashboard
@@ -65,7 +66,8 @@ from eventsite.organiser.models import AuditEntry
 from eventsite.payments.subsidies import subsidised_registration_ids
 from eventsite.registration import notifications
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
-from eventsite.registration.operations import PersonDetails, RegistrationError
+from eventsite.registration.forms import DetailsForm
+from eventsite.registration.operations import DetailChanges, PersonDetails, RegistrationError
 
 # --- dashboard ------------------------------------------------------------------------
 
@@ -216,6 +218,10 @@ def _render_registration(registration: Registration, status: int = 200, **forms)
     forms.setdefault("move_form", MoveParticipantForm(sessions=[(s, session_label(s)) for s in targets]))
     forms.setdefault("cancel_form", CancelParticipantForm())
     forms.setdefault("promote_form", PromoteForm())
+    forms.setdefault("resend_form", ResendForm())
+    if "details_form" not in forms:
+        forms["details_form"] = DetailsForm(formdata=None)
+        forms["details_form"].fill_from(registration)
     every_active = participants.participants(registration.event_id, participants.ListQuery(), registration.session_id)
     return (
         render_template(
@@ -228,6 +234,7 @@ def _render_registration(registration: Registration, status: int = 200, **forms)
             has_targets=bool(targets),
             history=[(entry, *decoded(entry)) for entry in entries],
             action_labels=participants.REGISTRATION_ACTION_LABELS,
+            now=utcnow(),
             **forms,
         ),
         status,
@@ -262,6 +269,40 @@ def registration_move(registration_id: int):
         flash(str(getattr(error, "message", _("The registration could not be moved."))), "error")
         return _back_to(registration)
     flash(_("The registration has been moved."), "success")
+    return _back_to(registration)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/oplysninger")
+@role_required()
+def registration_details(registration_id: int):
+    registration = registration_for_current_user_or_404(registration_id)
+    form = DetailsForm()
+    if not form.validate():
+        return _render_registration(registration, 422, details_form=form)
+    upcoming = registration.session.starts_at > utcnow()
+    changes = DetailChanges.from_form(form, with_dietary=upcoming)
+    if participants.correct_on_behalf(registration, changes, user=current_user):
+        db.session.commit()
+        flash(_("The details have been saved."), "success")
+    else:
+        flash(_("Nothing was changed."), "info")
+    return _back_to(registration)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/send-igen")
+@role_required()
+def registration_resend(registration_id: int):
+    registration = registration_for_current_user_or_404(registration_id)
+    form = ResendForm()
+    if not form.validate():
+        return _render_registration(registration, 422, resend_form=form)
+    if not registration.is_active:
+        flash(_("A cancelled registration has no confirmation to send."), "error")
+        return _back_to(registration)
+    notifications.notify_resent(registration)
+    participants.record_resent(registration, user=current_user)
+    db.session.commit()
+    flash(_("The confirmation is sent again to %(email)s.", email=registration.person.email), "success")
     return _back_to(registration)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.organiser.audit import record_audit, snapshot
+from eventsite.organiser.audit import changed_only, record_audit, snapshot
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError
@@ -39,6 +39,8 @@ REGISTRATION_ACTION_LABELS = {
     "marked_no_show": _l("No-show"),
     "attendance_undone": _l("Attendance mark removed"),
     "attendance_note": _l("Attendance note"),
+    "details_corrected": _l("Details corrected"),
+    "confirmation_resent": _l("Confirmation sent again"),
 }
 
 # After "z" in code-point order, so "Ærø" sorts after "Zealand" and Å last, as in Danish.
@@ -172,6 +174,30 @@ def add_by_hand(
     _audit(registration, "added_by_hand", None, user)
     db.session.flush()
     return registration
+
+
+def correct_on_behalf(registration: Registration, changes: operations.DetailChanges, *, user=None) -> bool:
+    """Correct a participant's details; the change log keeps what changed (not the
+    dietary text itself, which is for the caterer only)."""
+    person = registration.person
+    before = snapshot(person, operations.PERSON_FIELDS)
+    had_note = registration.dietary_note.text if registration.dietary_note else ""
+    if not operations.correct_details(registration, changes):
+        return False
+    before, after = changed_only(before, snapshot(person, operations.PERSON_FIELDS))
+    if changes.dietary_needs is not None and changes.dietary_needs.strip() != had_note:
+        after["dietary_needs_changed"] = True
+    record_audit(
+        registration.event.organisation_id, "registration", registration.id, "details_corrected",
+        before=before, after=after, user=user,
+    )
+    db.session.flush()
+    return True
+
+
+def record_resent(registration: Registration, *, user=None) -> None:
+    _audit(registration, "confirmation_resent", None, user)
+    db.session.flush()
 
 
 def _locked_and_fresh(registration: Registration) -> None:

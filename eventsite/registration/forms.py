@@ -112,6 +112,29 @@ class SignupForm(BaseForm):
             self.session_id.data = self.session_id.choices[0][0]
 
 
+class DetailsForm(BaseForm):
+    """The person's own corrections on the manage page (the email stays: it is who they are)."""
+
+    name = SignupForm.name
+    job_title = SignupForm.job_title
+    workplace = SignupForm.workplace
+    municipality_code = SignupForm.municipality_code
+    dietary_needs = SignupForm.dietary_needs
+    submit = SubmitField(_l("Save my details"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_code.choices = municipality_choices()
+
+    def fill_from(self, registration) -> None:
+        person = registration.person
+        self.name.data = person.name
+        self.job_title.data = person.job_title
+        self.workplace.data = person.workplace
+        self.municipality_code.data = person.municipality_code or ""
+        self.dietary_needs.data = registration.dietary_note.text if registration.dietary_note else ""
+
+
 #: The link form shares the event page with the sign-up form: its fields get their own ids.
 LINK_FORM_PREFIX = "link"
 

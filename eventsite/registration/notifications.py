@@ -52,6 +52,19 @@ def notify_signup(registration: Registration) -> None:
         enqueue(MailKind.WAITLISTED, registration)
 
 
+def notify_resent(registration: Registration) -> None:
+    """The confirmation again (an organiser's "send again", e.g. after a correction).
+
+    A confirmed place gets a fresh calendar invitation with a higher SEQUENCE, so
+    the calendar takes the newest details; a waiting place gets its notice again.
+    """
+    if registration.status is RegistrationStatus.CONFIRMED:
+        _queue(MailKind.CONFIRMATION, registration, calendar=True)
+    elif registration.status is RegistrationStatus.WAITLISTED:
+        enqueue(MailKind.WAITLISTED, registration)
+    db.session.flush()
+
+
 def notify_promoted(registrations: Iterable[Registration]) -> None:
     """People who got a seat from the waiting list: each gets the invitation."""
     for registration in registrations:

@@ -72,6 +72,61 @@ class PersonDetails:
         )
 
 
+@dataclass(frozen=True)
+class DetailChanges:
+    """Corrections to a person's details and one registration's dietary needs."""
+
+    name: str
+    job_title: str = ""
+    workplace: str = ""
+    municipality_code: str | None = None
+    #: None leaves the dietary note as it is (e.g. after the event).
+    dietary_needs: str | None = None
+
+    @classmethod
+    def from_form(cls, form, *, with_dietary: bool) -> DetailChanges:
+        return cls(
+            name=form.name.data,
+            job_title=form.job_title.data or "",
+            workplace=form.workplace.data or "",
+            municipality_code=form.municipality_code.data or None,
+            dietary_needs=(form.dietary_needs.data or "") if with_dietary else None,
+        )
+
+
+PERSON_FIELDS = ("name", "job_title", "workplace", "municipality_code")
+
+
+def correct_details(registration: Registration, changes: DetailChanges, now: datetime | None = None) -> bool:
+    """Correct the person's name, job title, workplace and municipality, and this
+    registration's dietary needs. The email address is the person's identity and is
+    not changed here. Returns whether anything changed."""
+    now = now or utcnow()
+    person = registration.person
+    changed = False
+    for field in PERSON_FIELDS:
+        value = getattr(changes, field)
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    if changed:
+        person.updated_at = now
+    if changes.dietary_needs is not None:
+        note = registration.dietary_note
+        wanted = changes.dietary_needs.strip()
+        if note is not None and not wanted:
+            db.session.delete(note)
+            changed = True
+        elif note is None and wanted:
+            db.session.add(DietaryNote(registration_id=registration.id, text=wanted))
+            changed = True
+        elif note is not None and note.text != wanted:
+            note.text = wanted
+            changed = True
+    db.session.flush()
+    return changed
+
+
 def lock_session(session_id: int) -> EventSession | None:
     """Load a session with its row locked until the transaction ends.
 

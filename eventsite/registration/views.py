@@ -11,7 +11,14 @@ from eventsite.extensions import db
 from eventsite.payments.operations import record_choices, registration_payment
 from eventsite.payments.signup import signup_extras
 from eventsite.registration import operations, recovery
-from eventsite.registration.forms import LINK_FORM_PREFIX, CancelForm, MoveForm, SendLinkForm, SignupForm
+from eventsite.registration.forms import (
+    LINK_FORM_PREFIX,
+    CancelForm,
+    DetailsForm,
+    MoveForm,
+    SendLinkForm,
+    SignupForm,
+)
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
@@ -115,6 +122,9 @@ def _manage_context(registration):
         other_sessions=other_sessions,
         counts=operations.seat_counts_for([s.id for s in other_sessions]),
         cancel_form=CancelForm(),
+        details_form=_details_form(registration),
+        # Dietary needs are for the caterer: only before the session.
+        dietary_editable=before_start,
         move_form=MoveForm(sessions=other_sessions),
         # Self-service changes end when the session starts or at the event's
         # cancellation deadline; after that the page says whom to contact.
@@ -124,6 +134,12 @@ def _manage_context(registration):
         payment=registration_payment(registration),
         now=now,
     )
+
+
+def _details_form(registration) -> DetailsForm:
+    form = DetailsForm(formdata=None)
+    form.fill_from(registration)
+    return form
 
 
 @bp.get("/tilmelding/<token>/kvittering")
@@ -136,6 +152,25 @@ def receipt(token: str):
 def manage(token: str):
     registration = _registration_or_abort(token)
     return render_template("registration/manage.html", **_manage_context(registration))
+
+
+@bp.post("/tilmelding/<token>/oplysninger")
+def correct_details(token: str):
+    """The person corrects their own name, job title, workplace, municipality, dietary needs."""
+    registration = _registration_or_abort(token)
+    context = _manage_context(registration)
+    form = DetailsForm()
+    if not registration.is_active:
+        flash(_("This registration can no longer be changed."), "error")
+        return _back_to_manage(token)
+    if not form.validate():
+        context["details_form"] = form
+        return render_template("registration/manage.html", **context), 422
+    changes = operations.DetailChanges.from_form(form, with_dietary=context["dietary_editable"])
+    operations.correct_details(registration, changes)
+    db.session.commit()
+    flash(_("Your details have been saved."), "success")
+    return _back_to_manage(token)
 
 
 def _back_to_manage(token: str):
