@@ -245,7 +245,11 @@ class ProgrammeItem(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id"), index=True)
     #: Local wall-clock time on the session's day (Europe/Copenhagen).
     starts_at: Mapped[time] = mapped_column(Time)
+    #: Optional end, the same kind of wall-clock time.
+    ends_at: Mapped[time | None] = mapped_column(Time)
     title: Mapped[str] = mapped_column(String(200))
     speaker: Mapped[str] = mapped_column(String(200), default="")
+    #: Optional, plain text (a few lines under the title).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     session: Mapped[EventSession] = relationship(back_populates="programme")

@@ -196,14 +196,21 @@ class SessionForm(FlaskForm):
         self.venue_id.choices = [(0, _l("Online (no venue)"))] + [(v.id, f"{v.name}, {v.city}") for v in venues]
 
 
+PROGRAMME_DESCRIPTION_MAX = 1000
+
+
 class ProgrammeItemForm(FlaskForm):
-    starts_at = DanishTimeField(_l("Time"), validators=[InputRequired(message=_l("Enter a time."))])
+    starts_at = DanishTimeField(_l("Starts"), validators=[InputRequired(message=_l("Enter a time."))])
+    ends_at = DanishTimeField(_l("Ends (optional)"), validators=[Optional()])
     title = StringField(
         _l("Title"),
         filters=[_strip],
         validators=[DataRequired(message=_l("Enter a title.")), _max(TITLE_MAX), single_line],
     )
-    speaker = StringField(_l("Speaker"), filters=[_strip], validators=[Optional(), _max(200), single_line])
+    speaker = StringField(_l("Speaker (optional)"), filters=[_strip], validators=[Optional(), _max(200), single_line])
+    description = TextAreaField(
+        _l("Description (optional)"), filters=[_strip], validators=[Optional(), _max(PROGRAMME_DESCRIPTION_MAX)]
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -7,15 +7,17 @@ for the organiser and, where it belongs to one field, that field's name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eventsite.db import utcnow
+from eventsite.events import programme
 from eventsite.events.models import Event, EventKind, EventSession, ProgrammeItem, Venue, Visibility
 from eventsite.extensions import db
+from eventsite.formatting import format_clock
 from eventsite.geo import municipality
 from eventsite.organiser.audit import changed_only, record_audit, snapshot
 from eventsite.registration.capacity import capacity_change_allowed
@@ -315,20 +317,53 @@ def delete_session(session: EventSession) -> None:
 
 # --- programme items ----------------------------------------------------------------
 
-ITEM_FIELDS = ("starts_at", "title", "speaker")
+ITEM_FIELDS = ("starts_at", "ends_at", "title", "speaker", "description")
 
 
-def _check_item(title: str) -> None:
-    if not (title or "").strip():
+@dataclass(frozen=True)
+class ItemData:
+    """A programme item as the organiser typed it (local wall-clock times)."""
+
+    starts_at: time
+    title: str
+    ends_at: time | None = None
+    speaker: str = ""
+    description: str = ""
+
+
+def _session_window(session: EventSession) -> str:
+    return f"{format_clock(session.local_start)}–{format_clock(session.local_end)}"
+
+
+def _check_item(session: EventSession, data: ItemData) -> None:
+    if not (data.title or "").strip():
         raise EditError(_l("Enter a title."), "title")
-    if len(title.strip()) > TITLE_MAX:
+    if len(data.title.strip()) > TITLE_MAX:
         raise EditError(_l("At most %(max)d characters.", max=TITLE_MAX), "title")
+    start, end = session.local_start, session.local_end
+    outside = _l("The item must lie within the session's time (%(window)s).", window=_session_window(session))
+    if not programme.fits(start, end, data.starts_at, None):
+        raise EditError(outside, "starts_at")
+    if data.ends_at is None:
+        return
+    crosses_midnight = start.date() != end.date()
+    if data.ends_at == data.starts_at or (not crosses_midnight and data.ends_at < data.starts_at):
+        raise EditError(_l("The end must be after the start."), "ends_at")
+    if not programme.fits(start, end, data.starts_at, data.ends_at):
+        raise EditError(outside, "ends_at")
 
 
-def add_programme_item(session: EventSession, starts_at: time, title: str, speaker: str = "") -> ProgrammeItem:
-    """A programme point of a session, at a local wall-clock time."""
-    _check_item(title)
-    item = ProgrammeItem(session=session, starts_at=starts_at, title=title.strip(), speaker=(speaker or "").strip())
+def _apply_item(item: ProgrammeItem, data: ItemData) -> None:
+    item.starts_at, item.ends_at = data.starts_at, data.ends_at
+    item.title, item.speaker = data.title.strip(), (data.speaker or "").strip()
+    item.description = (data.description or "").strip()
+
+
+def add_programme_item(session: EventSession, data: ItemData) -> ProgrammeItem:
+    """A programme point of a session, at local wall-clock times within the session."""
+    _check_item(session, data)
+    item = ProgrammeItem(session=session)
+    _apply_item(item, data)
     db.session.add(item)
     db.session.flush()
     record_audit(session.event.organisation_id, "programme_item", item.id, "created",
@@ -336,10 +371,10 @@ def add_programme_item(session: EventSession, starts_at: time, title: str, speak
     return item
 
 
-def update_programme_item(item: ProgrammeItem, starts_at: time, title: str, speaker: str = "") -> None:
-    _check_item(title)
+def update_programme_item(item: ProgrammeItem, data: ItemData) -> None:
+    _check_item(item.session, data)
     before = snapshot(item, ITEM_FIELDS)
-    item.starts_at, item.title, item.speaker = starts_at, title.strip(), (speaker or "").strip()
+    _apply_item(item, data)
     db.session.flush()
     old, new = changed_only(before, snapshot(item, ITEM_FIELDS))
     if new:
@@ -351,6 +386,52 @@ def delete_programme_item(item: ProgrammeItem) -> None:
                  before=snapshot(item, ITEM_FIELDS) | {"session_id": item.session_id})
     db.session.delete(item)
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    sessions: int
+    #: Items that did not fit a shorter session, as (session, item title).
+    left_out: list[tuple[EventSession, str]]
+
+
+def copy_programme(source: EventSession) -> CopyResult:
+    """Copy a session's programme to the event's other active sessions.
+
+    Their own programme is replaced. Times follow each session's start: an item 30
+    minutes after the start stays 30 minutes after it. An item that would end after
+    a shorter session is left out and reported.
+    """
+    targets = [s for s in source.event.active_sessions if s.id != source.id]
+    left_out: list[tuple[EventSession, str]] = []
+    for target in targets:
+        for item in list(target.programme):
+            delete_programme_item(item)
+        delta = target.local_start.replace(tzinfo=None) - source.local_start.replace(tzinfo=None)
+        # The date part of delta is irrelevant for wall-clock times: keep the time of day.
+        delta = timedelta(seconds=delta.seconds)
+        for item in source.programme:
+            data = ItemData(
+                starts_at=programme.shift(item.starts_at, delta),
+                ends_at=programme.shift(item.ends_at, delta),
+                title=item.title,
+                speaker=item.speaker,
+                description=item.description,
+            )
+            try:
+                add_programme_item(target, data)
+            except EditError:
+                left_out.append((target, item.title))
+    db.session.flush()
+    return CopyResult(len(targets), left_out)
+
+
+def items_outside(session: EventSession) -> list[ProgrammeItem]:
+    """Programme items that no longer lie within the session's time (after it moved)."""
+    return [
+        item for item in session.programme
+        if not programme.fits(session.local_start, session.local_end, item.starts_at, item.ends_at)
+    ]
 
 
 # --- venues -------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Back-office pages for venues (per organisation; the region is derived from the municipality)."""
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -50,19 +52,34 @@ def venues():
 @role_required()
 def venue_new():
     form = VenueForm(organisations=current_organisations())
+    # From a session form: back to it afterwards, with the new venue chosen.
+    back = _back_path(request.values.get("tilbage"))
+    if request.method == "GET" and request.args.get("organisation", type=int):
+        form.organisation_id.data = request.args.get("organisation", type=int)
     if request.method == "POST":
         if form.validate():
             try:
-                operations.create_venue(form.organisation_id.data, _venue_data(form))
+                venue = operations.create_venue(form.organisation_id.data, _venue_data(form))
             except EditError as error:
                 db.session.rollback()
                 _show_error(form, error)
             else:
                 db.session.commit()
                 flash(_("The venue has been added."), "success")
+                if back:
+                    return redirect(f"{back}?sted={venue.id}", code=303)
                 return redirect(url_for("organiser.venues"), code=303)
-        return render_template("organiser/venue_form.html", form=form, venue=None), 422
-    return render_template("organiser/venue_form.html", form=form, venue=None)
+        return render_template("organiser/venue_form.html", form=form, venue=None, back=back), 422
+    return render_template("organiser/venue_form.html", form=form, venue=None, back=back)
+
+
+#: Where "Tilføj et sted" may return to: the session forms of the back office.
+_SESSION_FORM = re.compile(r"^/arrangoer/(arrangementer/\d+/sessioner/ny|sessioner/\d+/rediger)$")
+
+
+def _back_path(value: str | None) -> str | None:
+    """A session form's path to return to, or None: never an address elsewhere."""
+    return value if value and _SESSION_FORM.fullmatch(value) else None
 
 
 @bp.route("/steder/<int:venue_id>/rediger", methods=["GET", "POST"])

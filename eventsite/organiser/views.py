@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Venue, Visibility
 from eventsite.extensions import db
+from eventsite.formatting import format_clock, format_span
 from eventsite.organiser import operations
 from eventsite.organiser.access import (
     bp,
@@ -236,6 +237,13 @@ def _session_data(form: SessionForm, session: EventSession | None = None) -> Ses
     )
 
 
+def _choose_new_venue(form: SessionForm) -> None:
+    """Back from "Tilføj et sted" (?sted=ID): that venue is chosen, if it is one of the choices."""
+    venue_id = request.args.get("sted", type=int)
+    if venue_id and any(choice[0] == venue_id for choice in form.venue_id.choices):
+        form.venue_id.data = venue_id
+
+
 def _render_session_form(form, event: Event, session: EventSession | None, status: int = 200, **extra):
     return render_template("organiser/session_form.html", form=form, event=event, session=session, **extra), status
 
@@ -246,6 +254,7 @@ def session_new(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = SessionForm(venues=_venues_of(event.organisation_id))
     if request.method == "GET":
+        _choose_new_venue(form)
         return _render_session_form(form, event, None)
     if not form.validate():
         return _render_session_form(form, event, None, 422)
@@ -276,6 +285,7 @@ def session_edit(session_id: int):
         form.end_time.data = end.time().replace(tzinfo=None)
         form.capacity.data = session.capacity
         form.online_url.data = session.online_url
+        _choose_new_venue(form)
         return _render_session_form(form, event, session)
     if not form.validate():
         return _render_session_form(form, event, session, 422)
@@ -306,6 +316,17 @@ def session_edit(session_id: int):
         )
     else:
         flash(_("The session has been saved."), "success")
+    outside = operations.items_outside(update.session)
+    if outside:
+        flash(
+            ngettext(
+                "%(num)d programme item now lies outside the session's time: %(titles)s. Edit or delete it.",
+                "%(num)d programme items now lie outside the session's time: %(titles)s. Edit or delete them.",
+                len(outside),
+                titles=", ".join(f"{format_clock(item.starts_at)} {item.title}" for item in outside),
+            ),
+            "error",
+        )
     if update.promoted:
         flash(
             ngettext(
@@ -362,6 +383,43 @@ def session_delete(session_id: int):
 
 # --- programme items ----------------------------------------------------------------
 
+def _item_data(form: ProgrammeItemForm) -> operations.ItemData:
+    return operations.ItemData(
+        starts_at=form.starts_at.data,
+        ends_at=form.ends_at.data,
+        title=form.title.data,
+        speaker=form.speaker.data or "",
+        description=form.description.data or "",
+    )
+
+
+@bp.post("/sessioner/<int:session_id>/program/kopier")
+@role_required()
+def programme_copy(session_id: int):
+    """Copy this session's programme to the event's other sessions (replacing theirs)."""
+    session = session_for_current_user_or_404(session_id)
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    result = operations.copy_programme(session)
+    db.session.commit()
+    flash(
+        ngettext(
+            "The programme has been copied to %(num)d other session; its times follow that session's start.",
+            "The programme has been copied to %(num)d other sessions; their times follow each session's start.",
+            result.sessions,
+        ),
+        "success",
+    )
+    for target, title in result.left_out:
+        flash(
+            _("“%(title)s” does not fit within %(place)s, %(when)s and was left out.",
+              title=title, place=target.place_name, when=format_span(target.starts_at, target.ends_at)),
+            "error",
+        )
+    return _back_to_event(session.event_id)
+
+
 @bp.route("/sessioner/<int:session_id>/program/ny", methods=["GET", "POST"])
 @role_required()
 def programme_new(session_id: int):
@@ -370,7 +428,7 @@ def programme_new(session_id: int):
     if request.method == "POST":
         if form.validate():
             try:
-                operations.add_programme_item(session, form.starts_at.data, form.title.data, form.speaker.data or "")
+                operations.add_programme_item(session, _item_data(form))
             except EditError as error:
                 db.session.rollback()
                 _show_error(form, error)
@@ -390,7 +448,7 @@ def programme_edit(item_id: int):
     if request.method == "POST":
         if form.validate():
             try:
-                operations.update_programme_item(item, form.starts_at.data, form.title.data, form.speaker.data or "")
+                operations.update_programme_item(item, _item_data(form))
             except EditError as error:
                 db.session.rollback()
                 _show_error(form, error)
