@@ -16,7 +16,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The public blueprint (the links in the e-mails) and its CSRF exemption."""
     from eventsite.extensions import csrf
+    from eventsite.invitations.directory import is_member
     from eventsite.invitations.views import bp, unsubscribe_one_click
+    from eventsite.registration.verification import add_membership_check
+
+    # Members-only events ask the member directory who is a member.
+    add_membership_check(is_member)
 
     # MEMBER_IMPORT_MAX_MB and INVITATION_REMINDER_INTERVAL_HOURS are in config.py.
     app.register_blueprint(bp)

@@ -195,3 +195,10 @@ def member_count(organisation_id: int) -> int:
     return db.session.execute(
         select(func.count(Member.id)).where(Member.organisation_id == organisation_id)
     ).scalar_one()
+
+
+def is_member(organisation_id: int, email: str) -> bool:
+    """Whether the address is in the organisation's member directory (for members-only events)."""
+    return db.session.execute(
+        select(Member.id).where(Member.organisation_id == organisation_id, Member.email == email.strip().lower()).limit(1)
+    ).first() is not None

@@ -32,6 +32,9 @@ class MailKind(str, enum.Enum):
     #: "Send mig mit link igen": the person's personal links for the organisation's
     #: events, asked for with just an email address (eventsite.registration.recovery).
     LINKS = "links"
+    #: "Bekræft din tilmelding": the link that confirms a pending sign-up
+    #: (eventsite.registration.verification); about no registration yet.
+    CONFIRM_SIGNUP = "confirm_signup"
 
 
 class OutboxStatus(str, enum.Enum):

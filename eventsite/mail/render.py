@@ -35,6 +35,7 @@ from eventsite.formatting import format_span
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
+from eventsite.registration import verification
 from eventsite.registration.recovery import links_to_send
 from eventsite.registration.tokens import manage_token
 from eventsite.text import absolute_url
@@ -267,6 +268,7 @@ _SUBJECTS = {
     MailKind.REMINDER: _l("Reminder: %(title)s"),
     MailKind.SUBSIDY_DECISION: _l("Your application for a subsidy: %(title)s"),
     MailKind.LINKS: _l("Your registrations with %(title)s"),
+    MailKind.CONFIRM_SIGNUP: _l("Confirm your registration: %(title)s"),
 }
 
 
@@ -288,6 +290,8 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
         from eventsite.invitations.email import render_invitation
 
         return render_invitation(row, now)
+    if row.kind is MailKind.CONFIRM_SIGNUP:
+        return _render_confirm_signup(row, now)
     registration = row.registration
     if registration is None:
         return Skip("the registration no longer exists")
@@ -350,6 +354,46 @@ def render(row: OutboxMessage, now: datetime, added: dict[str, object] | None = 
         message.calendar_method = method
         message.alts["calendar"] = calendar.decode("utf-8")
         message.attach(CALENDAR_FILENAME, "application/ics", calendar)
+    return message
+
+
+def _render_confirm_signup(row: OutboxMessage, now: datetime) -> InvitationMessage | Skip:
+    """"Bekræft din tilmelding": the link that decides a pending sign-up."""
+    pending = verification.pending_for_email(row)
+    if pending is None:
+        return Skip("the pending sign-up is gone (confirmed, refused or expired)")
+    if now > pending.created_at + verification.LIFETIME:
+        return Skip("the confirmation link has expired")
+    event = pending.event
+    organisation = event.organisation
+    session = next((s for s in event.sessions if s.id == row.session_id), None)
+    if session is None:
+        return Skip("the session no longer exists")
+    name = verification.form_data(pending).get("name") or ""
+    context = dict(
+        kind=row.kind.value,
+        person={"name": name},
+        organisation=organisation,
+        event=event,
+        when=format_span(session.starts_at, session.ends_at),
+        where=location_text(session.venue),
+        email=pending.email,
+        confirm_url=absolute_url("registration.confirm_signup", token=verification.token_for(pending)),
+        hours=int(verification.LIFETIME.total_seconds() // 3600),
+        feed_url=None,
+    )
+    context.update(template_gettext())
+    organizer = organizer_for(organisation)
+    message = InvitationMessage(
+        subject=_subject(row.kind, f"{event.title}, {session.place_name}"),
+        recipients=[(name, row.recipient)],
+        sender=(organizer.name, organizer.email),
+        reply_to=organizer.email,
+        body=render_part("emails/confirm_signup.txt", context),
+        html=render_part("emails/confirm_signup.html", context),
+        extra_headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    message.msgId = row.message_id
     return message
 
 

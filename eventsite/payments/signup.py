@@ -231,7 +231,10 @@ class SignupExtrasForm(BaseForm):
         )
 
 
-def signup_extras(event: Event) -> SignupExtrasForm | None:
-    """The extra fields for an event's sign-up form (holding what was posted), or None when it needs none."""
+def signup_extras(event: Event, formdata=None) -> SignupExtrasForm | None:
+    """The extra fields for an event's sign-up form (holding what was posted, or
+    `formdata` when given), or None when it needs none."""
     offer = offer_for_signup(event)
-    return None if offer is None else SignupExtrasForm(offer=offer)
+    if offer is None:
+        return None
+    return SignupExtrasForm(offer=offer) if formdata is None else SignupExtrasForm(formdata=formdata, offer=offer)

@@ -135,6 +135,12 @@ class DetailsForm(BaseForm):
         self.dietary_needs.data = registration.dietary_note.text if registration.dietary_note else ""
 
 
+class ConfirmSignupForm(BaseForm):
+    """The button behind a confirmation link (a link alone must not act: mail scanners follow links)."""
+
+    submit = SubmitField(_l("Confirm my registration"))
+
+
 #: The link form shares the event page with the sign-up form: its fields get their own ids.
 LINK_FORM_PREFIX = "link"
 

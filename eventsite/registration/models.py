@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
@@ -155,3 +155,24 @@ class DietaryNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="dietary_note")
+
+
+class PendingSignup(Base):
+    """A sign-up waiting for its email address to be confirmed (eventsite.registration.verification).
+
+    Holds what was posted, so the confirmation runs the same sign-up as the form; it
+    is deleted when confirmed, refused or expired (a day), never kept.
+    """
+
+    __tablename__ = "pending_signups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    #: The posted form fields as JSON ({name: [values]}), without the CSRF token.
+    form_data: Mapped[str] = mapped_column(Text)
+    #: The secret in the confirmation link; the link names the row and this key.
+    token_key: Mapped[str] = mapped_column(String(32), default=new_token_key)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    event: Mapped[Event] = relationship()

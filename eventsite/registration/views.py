@@ -6,14 +6,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite.db import reads_first, utcnow
+from eventsite.events.models import Visibility
 from eventsite.events.views import render_event_page, visible_event_or_404
 from eventsite.extensions import db
+from eventsite.invitations.tokens import invitation_access
 from eventsite.payments.operations import record_choices, registration_payment
 from eventsite.payments.signup import signup_extras
-from eventsite.registration import operations, recovery
+from eventsite.registration import operations, recovery, verification
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
     CancelForm,
+    ConfirmSignupForm,
     DetailsForm,
     MoveForm,
     SendLinkForm,
@@ -33,18 +36,42 @@ bp = Blueprint("registration", __name__)
 def signup(event_id: int):
     event = visible_event_or_404(event_id)
     now = utcnow()
-    form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now])
-    # Days, add-ons, payer and subsidy: only for events that offer them (else None).
-    extras = signup_extras(event)
+    form, extras = _signup_forms(event, now)
+    if not _validate(form, extras):
+        # A session id that is not one of this event's open sessions: say so plainly.
+        return render_event_page(event, form, status=422, extras=extras)
+    # A personal or colleague invitation link vouches for the person (only asked when it matters).
+    identified = event.visibility is not Visibility.MEMBERS or invitation_access(event, request.args.get("invitation")) is not None
+    if verification.needed(event, identified=identified):
+        # Members only, and nobody vouches for this address yet: the address's owner
+        # confirms by email, and only they learn whether they can sign up.
+        session = next(s for s in event.active_sessions if s.id == form.session_id.data)
+        verification.start(event, session, form.email.data, request.form, now)
+        db.session.commit()
+        return redirect(url_for("registration.check_email", event_id=event.id), code=303)
+    return _register_from(event, form, extras, now)
+
+
+def _signup_forms(event, now, formdata=None):
+    """The sign-up form and its extras (days, add-ons, payer, subsidy; None for most events)."""
+    kwargs = {} if formdata is None else {"formdata": formdata, "meta": {"csrf": False}}
+    form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now], **kwargs)
+    extras = signup_extras(event, formdata=formdata)
+    return form, extras
+
+
+def _validate(form, extras) -> bool:
     valid = form.validate()
     if extras is not None and not extras.validate():
         if valid:
             # Only the extra fields are wrong: the form's alert must still say so.
             form.form_errors.append(_("Please correct the fields marked below."))
         valid = False
-    if not valid:
-        # A session id that is not one of this event's open sessions: say so plainly.
-        return render_event_page(event, form, status=422, extras=extras)
+    return valid
+
+
+def _register_from(event, form, extras, now):
+    """Register from a validated sign-up form and go to the receipt (or show why not)."""
     details = PersonDetails.from_form(form)
     try:
         registration = operations.register(
@@ -76,6 +103,50 @@ def signup(event_id: int):
         db.session.rollback()
         abort(404)
     return redirect(url_for("registration.receipt", token=token), code=303)
+
+
+@bp.get("/arrangementer/<int:event_id>/tjek-din-email")
+def check_email(event_id: int):
+    """The same answer for every address: the confirmation link is in the inbox."""
+    event = visible_event_or_404(event_id)
+    return render_template("registration/check_email.html", event=event, hours=_lifetime_hours())
+
+
+def _lifetime_hours() -> int:
+    return int(verification.LIFETIME.total_seconds() // 3600)
+
+
+@bp.route("/tilmelding/bekraeft/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str):
+    """The link in "Bekræft din tilmelding": a button first (mail scanners follow links),
+    then the sign-up, decided now that the address's owner asks."""
+    now = utcnow()
+    try:
+        pending = verification.pending_from_token(token, now)
+    except verification.LinkExpired:
+        return render_template("registration/confirm_expired.html", hours=_lifetime_hours()), 410
+    if pending is None:
+        abort(404)
+    event = pending.event
+    formdata = verification.form_data(pending)
+    form, extras = _signup_forms(event, now, formdata=formdata)
+    confirm = ConfirmSignupForm()
+    if request.method == "GET" or not confirm.validate():
+        session = next((s for s in event.sessions if str(s.id) == formdata.get("session_id")), None)
+        return render_template(
+            "registration/confirm_signup.html", event=event, session=session, name=formdata.get("name"),
+            email=pending.email, confirm_form=confirm,
+        )
+    member = verification.is_member(event.organisation_id, pending.email)
+    verification.discard(pending)
+    if not member:
+        db.session.commit()
+        return render_template("registration/members_only.html", event=event, organisation=event.organisation), 403
+    if not _validate(form, extras):
+        # The sign-up no longer fits (the session filled up and closed, say): show why.
+        db.session.commit()
+        return render_event_page(event, form, status=422, extras=extras)
+    return _register_from(event, form, extras, now)
 
 
 @bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])
