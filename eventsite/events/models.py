@@ -150,6 +150,8 @@ class Event(Base):
     cancellation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: True for events where one person may attend several sessions.
     allows_multiple_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How many colleagues one member may sign up through their colleague link (None: no limit).
+    colleague_limit: Mapped[int | None] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -227,3 +227,19 @@ class Invitation(Base):
     round: Mapped[InvitationRound] = relationship(back_populates="invitations")
     event: Mapped[Event] = relationship()
     member: Mapped[Member] = relationship()
+
+
+class ColleagueSignup(Base):
+    """Who invited whom: a registration made through a member's colleague link."""
+
+    __tablename__ = "colleague_signups"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: The inviting member (their invitation's colleague link was used).
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship()

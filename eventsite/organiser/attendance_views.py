@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
+from eventsite.invitations.colleagues import inviter_of
 from eventsite.organiser import checkin, participants
 from eventsite.organiser.access import (
     CHECKIN_ROLES,
@@ -235,6 +236,7 @@ def _render_registration(registration: Registration, status: int = 200, **forms)
             history=[(entry, *decoded(entry)) for entry in entries],
             action_labels=participants.REGISTRATION_ACTION_LABELS,
             now=utcnow(),
+            invited_by=inviter_of(registration.id),
             **forms,
         ),
         status,

@@ -158,6 +158,11 @@ class EventForm(FlaskForm):
         validators=[Optional()],
     )
     allows_multiple_sessions = BooleanField(_l("A person may sign up for several sessions"))
+    colleague_limit = DanishIntegerField(
+        _l("Colleagues per member (optional)"),
+        description=_l("How many colleagues one member may sign up with the colleague link in their invitation. Empty: no limit."),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Between 1 and 1000, or empty."))],
+    )
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save"))
 

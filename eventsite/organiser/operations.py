@@ -57,6 +57,7 @@ EVENT_FIELDS = (
     "registration_closes_at",
     "cancellation_deadline",
     "allows_multiple_sessions",
+    "colleague_limit",
 )
 
 
@@ -71,6 +72,7 @@ class EventData:
     registration_closes_at: datetime | None = None
     cancellation_deadline: datetime | None = None
     allows_multiple_sessions: bool = False
+    colleague_limit: int | None = None
 
 
 def _check_event(data: EventData) -> None:

@@ -84,6 +84,7 @@ def _event_data(form: EventForm) -> EventData:
         registration_closes_at=_aware(form.registration_closes_at.data),
         cancellation_deadline=_aware(form.cancellation_deadline.data),
         allows_multiple_sessions=bool(form.allows_multiple_sessions.data),
+        colleague_limit=form.colleague_limit.data,
     )
 
 
@@ -143,6 +144,7 @@ def event_edit(event_id: int):
         form.registration_closes_at.data = _local_naive(event.registration_closes_at)
         form.cancellation_deadline.data = _local_naive(event.cancellation_deadline)
         form.allows_multiple_sessions.data = event.allows_multiple_sessions
+        form.colleague_limit.data = event.colleague_limit
         return _render_event_form(form, event)
     form.organisation_id.data = event.organisation_id  # not changeable after creation
     if not form.validate():

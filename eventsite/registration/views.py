@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite.db import reads_first, utcnow
-from eventsite.events.models import Visibility
 from eventsite.events.views import render_event_page, visible_event_or_404
 from eventsite.extensions import db
+from eventsite.invitations.colleagues import record_colleague_signup
 from eventsite.invitations.tokens import invitation_access
 from eventsite.payments.operations import record_choices, registration_payment
 from eventsite.payments.signup import signup_extras
@@ -40,16 +40,16 @@ def signup(event_id: int):
     if not _validate(form, extras):
         # A session id that is not one of this event's open sessions: say so plainly.
         return render_event_page(event, form, status=422, extras=extras)
-    # A personal or colleague invitation link vouches for the person (only asked when it matters).
-    identified = event.visibility is not Visibility.MEMBERS or invitation_access(event, request.args.get("invitation")) is not None
-    if verification.needed(event, identified=identified):
+    # A personal or colleague invitation link vouches for the person.
+    access = invitation_access(event, request.args.get("invitation")) if request.args.get("invitation") else None
+    if verification.needed(event, identified=access is not None):
         # Members only, and nobody vouches for this address yet: the address's owner
         # confirms by email, and only they learn whether they can sign up.
         session = next(s for s in event.active_sessions if s.id == form.session_id.data)
         verification.start(event, session, form.email.data, request.form, now)
         db.session.commit()
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
-    return _register_from(event, form, extras, now)
+    return _register_from(event, form, extras, now, colleague_of=access.invitation if access and not access.personal else None)
 
 
 def _signup_forms(event, now, formdata=None):
@@ -70,8 +70,11 @@ def _validate(form, extras) -> bool:
     return valid
 
 
-def _register_from(event, form, extras, now):
-    """Register from a validated sign-up form and go to the receipt (or show why not)."""
+def _register_from(event, form, extras, now, colleague_of=None):
+    """Register from a validated sign-up form and go to the receipt (or show why not).
+
+    `colleague_of`: the invitation whose colleague link was used (recorded, and limited).
+    """
     details = PersonDetails.from_form(form)
     try:
         registration = operations.register(
@@ -83,6 +86,8 @@ def _register_from(event, form, extras, now):
         )
         if extras is not None:
             record_choices(registration, extras.choices(), now=now)
+        if colleague_of is not None:
+            record_colleague_signup(colleague_of, registration, now)
         # Writes the registration and its email in one flush; a place already held
         # fails here, on the database's unique constraint (IntegrityError below).
         notify_signup(registration)

@@ -231,3 +231,49 @@ def test_someone_signed_up_who_follows_the_decline_link_is_led_to_cancel_their_p
         invitation = db.session.execute(select(Invitation)).scalar_one()
         assert invitation.declined_at is None
         assert db.session.execute(select(Registration.status)).scalar_one().value == "confirmed"
+
+
+def colleague_link_for(app, event, token) -> str:
+    with app.test_request_context():
+        from eventsite.invitations.tokens import colleague_token, invitation_from_token
+
+        return f"/arrangementer/{event.id}?invitation={colleague_token(invitation_from_token(token))}"
+
+
+def test_a_colleague_sign_up_is_recorded_against_the_inviting_member(app, client, create_event, create_member, send_round, login_as):
+    from eventsite.invitations.colleagues import colleagues_signed_up
+    from eventsite.invitations.models import ColleagueSignup
+
+    event, token = invited(app, create_event, create_member, send_round)
+    response = signup_from(client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk")
+    assert response.status_code == 303
+    with app.app_context():
+        signup = db.session.execute(select(ColleagueSignup)).scalar_one()
+        assert signup.member.email == "soren@naestved.dk"
+        assert colleagues_signed_up(signup.member_id, event.id) == 1
+        registration_id = signup.registration_id
+    login_as(event.organisation_id)
+    page = visible_text(client.get(f"/arrangoer/tilmeldinger/{registration_id}").data)
+    assert "Inviteret af Søren Ærø (kollegalink)" in page
+
+
+def test_a_colleague_link_over_its_limit_is_refused_and_changes_nothing(app, client, create_event, create_member, send_round):
+    event, token = invited(app, create_event, create_member, send_round, colleague_limit=1)
+    link = colleague_link_for(app, event, token)
+    assert signup_from(client, link, name="Karen Kollega", email="karen@naestved.dk").status_code == 303
+
+    refused = signup_from(client, link, name="Kurt Kollega", email="kurt@naestved.dk")
+
+    assert refused.status_code == 409
+    assert "Dette kollegalink er allerede brugt til det højeste antal kolleger (1)." in visible_text(refused.data)
+    assert registrations(app) == [("karen@naestved.dk", "Karen Kollega")]
+
+
+def test_a_colleague_link_opens_a_members_only_event_at_once(app, client, create_event, create_member, send_round):
+    from eventsite.registration.models import PendingSignup
+
+    event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.MEMBERS)
+    response = signup_from(client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk")
+    assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
+    with app.app_context():
+        assert db.session.execute(select(func.count(PendingSignup.id))).scalar_one() == 0
