@@ -382,19 +382,7 @@ def _render_confirm_signup(row: OutboxMessage, now: datetime) -> InvitationMessa
         hours=int(verification.LIFETIME.total_seconds() // 3600),
         feed_url=None,
     )
-    context.update(template_gettext())
-    organizer = organizer_for(organisation)
-    message = InvitationMessage(
-        subject=_subject(row.kind, f"{event.title}, {session.place_name}"),
-        recipients=[(name, row.recipient)],
-        sender=(organizer.name, organizer.email),
-        reply_to=organizer.email,
-        body=render_part("emails/confirm_signup.txt", context),
-        html=render_part("emails/confirm_signup.html", context),
-        extra_headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-    )
-    message.msgId = row.message_id
-    return message
+    return _plain_message(row, organisation, name, f"{event.title}, {session.place_name}", context)
 
 
 def _render_links(row: OutboxMessage, registration: Registration, now: datetime) -> InvitationMessage | Skip:
@@ -423,15 +411,20 @@ def _render_links(row: OutboxMessage, registration: Registration, now: datetime)
         links=links,
         feed_url=webcal(absolute_url("calendar.personal_feed", token=feed_token(person))),
     )
+    return _plain_message(row, organisation, person.name, organisation.name, context)
+
+
+def _plain_message(row: OutboxMessage, organisation, name: str, title: str, context: dict) -> InvitationMessage:
+    """An email without a calendar, from emails/<kind>.txt and .html, sent as the organisation."""
     context.update(template_gettext())
     organizer = organizer_for(organisation)
     message = InvitationMessage(
-        subject=_subject(row.kind, organisation.name),
-        recipients=[(person.name, row.recipient)],
+        subject=_subject(row.kind, title),
+        recipients=[(name, row.recipient)],
         sender=(organizer.name, organizer.email),
         reply_to=organizer.email,
-        body=render_part("emails/links.txt", context),
-        html=render_part("emails/links.html", context),
+        body=render_part(f"emails/{row.kind.value}.txt", context),
+        html=render_part(f"emails/{row.kind.value}.html", context),
         extra_headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
     )
     message.msgId = row.message_id

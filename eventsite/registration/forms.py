@@ -45,6 +45,21 @@ def known_municipality(form, field) -> None:
         raise ValidationError(_l("Not a valid choice."))
 
 
+def email_field(label) -> EmailField:
+    """A person's e-mail address: required, one line, a plausible address."""
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            single_line,
+            Length(max=EMAIL_MAX, message=_l("At most %(max)d characters.", max=EMAIL_MAX)),
+            Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
 class SignupForm(BaseForm):
     session_id = RadioField(
         _l("Choose venue and date"),
@@ -61,17 +76,7 @@ class SignupForm(BaseForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField(
-        _l("E-mail"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            single_line,
-            Length(max=EMAIL_MAX, message=_l("At most %(max)d characters.", max=EMAIL_MAX)),
-            Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("E-mail"))
     job_title = StringField(
         _l("Job title"),
         filters=[_strip],
@@ -148,17 +153,7 @@ LINK_FORM_PREFIX = "link"
 class SendLinkForm(BaseForm):
     """ "Send mig mit link igen": just an email address."""
 
-    email = EmailField(
-        _l("Your e-mail address"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            single_line,
-            Length(max=EMAIL_MAX, message=_l("At most %(max)d characters.", max=EMAIL_MAX)),
-            Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Your e-mail address"))
     submit = SubmitField(_l("Send me my link"))
 
 

@@ -47,14 +47,18 @@ def attendance_of(app, registration_id: int) -> Attendance:
         return db.session.get(Registration, registration_id).attendance
 
 
-def test_a_check_in_helper_checks_someone_in_and_undoes_it_on_a_phone(app, browser_context_factory, door_today):
-    event, people = door_today
-    page: Page = browser_context_factory(**PHONE).new_page()
-
+def helper_logs_in(page: Page) -> None:
     page.goto("/arrangoer/log-ind")
     page.get_by_label("E-mail").fill(HELPER_EMAIL)
     page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
+
+
+def test_a_check_in_helper_checks_someone_in_and_undoes_it_on_a_phone(app, browser_context_factory, door_today):
+    event, people = door_today
+    page: Page = browser_context_factory(**PHONE).new_page()
+
+    helper_logs_in(page)
 
     # A check-in helper lands on today's sessions, and sees nothing else of the back office.
     expect(page.get_by_role("heading", name="Indtjekning", level=1)).to_be_visible()
@@ -90,10 +94,7 @@ def test_a_check_in_helper_checks_someone_in_and_undoes_it_on_a_phone(app, brows
 def test_the_list_narrows_while_typing_before_anything_is_submitted(app, browser_context_factory, door_today):
     event, people = door_today
     page: Page = browser_context_factory(**PHONE).new_page()
-    page.goto("/arrangoer/log-ind")
-    page.get_by_label("E-mail").fill(HELPER_EMAIL)
-    page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    helper_logs_in(page)
     page.get_by_role("link", name=re.compile("Temadag for mellemledere: Næstved")).click()
     url = page.url
 

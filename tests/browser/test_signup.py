@@ -126,14 +126,18 @@ def test_a_leader_moves_to_another_venue_with_the_personal_link(app, page, theme
     assert registration.status is RegistrationStatus.CONFIRMED
 
 
-def test_the_button_follows_the_chosen_venue_between_seat_and_waiting_list(app, page, create_event, register_person):
-    event = create_event(
+def two_venues(create_event, naestved_seats: int, silkeborg_seats: int):
+    return create_event(
         title=TITLE,
         sessions=[
-            {"city": "Næstved", "capacity": 1, "start": NAESTVED_START},
-            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31, "start": SILKEBORG_START},
+            {"city": "Næstved", "capacity": naestved_seats, "start": NAESTVED_START},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": silkeborg_seats, "start": SILKEBORG_START},
         ],
     )
+
+
+def test_the_button_follows_the_chosen_venue_between_seat_and_waiting_list(app, page, create_event, register_person):
+    event = two_venues(create_event, 1, 31)
     register_person(event.session_ids[0])
 
     page.goto(f"/arrangementer/{event.id}")
@@ -145,13 +149,7 @@ def test_the_button_follows_the_chosen_venue_between_seat_and_waiting_list(app, 
 
 
 def test_moving_a_seat_to_a_full_venue_asks_first_and_no_keeps_the_seat(app, page, create_event, register_person):
-    event = create_event(
-        title=TITLE,
-        sessions=[
-            {"city": "Næstved", "capacity": 17, "start": NAESTVED_START},
-            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 1, "start": SILKEBORG_START},
-        ],
-    )
+    event = two_venues(create_event, 17, 1)
     signed_up = register_person(event.session_ids[0], email="anne@herlev.dk", name="Anne Holm")
     register_person(event.session_ids[1])  # Silkeborg's only seat
 
