@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from eventsite import clock, extensions
+from eventsite import clock, extensions, headers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,6 +59,7 @@ def create_app(config_object: type | None = None) -> Flask:
     from eventsite import invitations
 
     invitations.init_app(app)
+    headers.init_app(app)
     _register_error_pages(app)
     if app.config["PROXY_HOPS"] > 0:
         hops = app.config["PROXY_HOPS"]
