@@ -185,8 +185,12 @@ _SIGNUP_FACTS = select(
 _SIGNUP_FACTS_UNLIMITED = select(_HELD)
 
 
-def _person_upsert():
+def _person_upsert(update: bool = True):
     """INSERT ... ON CONFLICT (organisation, email) DO UPDATE ... RETURNING the row.
+
+    With update=False an existing person keeps what is stored (the no-op SET only
+    makes the row come back, still in one statement): an anonymous sign-up must
+    never rewrite a member's record.
 
     The same SQL on SQLite (3.35+) and PostgreSQL. Written as text because
     SQLAlchemy cannot cache its dialects' ON CONFLICT constructs (it would compile
@@ -197,11 +201,11 @@ def _person_upsert():
     given = ("organisation_id", "email", "name", "job_title", "workplace", "municipality_code", "created_at", "updated_at", "feed_key")
     # onupdate defaults do not apply to ON CONFLICT: updated_at is among the values.
     updated = ("name", "job_title", "workplace", "municipality_code", "updated_at")
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in updated) if update else "email = people.email"
     return (
         text(
             f"INSERT INTO people ({', '.join(given)}) VALUES ({', '.join(':' + name for name in given)}) "
-            f"ON CONFLICT (organisation_id, email) DO UPDATE SET "
-            f"{', '.join(f'{name} = excluded.{name}' for name in updated)} "
+            f"ON CONFLICT (organisation_id, email) DO UPDATE SET {assignments} "
             f"RETURNING {', '.join(column.name for column in people.c)}"
         )
         .bindparams(*(bindparam(name, type_=people.c[name].type) for name in given))
@@ -210,6 +214,7 @@ def _person_upsert():
 
 
 _PERSON_UPSERT = _person_upsert()
+_PERSON_INSERT_OR_KEEP = _person_upsert(update=False)
 _INSERT_REGISTRATION = Registration.__table__.insert().returning(*Registration.__table__.c)
 
 
@@ -273,8 +278,8 @@ def _check_open(event: Event, starts_at: datetime, session_cancelled: bool, now:
         raise RegistrationError(_l("The sign-up deadline has passed."))
 
 
-def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) -> Person:
-    """The organisation's person with this email, added or updated in one statement."""
+def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime, update: bool) -> Person:
+    """The organisation's person with this email, added (or updated, if `update`) in one statement."""
     values = {
         "organisation_id": organisation_id,
         "email": details.email.strip().lower(),
@@ -286,7 +291,7 @@ def _upsert_person(organisation_id: int, details: PersonDetails, now: datetime) 
         "updated_at": now,
         "feed_key": new_token_key(),
     }
-    row = db.session.connection().execute(_PERSON_UPSERT, values).one()
+    row = db.session.connection().execute(_PERSON_UPSERT if update else _PERSON_INSERT_OR_KEEP, values).one()
     return as_loaded(db.session, Person, row._mapping)
 
 
@@ -298,8 +303,13 @@ def register(
     dietary_needs: str = "",
     now: datetime | None = None,
     by_organiser: bool = False,
+    update_person: bool | None = None,
 ) -> Registration:
     """Sign a person up for a session: a seat if one is free, else the waiting list.
+
+    The stored details of a person who exists already are updated only when the
+    sign-up is identified (`update_person`; by default only an organiser's): an
+    anonymous form must not rewrite someone else's name, job title or workplace.
 
     The person and the registration are written with one Core statement each
     (RETURNING the row, which becomes the ORM object without another query). A place
@@ -323,7 +333,7 @@ def register(
     if unlocked is None:
         raise LookupError(session_id)
     event = unlocked.event
-    person = _upsert_person(event.organisation_id, details, now)
+    person = _upsert_person(event.organisation_id, details, now, by_organiser if update_person is None else update_person)
 
     connection = db.session.connection()
     capacity_now, starts_at, cancelled_at = connection.execute(_LOCK_SEATS, {"session_id": session_id}).one()

@@ -49,7 +49,12 @@ def signup(event_id: int):
         verification.start(event, session, form.email.data, request.form, now)
         db.session.commit()
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
-    return _register_from(event, form, extras, now, colleague_of=access.invitation if access and not access.personal else None)
+    return _register_from(
+        event, form, extras, now,
+        colleague_of=access.invitation if access and not access.personal else None,
+        # The member's own invitation link identifies them: their details may be updated.
+        identified=access is not None and access.personal,
+    )
 
 
 def _signup_forms(event, now, formdata=None):
@@ -70,7 +75,7 @@ def _validate(form, extras) -> bool:
     return valid
 
 
-def _register_from(event, form, extras, now, colleague_of=None):
+def _register_from(event, form, extras, now, colleague_of=None, identified=False):
     """Register from a validated sign-up form and go to the receipt (or show why not).
 
     `colleague_of`: the invitation whose colleague link was used (recorded, and limited).
@@ -83,6 +88,7 @@ def _register_from(event, form, extras, now, colleague_of=None):
             comment=form.comment.data or "",
             dietary_needs=form.dietary_needs.data or "",
             now=now,
+            update_person=identified,
         )
         if extras is not None:
             record_choices(registration, extras.choices(), now=now)
@@ -151,7 +157,8 @@ def confirm_signup(token: str):
         # The sign-up no longer fits (the session filled up and closed, say): show why.
         db.session.commit()
         return render_event_page(event, form, status=422, extras=extras)
-    return _register_from(event, form, extras, now)
+    # The owner of the address has confirmed it: the sign-up is theirs.
+    return _register_from(event, form, extras, now, identified=True)
 
 
 @bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])

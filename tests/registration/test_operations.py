@@ -170,16 +170,24 @@ def test_an_unlimited_session_confirms_everyone_but_still_refuses_a_second_place
         assert [status for _, status in statuses(event.session_id)] == ["confirmed"] * 5
 
 
-def test_a_person_already_known_signs_up_with_their_details_updated(app, create_event):
+def test_a_person_already_known_signs_up_again_as_the_same_person(app, create_event):
     first = create_event(sessions=[{}])
     second = create_event(sessions=[{}], organisation_id=first.organisation_id)
+    third = create_event(sessions=[{}], organisation_id=first.organisation_id)
     with app.test_request_context(method="POST"):
         operations.register(first.session_id, PersonDetails(name="Leder Et", email="Leder@Example.dk", job_title="Afdelingsleder"))
         db.session.commit()
-        again = operations.register(second.session_id, PersonDetails(name="Leder Et Andersen", email="leder@example.dk"))
+        # Anonymous: the stored details stay (nobody may rewrite another person's record).
+        kept = operations.register(third.session_id, PersonDetails(name="Nogen Andre", email="leder@example.dk"))
+        db.session.commit()
+        assert kept.person.name == "Leder Et" and kept.person.job_title == "Afdelingsleder"
+        # Identified (an organiser, or the member's own invitation link): updated.
+        again = operations.register(
+            second.session_id, PersonDetails(name="Leder Et Andersen", email="leder@example.dk"), update_person=True
+        )
         db.session.commit()
         registrations = db.session.execute(
-            select(Registration).where(Registration.event_id.in_([first.id, second.id]))
+            select(Registration).where(Registration.event_id.in_([first.id, second.id, third.id]))
         ).scalars().all()
         # One person (keyed by the lower-cased address), with the newest details.
         assert {r.person_id for r in registrations} == {again.person_id}
