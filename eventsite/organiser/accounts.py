@@ -143,6 +143,12 @@ def set_password(user: User, new: str) -> None:
     db.session.flush()
 
 
+def end_all_sessions(user: User) -> None:
+    """Log the account out everywhere: every session cookie names the old token."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
 def admin_count(organisation_id: int) -> int:
     return db.session.execute(
         select(func.count(Membership.id))

@@ -32,6 +32,8 @@ def _home_url() -> str:
 
 
 def _start_login_session(user) -> None:
+    # A fresh session: nothing from before the login (a planted or shared cookie) carries over.
+    session.clear()
     login_user(user)
     session[LOGIN_TIME_KEY] = utcnow().timestamp()
 
@@ -67,8 +69,11 @@ def logout():
     form = LogoutForm()
     if not form.validate():
         return redirect(url_for("organiser.index"), code=303)
+    # Ends every session of the account, also a copied cookie or another browser.
+    accounts.end_all_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
-    session.pop(LOGIN_TIME_KEY, None)
+    session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("organiser.login"), code=303)
 

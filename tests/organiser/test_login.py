@@ -227,3 +227,37 @@ def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app, client, cre
     for n in range(20):
         _log_in_from(client, f"203.0.113.{n}", f"gaet{n}@lederne.dk", "gaet-et-kodeord")
     assert _log_in_from(client, "198.51.100.9", "anne@lederne.dk", PASSWORD).status_code == 429
+
+
+def copy_session(app, source):
+    """Another browser with a copy of `source`'s session cookie (as a thief would have)."""
+    cookie = source.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value, domain=cookie.domain or "localhost")
+    return thief
+
+
+def test_logging_out_ends_every_session_of_the_account_also_a_copied_cookie(app, client, create_organisation, login_as):
+    login_as(create_organisation())
+    thief = copy_session(app, client)
+    assert thief.get("/arrangoer/adgangskode").status_code == 200  # the copy works while logged in
+
+    response = client.post("/arrangoer/log-ud", data={"csrf_token": form_token(client, "/arrangoer/adgangskode")})
+
+    assert response.status_code == 303
+    assert thief.get("/arrangoer/adgangskode").status_code == 302
+    assert client.get("/arrangoer/adgangskode").status_code == 302
+
+
+def test_logging_in_starts_a_fresh_session(app, client, create_organisation, create_user):
+    user_id = create_user(create_organisation())
+    client.get("/arrangoer/log-ind")
+    before = copy_session(app, client)  # a cookie planted before the login
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+
+    assert log_in(client, user_email(app, user_id)).status_code == 303
+
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    assert before.get("/arrangoer/adgangskode").status_code == 302
