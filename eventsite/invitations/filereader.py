@@ -14,12 +14,22 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 
 #: Hard ceilings, so a crafted file cannot exhaust memory.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 60
 MAX_CELL = 2_000
+#: An XLSX is a zip of XML: its parts together may unpack to at most this many bytes
+#: (100,000 rows of 60 short cells fit), checked before anything is parsed.
+MAX_UNPACKED = 200 * 1024 * 1024
+#: Parts in the archive (a real workbook has a few dozen).
+MAX_PARTS = 1_000
+#: Empty rows tolerated between data rows, on top of MAX_ROWS.
+_EMPTY_ROWS_ALLOWED = 10_000
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc)
@@ -149,9 +159,25 @@ def _text(value) -> str:
 # --- XLSX ------------------------------------------------------------------
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip that would unpack to too much (a zip bomb), before openpyxl reads it.
+
+    The sizes are those the archive declares; zipfile will not unpack a part beyond
+    its declared size (it fails the CRC check instead), so the declaration holds.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise FileProblem(_("The file looks like an Excel file but could not be opened as XLSX.")) from error
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
+        raise FileProblem(_("The Excel file unpacks to far more data than a member list holds; it is not read."))
+
+
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not know; harmless here.
@@ -166,11 +192,19 @@ def _read_xlsx(data: bytes) -> Table:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise FileProblem(_("The file is empty."))
+        # The sheet's declared size (it may claim A1:XFD1048576) is not believed: rows
+        # are read as they are, and never wider than one column past the ceiling.
+        sheet.reset_dimensions()
         headers: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+                if number > MAX_ROWS + _EMPTY_ROWS_ALLOWED:
+                    # A cell far down (row 1,048,576, say) would have us walk a million empty rows.
+                    raise FileProblem(
+                        _("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS)
+                    )
                 cells = list(values)
                 while cells and (cells[-1] is None or _text(cells[-1]) == ""):
                     cells.pop()
@@ -186,6 +220,9 @@ def _read_xlsx(data: bytes) -> Table:
                         _("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS)
                     )
                 rows.append((number, _cells(cells)))
+    except (DefusedXmlException, ParseError) as error:
+        # The sheet's XML is read row by row: entity tricks or broken XML surface here.
+        raise FileProblem(_("The file looks like an Excel file but could not be opened as XLSX.")) from error
     finally:
         workbook.close()
     if headers is None:

@@ -91,3 +91,82 @@ def test_the_messages_are_danish(app):
         with pytest.raises(FileProblem) as caught:
             read_table(b"")
     assert caught.value.message == "Filen er tom."
+
+
+# --- crafted files: a member upload must not take the site down --------------------------
+
+
+def rewritten(xlsx: bytes, part: str, change, extra: dict[str, bytes] | None = None) -> bytes:
+    """The workbook with one part's XML changed (and optional parts added)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item.filename, change(data) if item.filename == part else data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEADER_AND_TWO_ROWS = [["Navn", "E-mail"], ["Søren Ærø", "soren@x.dk"], ["Åse Ørum", "ase@x.dk"]]
+
+
+def test_a_sheet_claiming_a_million_rows_and_16384_columns_is_read_as_it_really_is(app):
+    import re
+
+    def claim_everything(xml: bytes) -> bytes:
+        return re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', xml)
+
+    crafted = rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, claim_everything)
+    assert len(crafted) < 10_000
+
+    table = read_table(crafted)
+
+    assert table.headers == ["Navn", "E-mail"]
+    assert table.rows == [(2, ["Søren Ærø", "soren@x.dk"]), (3, ["Åse Ørum", "ase@x.dk"])]
+
+
+def test_a_cell_in_the_last_row_is_refused_without_walking_a_million_rows(app):
+    def far_down(xml: bytes) -> bytes:
+        return xml.replace(
+            b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        )
+
+    with app.test_request_context(), pytest.raises(FileProblem) as refused:
+        read_table(rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, far_down))
+    assert refused.value.message == "Filen har mere end 100000 rækker; del den op i mindre filer."
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, monkeypatch):
+    from eventsite.invitations import filereader
+
+    monkeypatch.setattr(filereader, "MAX_UNPACKED", 1024 * 1024)
+    bomb = rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, lambda xml: xml, extra={"xl/padding.bin": b"\0" * (2 * 1024 * 1024)})
+    assert len(bomb) < 50_000  # two megabytes of zeros pack into a few kilobytes
+
+    with app.test_request_context(), pytest.raises(FileProblem) as refused:
+        read_table(bomb)
+    assert refused.value.message.startswith("Excel-filen pakker ud til")
+
+
+def test_billion_laughs_is_refused_not_expanded(app):
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"") for _ in range(10)))
+            for n in range(1, 10)
+        )
+        + b"]>"
+    )
+
+    def with_entities(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        return laughs + body.replace(b"</sheetData>", b'<row r="4"><c r="A4" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+
+    with pytest.raises(FileProblem):
+        read_table(rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, with_entities))
