@@ -74,6 +74,9 @@ class Config:
     ORGANISER_SESSION_HOURS = _env_int("ORGANISER_SESSION_HOURS", 12)
     #: How often the check-in screen refreshes its counts at the door (seconds).
     CHECKIN_REFRESH_SECONDS = _env_int("CHECKIN_REFRESH_SECONDS", 15)
+    #: A check-in helper reaches a session's door list from this many hours before it
+    #: starts until this many hours after it ends (organisers always).
+    CHECKIN_WINDOW_HOURS = _env_int("CHECKIN_WINDOW_HOURS", 12)
 
     #: Largest member file (CSV/XLSX) an organiser may upload, in MB; only the import
     #: view accepts more than MAX_CONTENT_LENGTH.

@@ -34,10 +34,12 @@ from eventsite.invitations.colleagues import inviter_of
 from eventsite.organiser import checkin, participants
 from eventsite.organiser.access import (
     CHECKIN_ROLES,
+    STAFF_ROLES,
     bp,
     current_organisation_ids,
     current_organisations,
     event_for_current_user_or_404,
+    has_role,
     registration_for_current_user_or_404,
     role_required,
     session_for_current_user_or_404,
@@ -426,6 +428,20 @@ def badges(event_id: int):
 # --- check-in -------------------------------------------------------------------------
 
 
+def _at_the_door(session: EventSession, now) -> bool:
+    """Whether the session is near enough in time for a check-in helper to work its door."""
+    window = timedelta(hours=current_app.config["CHECKIN_WINDOW_HOURS"])
+    return session.starts_at - window <= now <= session.ends_at + window
+
+
+def _door_or_404(session: EventSession) -> EventSession:
+    """Least privilege: a check-in helper (no staff role in the organisation) reaches a
+    session's list only around its time; organisers and admins always."""
+    if not has_role(session.event.organisation_id, *STAFF_ROLES) and not _at_the_door(session, utcnow()):
+        abort(404)
+    return session
+
+
 @bp.get("/indtjekning")
 @role_required(*CHECKIN_ROLES)
 def checkin_home():
@@ -444,6 +460,8 @@ def checkin_home():
         .options(selectinload(EventSession.event), selectinload(EventSession.venue))
         .order_by(EventSession.starts_at, EventSession.id)
     ).scalars().all()
+    # Check-in helpers see only the sessions they may open now.
+    sessions = [s for s in sessions if has_role(s.event.organisation_id, *STAFF_ROLES) or _at_the_door(s, now)]
     today = [s for s in sessions if checkin.attendance_opens_at(s) <= now]
     later = [s for s in sessions if checkin.attendance_opens_at(s) > now]
     return render_template("organiser/checkin_home.html", today=today, later=later)
@@ -452,7 +470,7 @@ def checkin_home():
 @bp.get("/sessioner/<int:session_id>/indtjekning")
 @role_required(*CHECKIN_ROLES)
 def checkin_session(session_id: int):
-    session = session_for_current_user_or_404(session_id)
+    session = _door_or_404(session_for_current_user_or_404(session_id))
     q = (request.args.get("q") or "")[:200]
     people = participants.participants(
         session.event_id, participants.ListQuery(q=q, status="confirmed", sort="name"), session.id
@@ -475,6 +493,7 @@ def checkin_session(session_id: int):
 def _door_change(registration_id: int, form_class, change):
     """Validate a door form, apply one attendance change, commit, and go back to the list."""
     registration = registration_for_current_user_or_404(registration_id)
+    _door_or_404(registration.session)
     form = form_class()
     if form.validate():
         try:

@@ -271,6 +271,17 @@ def test_an_organiser_of_another_organisation_gets_404_everywhere(app, world):
 
 
 def test_a_checkin_helper_reaches_only_the_checkin_screens(app, world):
+    from eventsite import clock
+    from eventsite.events.models import EventSession
+
+    with app.app_context():
+        door_opens = db.session.get(EventSession, world["b_ids"]["session_id"]).starts_at
+    # On the day: a helper reaches a door list only around its session's time.
+    with clock.travelled(door_opens):
+        _a_checkin_helper_reaches_only_the_checkin_screens(app, world)
+
+
+def _a_checkin_helper_reaches_only_the_checkin_screens(app, world):
     routes = urls_for_every_rule(app, world)
     before = fingerprint_of_b(app, world["org_b"])
     client, token = logged_in_client(app, world, "checkin_b")

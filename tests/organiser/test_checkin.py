@@ -305,3 +305,30 @@ def test_nobody_is_checked_in_to_a_cancelled_session(app, door):
         with pytest.raises(CheckInError) as refused:
             check_in(registration)
         assert str(refused.value.message) == "Dette hold er aflyst."
+
+
+def test_a_checkin_helper_reaches_a_door_list_only_around_its_session(app, client, create_event, register_person, login_as):
+    from tests.organiser.conftest import form_token
+
+    event = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
+    today, later = event.session_ids
+    soon = register_person(today, name="Mette Hansen")
+    far = register_person(later, name="Søren Æbelø")
+    _start_now(app, today)  # began half an hour ago; the other is weeks away
+    login_as(event.organisation_id, "checkin")
+
+    home = visible_text(client.get("/arrangoer/indtjekning").data)
+    assert client.get(f"/arrangoer/sessioner/{today}/indtjekning").status_code == 200
+    assert client.get(f"/arrangoer/sessioner/{later}/indtjekning").status_code == 404
+    token = form_token(client, f"/arrangoer/sessioner/{today}/indtjekning")
+    assert client.post(f"/arrangoer/tilmeldinger/{far.id}/indtjek", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/arrangoer/tilmeldinger/{soon.id}/indtjek", data={"csrf_token": token}).status_code == 303
+    assert "Næstved" in home and "Silkeborg" not in home
+    with app.app_context():
+        assert _load(far.id).attendance is Attendance.NONE
+
+
+def test_an_organiser_reaches_every_door_list(app, client, create_event, login_as):
+    event = create_event(sessions=[{}])
+    login_as(event.organisation_id, "organiser")
+    assert client.get(f"/arrangoer/sessioner/{event.session_id}/indtjekning").status_code == 200
