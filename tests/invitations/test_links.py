@@ -115,7 +115,6 @@ def test_a_tampered_link_or_one_for_another_event_fills_in_nothing(app, client, 
 
 def test_an_invitation_only_event_opens_only_to_a_valid_link_for_it(app, client, create_event, create_member, send_round):
     event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.INVITATION)
-    other, other_token = None, None
     other = create_event(title="Lukket lederforum", organisation_id=event.organisation_id, visibility=Visibility.INVITATION)
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
 
