@@ -8,7 +8,7 @@ CATALOGUES := $(shell find eventsite -path '*/translations/*/LC_MESSAGES/message
 COMPILED := $(CATALOGUES:.po=.mo)
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test bench translations missing-translations clean
+.PHONY: install run test lint bench translations missing-translations clean
 
 install: $(STAMP) $(COMPILED)
 
@@ -48,6 +48,10 @@ run: install
 
 test: install $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Static checks (ruff; see [tool.ruff] in pyproject.toml). .ci/run runs it before the tests.
+lint: install
+	$(VENV)/bin/ruff check eventsite tests bench migrations config.py wsgi.py
 
 bench: install
 	$(PY) bench/run.py
