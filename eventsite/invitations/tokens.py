@@ -13,10 +13,12 @@ gives nothing: no access, no prefill, no sign-up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app, g
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from eventsite.db import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, Member
@@ -117,12 +119,23 @@ def nearest_with_seats(member, open_sessions, counts):
     return None
 
 
+def link_expired(event: Event, now: datetime | None = None) -> bool:
+    """Invitation links stop working when the event is over (as manage links do, with
+    the same grace); unsubscribing keeps working, as RFC 8058 expects."""
+    ends_at = event.ends_at
+    grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
+    return ends_at is not None and (now or utcnow()) > ends_at + grace
+
+
 def invitation_access(event: Event, token: str | None) -> InvitationAccess | None:
-    """What a token in an event page's URL grants on *this* event, or None."""
+    """What a token in an event page's URL grants on *this* event, or None (also once it is over)."""
     cache = g.setdefault("invitation_access", {})
     if (event.id, token) in cache:
         return cache[(event.id, token)]
     access = None
+    if token and link_expired(event):
+        cache[(event.id, token)] = None
+        return None
     for salt, personal in ((_PERSONAL_SALT, True), (_COLLEAGUE_SALT, False)):
         invitation = _load(token, salt)
         if invitation is not None and invitation.event_id == event.id:

@@ -17,7 +17,7 @@ from eventsite.invitations import sending
 from eventsite.invitations.audience import held_place
 from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
 from eventsite.invitations.models import Invitation
-from eventsite.invitations.tokens import invitation_from_token, invitation_token
+from eventsite.invitations.tokens import invitation_from_token, invitation_token, link_expired
 from eventsite.registration.tokens import manage_token
 
 bp = Blueprint("invitations", __name__)
@@ -37,6 +37,8 @@ def _signup_url(invitation: Invitation) -> str:
 @bp.route("/invitation/<token>/afbud", methods=["GET", "POST"])
 def decline(token: str):
     invitation = _invitation_or_404(token)
+    if link_expired(invitation.event):
+        abort(410)
     form = DeclineForm()
     # Someone who signed up and now cannot come has a place to give up, which a
     # decline would not do: the page leads to their registration instead.

@@ -276,3 +276,22 @@ def test_a_colleague_link_opens_a_members_only_event_at_once(app, client, create
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
     with app.app_context():
         assert db.session.execute(select(func.count(PendingSignup.id))).scalar_one() == 0
+
+
+def test_invitation_links_stop_working_after_the_event_but_unsubscribing_still_works(app, client, create_event, create_member, send_round):
+    from eventsite import clock
+    from eventsite.events.models import Event
+
+    event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.INVITATION)
+    public, public_token = invited(app, create_event, create_member, send_round)
+    with app.app_context():
+        over = db.session.get(Event, event.id).ends_at + timedelta(days=2)
+
+    with clock.travelled(over):
+        assert client.get(f"/arrangementer/{event.id}?invitation={token}").status_code == 404
+        html = client.get(f"/arrangementer/{public.id}?invitation={public_token}").get_data(as_text=True)
+        assert field_value(html, "email") in (None, "")  # no prefill from a spent link
+        decline = client.get(f"/invitation/{token}/afbud")
+        assert decline.status_code == 410
+        assert "Linket er udløbet" in visible_text(decline.data)
+        assert client.get(f"/invitation/{token}/afmeld").status_code == 200
