@@ -4,19 +4,22 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
+from wtforms import SubmitField
 
-from eventsite.calendar import feeds
+from eventsite.calendar import feeds, webcal
 from eventsite.calendar.entries import last_change, personal_entry, public_entries
 from eventsite.calendar.ical import PUBLISH, build_calendar
-from eventsite.calendar.personal import person_from_feed_token
+from eventsite.calendar.personal import feed_token, person_from_feed_token, revoke_feed_token
 from eventsite.db import utcnow
 from eventsite.events.models import Organisation
 from eventsite.events.views import visible_event_or_404
 from eventsite.extensions import db
-from eventsite.registration.tokens import manage_token
+from eventsite.forms import BaseForm
+from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
 from eventsite.text import absolute_url, slug
 
 bp = Blueprint("calendar", __name__)
@@ -136,3 +139,35 @@ def personal_feed(token: str):
     # Personal data: the link must not leak through the Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response.make_conditional(request)
+
+
+class _RotateFeedForm(BaseForm):
+    """CSRF only: "Ny kalenderadresse"."""
+
+    submit = SubmitField(_l("Give my calendar a new address"))
+
+
+@bp.route("/tilmelding/<token>/kalender", methods=["GET", "POST"])
+def personal_calendar(token: str):
+    """The person's own feed address, reached from their manage link, and a way to
+    replace it (the old address then answers 404, e.g. after sharing it by mistake)."""
+    try:
+        registration = registration_from_token(token, utcnow())
+    except LinkExpired:
+        abort(410)
+    if registration is None:
+        abort(404)
+    person = registration.person
+    form = _RotateFeedForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        revoke_feed_token(person)
+        db.session.commit()
+        flash(_("Your calendar has a new address; the old one no longer works. Subscribe again with the new one."), "success")
+        return redirect(url_for("calendar.personal_calendar", token=token), code=303)
+    feed_url = absolute_url("calendar.personal_feed", token=feed_token(person))
+    return render_template(
+        "calendar/personal.html", registration=registration, token=token, feed_url=feed_url,
+        webcal_url=webcal(feed_url), form=form,
+    )

@@ -328,3 +328,28 @@ def test_downloaded_calendar_files_have_readable_names(client, organisation, cre
     single = client.get(f"/arrangementer/{event.id}/kalender/{event.session_id}.ics")
     assert whole.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere.ics"'
     assert single.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere-naestved-2027-05-11.ics"'
+
+
+def test_a_person_gives_their_feed_a_new_address_and_the_old_one_stops_working(app, client, organisation, create_event, register_person):
+    from tests.helpers import csrf_token
+
+    event = create_event(organisation_id=organisation)
+    registration = register_person(event.session_id, email="lone@example.dk")
+    manage = client.get(f"/tilmelding/{registration.token}")
+    assert "Min kalender: abonnér, eller giv den en ny adresse" in visible_text(manage.data)
+    page = client.get(f"/tilmelding/{registration.token}/kalender")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    old = re.search(r"<code>http://localhost(/kalender/mine/[^<]+)</code>", page.get_data(as_text=True)).group(1)
+    assert client.get(old).status_code == 200
+
+    rotated = client.post(f"/tilmelding/{registration.token}/kalender", data={"csrf_token": csrf_token(page.data)})
+
+    assert rotated.status_code == 303
+    after = client.get(rotated.headers["Location"])
+    assert "Din kalender har fået en ny adresse" in visible_text(after.data)
+    new = re.search(r"<code>http://localhost(/kalender/mine/[^<]+)</code>", after.get_data(as_text=True)).group(1)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert client.get("/tilmelding/forfalsket/kalender").status_code == 404
