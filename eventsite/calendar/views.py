@@ -19,7 +19,7 @@ from eventsite.events.models import Organisation
 from eventsite.events.views import visible_event_or_404
 from eventsite.extensions import db
 from eventsite.forms import BaseForm
-from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
+from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url, slug
 
 bp = Blueprint("calendar", __name__)
@@ -151,12 +151,7 @@ class _RotateFeedForm(BaseForm):
 def personal_calendar(token: str):
     """The person's own feed address, reached from their manage link, and a way to
     replace it (the old address then answers 404, e.g. after sharing it by mistake)."""
-    try:
-        registration = registration_from_token(token, utcnow())
-    except LinkExpired:
-        abort(410)
-    if registration is None:
-        abort(404)
+    registration = registration_or_abort(token, utcnow())
     person = registration.person
     form = _RotateFeedForm()
     if request.method == "POST":

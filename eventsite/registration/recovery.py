@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from eventsite.events.models import EventSession
+from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.mail.outbox import enqueue
@@ -34,6 +35,8 @@ def links_to_send(person: Person, now: datetime) -> list[Registration]:
         .join(EventSession, EventSession.id == Registration.session_id)
         .where(Registration.person_id == person.id)
         .order_by(EventSession.starts_at, Registration.id)
+        # The event's sessions give its end; the email shows each registration's session.
+        .options(selectinload(Registration.event).selectinload(Event.sessions), selectinload(Registration.session))
     ).scalars()
     return [r for r in registrations if r.event.ends_at is None or now <= r.event.ends_at + grace]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app
+from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -48,4 +48,15 @@ def registration_from_token(token: str, now: datetime) -> Registration | None:
     grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
     if ends_at is not None and now > ends_at + grace:
         raise LinkExpired()
+    return registration
+
+
+def registration_or_abort(token: str, now: datetime) -> Registration:
+    """The registration a personal link names, for a view: 410 when over, 404 when forged."""
+    try:
+        registration = registration_from_token(token, now)
+    except LinkExpired:
+        abort(410)
+    if registration is None:
+        abort(404)
     return registration

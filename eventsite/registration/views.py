@@ -25,7 +25,7 @@ from eventsite.registration.forms import (
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
-from eventsite.registration.tokens import LinkExpired, manage_token, registration_from_token
+from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url
 
 bp = Blueprint("registration", __name__)
@@ -176,13 +176,7 @@ def send_link(event_id: int):
 
 
 def _registration_or_abort(token: str):
-    try:
-        registration = registration_from_token(token, utcnow())
-    except LinkExpired:
-        abort(410)
-    if registration is None:
-        abort(404)
-    return registration
+    return registration_or_abort(token, utcnow())
 
 
 def _manage_context(registration):
