@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from eventsite import clock, extensions, headers
+from eventsite import clock, extensions, headers, web
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,6 +31,7 @@ def create_app(config_object: type | None = None) -> Flask:
         app, extensions.db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True
     )
     extensions.csrf.init_app(app)
+    web.init_app(app)
     extensions.babel.init_app(app, locale_selector=_select_locale)
 
     from eventsite import formatting, models  # noqa: F401  (all tables for Alembic)

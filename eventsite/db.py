@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timezone
-from functools import wraps
+from contextvars import ContextVar, Token
 from typing import Any, Mapping
 
-from flask import g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
@@ -53,65 +52,68 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The lock mode of the unit of work in progress (see eventsite.web): "now" begins
+#: SQLite transactions with BEGIN IMMEDIATE, "late" with a plain BEGIN that
+#: `start_writing` upgrades, "read" (a view or step that only reads) with a plain
+#: BEGIN. None is outside any declared unit of work (tests' fixtures, migrations,
+#: shell): those may write at any point, so they take the lock up front like "now".
+_lock_mode: ContextVar[str | None] = ContextVar("eventsite_lock_mode", default=None)
 #: Connection.info key: this SQLite transaction holds the write lock (see start_writing).
 _WRITING = "eventsite.sqlite_writing"
 
 
+def lock_mode() -> str | None:
+    return _lock_mode.get()
+
+
+def set_lock_mode(mode: str | None) -> Token[str | None]:
+    return _lock_mode.set(mode)
+
+
+def reset_lock_mode(token: Token[str | None]) -> None:
+    _lock_mode.reset(token)
+
+
 def _sqlite_begin_statement() -> str:
-    """Writing requests take SQLite's write lock when their transaction begins.
+    """A unit of work declared with lock="now" takes SQLite's write lock when it begins.
 
     A deferred transaction that reads seat counts and then writes could interleave
     with another worker's; BEGIN IMMEDIATE serialises writers up front (readers are
     not blocked in WAL mode), which is SQLite's equivalent of locking the session row.
-    A view marked `reads_first` begins with a plain read and takes the lock later,
-    in `start_writing`.
+    A unit of work declared with lock="late" begins with a plain read and takes the
+    lock later, in `start_writing`.
     """
-    if has_request_context() and (request.method in _SAFE_METHODS or g.get("sqlite_reads_first")):
-        return "BEGIN"
-    return "BEGIN IMMEDIATE"
+    return "BEGIN" if _lock_mode.get() in ("read", "late") else "BEGIN IMMEDIATE"
 
 
-def reads_first(view):
-    """Mark a writing view that reads (event, form, offer) before it writes anything.
-
-    On SQLite its transaction begins as a plain read, so those reads do not hold the
-    database's single write lock; the lock is taken by `start_writing`, which every
-    domain function calls (through `lock_session`) before it decides and writes.
-    The view must not write before that. PostgreSQL is unaffected: there the row
-    lock (FOR UPDATE) does the same job.
-    """
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.sqlite_reads_first = True
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def start_writing(session) -> None:
-    """On SQLite in a `reads_first` request: trade the read transaction for a writing one.
+def start_writing(session: Session | scoped_session[Session]) -> None:
+    """In a lock="late" unit of work on SQLite: end the read transaction, write from here on.
 
     A read transaction cannot simply start writing in WAL mode: if another writer
     committed since its snapshot, SQLite refuses (SQLITE_BUSY_SNAPSHOT) instead of
-    waiting. So the read transaction ends and BEGIN IMMEDIATE waits for the lock;
-    what happens from here on (locked rows re-read with populate_existing, counts
-    read afresh) sees every earlier commit. Loaded ORM objects stay loaded, as they
-    would in a PostgreSQL transaction at READ COMMITTED.
+    waiting. So the Session commits its read transaction (it has nothing to write:
+    that is checked) without expiring what it loaded, and the unit of work carries on
+    in lock="now" mode: its next transaction begins with BEGIN IMMEDIATE and waits for
+    the lock. What happens from there (locked rows re-read with populate_existing,
+    counts read afresh) sees every earlier commit, as a PostgreSQL transaction at READ
+    COMMITTED would. Every domain function that decides on seats calls this (through
+    `lock_session`); elsewhere, and on PostgreSQL, it does nothing.
     """
-    if not (has_request_context() and g.get("sqlite_reads_first")):
+    if _lock_mode.get() != "late":
         return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite" or connection.info.get(_WRITING):
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name != "sqlite":
         return
     if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a reads_first view changed rows before start_writing()")
-    # ROLLBACK, not COMMIT: a read transaction has nothing to keep, and a stray write
-    # made before this point must never be committed on its own.
-    connection.exec_driver_sql("ROLLBACK")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-    connection.info[_WRITING] = True
+        raise RuntimeError('a lock="late" unit of work changed rows before start_writing()')
+    _lock_mode.set("now")
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def as_loaded(session, cls, values: Mapping[str, Any], related: Mapping[str, Any] | None = None):

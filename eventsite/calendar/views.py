@@ -21,6 +21,7 @@ from eventsite.extensions import db
 from eventsite.forms import BaseForm
 from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url, slug
+from eventsite.web import writes
 
 bp = Blueprint("calendar", __name__)
 
@@ -148,6 +149,7 @@ class _RotateFeedForm(BaseForm):
 
 
 @bp.route("/tilmelding/<token>/kalender", methods=["GET", "POST"])
+@writes()
 def personal_calendar(token: str):
     """The person's own feed address, reached from their manage link, and a way to
     replace it (the old address then answers 404, e.g. after sharing it by mistake)."""
@@ -158,7 +160,6 @@ def personal_calendar(token: str):
         if not form.validate():
             abort(400)
         revoke_feed_token(person)
-        db.session.commit()
         flash(_("Your calendar has a new address; the old one no longer works. Subscribe again with the new one."), "success")
         return redirect(url_for("calendar.personal_calendar", token=token), code=303)
     feed_url = absolute_url("calendar.personal_feed", token=feed_token(person))

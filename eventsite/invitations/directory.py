@@ -14,6 +14,7 @@ from eventsite.geo import municipality
 from eventsite.invitations.importing import split_tags, today_local
 from eventsite.invitations.models import JobLevel, Member, MemberTag
 from eventsite.organiser.audit import changed_only, record_audit, snapshot
+from eventsite.web import UserError
 
 #: Fields shown in the audit trail when a member is changed.
 AUDITED = ("member_number", "email", "name", "job_title", "job_level", "workplace",
@@ -22,13 +23,8 @@ AUDITED = ("member_number", "email", "name", "job_title", "job_level", "workplac
 PAGE_SIZE = 50
 
 
-class MemberError(Exception):
+class MemberError(UserError):
     """A change to the directory that is refused, with a message for the organiser."""
-
-    def __init__(self, message: str, field_name: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field_name = field_name
 
 
 @dataclass

@@ -26,6 +26,7 @@ from eventsite.organiser.access import (
     role_required,
 )
 from eventsite.organiser.audit import record_audit
+from eventsite.web import discard, refuse, writes
 
 
 #: Report lines shown on the preview page (the summary counts every row).
@@ -102,15 +103,9 @@ def _data_from(form: MemberForm) -> MemberData:
     )
 
 
-def _show_error(form: MemberForm, error: MemberError) -> None:
-    field = getattr(form, error.field_name, None) if error.field_name else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
-
 
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/ny", methods=["GET", "POST"])
+@writes()
 @role_required()
 def member_new(organisation_id: int):
     organisation = organisation_for_current_user_or_404(organisation_id)
@@ -118,12 +113,10 @@ def member_new(organisation_id: int):
     if form.validate_on_submit():
         try:
             member = directory.create_member(organisation.id, _data_from(form))
-            db.session.commit()
         except MemberError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            refuse(error, form)
         except IntegrityError:
-            db.session.rollback()
+            discard()
             form.form_errors.append(_("Another member already has this e-mail address or member number."))
         else:
             flash(_("%(name)s has been added to the member directory.", name=member.name), "success")
@@ -133,6 +126,7 @@ def member_new(organisation_id: int):
 
 
 @bp.route("/medlemmer/<int:member_id>", methods=["GET", "POST"])
+@writes()
 @role_required()
 def member_edit(member_id: int):
     member = member_for_current_user_or_404(member_id)
@@ -146,12 +140,10 @@ def member_edit(member_id: int):
     if form.validate_on_submit():
         try:
             directory.update_member(member, _data_from(form))
-            db.session.commit()
         except MemberError as error:
-            db.session.rollback()
-            _show_error(form, error)
+            refuse(error, form)
         except IntegrityError:
-            db.session.rollback()
+            discard()
             form.form_errors.append(_("Another member already has this e-mail address or member number."))
         else:
             flash(_("The changes have been saved."), "success")
@@ -179,6 +171,7 @@ def _render_upload(organisation, form: ImportForm, status: int = 200, problem: s
 
 
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/import", methods=["GET", "POST"])
+@writes()
 @role_required()
 def member_import(organisation_id: int):
     organisation = organisation_for_current_user_or_404(organisation_id)
@@ -203,7 +196,6 @@ def member_import(organisation_id: int):
     data = upload.read()
     preview = importing.check_file(organisation.id, upload.filename, data)
     stored = importing.store_preview(organisation.id, preview, current_user.id)
-    db.session.commit()
     return redirect(url_for("organiser.member_import_preview", organisation_id=organisation.id,
                             token=stored.token), code=303)
 
@@ -220,6 +212,7 @@ def _preview_or_404(organisation_id: int, token: str):
 
 
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/import/<token>", methods=["GET", "POST"])
+@writes()
 @role_required()
 def member_import_preview(organisation_id: int, token: str):
     organisation, stored, preview = _preview_or_404(organisation_id, token)
@@ -233,14 +226,13 @@ def member_import_preview(organisation_id: int, token: str):
                 "skipped": result.skipped,
             })
             db.session.delete(stored)
-            db.session.commit()
         except ImportRefused as refused:
-            db.session.rollback()
+            discard()
             form.form_errors.append(refused.message)
             preview.report.extend(line for line in refused.report if line not in preview.report)
             status = 409
         except IntegrityError:
-            db.session.rollback()
+            discard()
             form.form_errors.append(_("The member directory changed while importing; nothing was imported. "
                                       "Upload the file again."))
             status = 409

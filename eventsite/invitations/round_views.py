@@ -18,6 +18,7 @@ from eventsite.invitations.forms import ActionForm, SendForm
 from eventsite.invitations.importing import known_regions
 from eventsite.invitations.models import InvitationRound, JobLevel
 from eventsite.organiser.access import bp, event_for_current_user_or_404, has_role, role_required
+from eventsite.web import discard, writes
 
 #: Members listed under the audience preview (the count always covers everyone).
 PREVIEW_LIMIT = 500
@@ -80,12 +81,12 @@ def _hidden_fields(values: MultiDict) -> list[tuple[str, str]]:
 
 
 @bp.get("/arrangementer/<int:event_id>/invitationer")
+@writes()
 @role_required()
 def event_invitations(event_id: int):
     event = event_for_current_user_or_404(event_id)
     # Copy delivery and sign-ups into the stored states (derived data, idempotent).
     tracking.refresh_states(event)
-    db.session.commit()
     return render_template(
         "invitations/event_invitations.html",
         event=event,
@@ -136,6 +137,7 @@ def invitation_audience(event_id: int):
 
 
 @bp.post("/arrangementer/<int:event_id>/invitationer/send")
+@writes()
 @role_required()
 def invitation_send(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -148,13 +150,12 @@ def invitation_send(event_id: int):
     key = form.idempotency_key.data
     try:
         result = sending.send_round(event.id, spec, key, user_id=current_user.id)
-        db.session.commit()
     except sending.SendError as error:
-        db.session.rollback()
+        discard()
         return _render_audience(event, request.form, form, 409, [error.message])
     except IntegrityError:
         # The same click arrived twice at the same moment: the other request made the round.
-        db.session.rollback()
+        discard()
         found = sending.existing_round(event.id, key)
         if found is None:
             raise
@@ -198,12 +199,12 @@ def invitation_round_progress(round_id: int):
 
 
 @bp.post("/invitationsrunder/<int:round_id>/stop")
+@writes()
 @role_required()
 def invitation_round_stop(round_id: int):
     round_ = round_for_current_user_or_404(round_id)
     if not ActionForm().validate():
         abort(400)
     withdrawn = sending.withdraw_queued(round_)
-    db.session.commit()
     flash(_("Delivery stopped: %(num)d e-mails will not be sent.", num=withdrawn), "success")
     return redirect(url_for("organiser.invitation_round", round_id=round_.id), code=303)

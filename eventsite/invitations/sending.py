@@ -36,17 +36,14 @@ from eventsite.invitations.models import (
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
 from eventsite.mail.outbox import new_message_id
 from eventsite.organiser.audit import record_audit
+from eventsite.web import UserError
 
 #: Rows per INSERT statement.
 CHUNK = 1000
 
 
-class SendError(Exception):
+class SendError(UserError):
     """A round that cannot be sent, with a message for the organiser."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

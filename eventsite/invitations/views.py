@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 
-from eventsite.extensions import db
 from eventsite.invitations import sending
 from eventsite.invitations.audience import held_place
 from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
 from eventsite.invitations.models import Invitation
 from eventsite.invitations.tokens import invitation_from_token, invitation_token, link_expired
 from eventsite.registration.tokens import manage_token
+from eventsite.web import writes
 
 bp = Blueprint("invitations", __name__)
 
@@ -35,6 +35,7 @@ def _signup_url(invitation: Invitation) -> str:
 
 
 @bp.route("/invitation/<token>/afbud", methods=["GET", "POST"])
+@writes()
 def decline(token: str):
     invitation = _invitation_or_404(token)
     if link_expired(invitation.event):
@@ -51,7 +52,6 @@ def decline(token: str):
     done = False
     if form.validate_on_submit():
         sending.record_decline(invitation)
-        db.session.commit()
         done = True
     return render_template(
         "invitations/decline.html", invitation=invitation, event=invitation.event, form=form, done=done,
@@ -69,10 +69,10 @@ def unsubscribe(token: str):
 
 
 @bp.post("/invitation/<token>/afmeld")
+@writes()
 def unsubscribe_one_click(token: str):
     invitation = _invitation_or_404(token)
     sending.unsubscribe(invitation.member)
-    db.session.commit()
     return render_template(
         "invitations/unsubscribe.html", invitation=invitation, organisation=invitation.event.organisation,
         form=None, done=True,

@@ -14,6 +14,7 @@ from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.organiser.audit import record_audit
 from eventsite.organiser.models import EMAIL_MAX, FailedLogin, Membership, Role, User, new_session_token
+from eventsite.web import UserError
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
@@ -29,13 +30,8 @@ WRONG_CREDENTIALS = _l("Wrong e-mail address or password.")
 TOO_MANY_ATTEMPTS = _l("Too many failed attempts. Wait 15 minutes and try again.")
 
 
-class AccountError(Exception):
+class AccountError(UserError):
     """A refused account change, with a message for the person."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class TooManyAttempts(Exception):

@@ -71,6 +71,7 @@ from eventsite.registration import notifications
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
 from eventsite.registration.forms import DetailsForm
 from eventsite.registration.operations import DetailChanges, PersonDetails, RegistrationError
+from eventsite.web import discard, refuse, writes
 
 # --- dashboard ------------------------------------------------------------------------
 
@@ -164,6 +165,7 @@ def _open_sessions(event: Event) -> list[EventSession]:
 
 
 @bp.route("/arrangementer/<int:event_id>/deltagere/tilfoej", methods=["GET", "POST"])
+@writes()
 @role_required()
 def participant_add(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -185,14 +187,11 @@ def participant_add(event_id: int):
                     user=current_user,
                 )
                 notifications.notify_signup(registration)
-                db.session.commit()
             except RegistrationError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error.message))
+                refuse(error, form)
                 status = 409
             except IntegrityError:
-                db.session.rollback()
-                form.form_errors.append(_("This person is already signed up for this event."))
+                refuse(RegistrationError(_("This person is already signed up for this event.")), form)
                 status = 409
             else:
                 if registration.status is RegistrationStatus.CONFIRMED:
@@ -256,6 +255,7 @@ def _back_to(registration: Registration):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/flyt")
+@writes()
 @role_required()
 def registration_move(registration_id: int):
     registration = registration_for_current_user_or_404(registration_id)
@@ -267,9 +267,8 @@ def registration_move(registration_id: int):
         promoted = participants.move_on_behalf(registration, form.session_id.data, user=current_user)
         notifications.notify_moved(registration, from_session)
         notifications.notify_promoted(promoted)
-        db.session.commit()
     except (RegistrationError, IntegrityError) as error:
-        db.session.rollback()
+        discard()
         flash(str(getattr(error, "message", _("The registration could not be moved."))), "error")
         return _back_to(registration)
     flash(_("The registration has been moved."), "success")
@@ -277,6 +276,7 @@ def registration_move(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/oplysninger")
+@writes()
 @role_required()
 def registration_details(registration_id: int):
     registration = registration_for_current_user_or_404(registration_id)
@@ -286,7 +286,6 @@ def registration_details(registration_id: int):
     upcoming = registration.session.starts_at > utcnow()
     changes = DetailChanges.from_form(form, with_dietary=upcoming)
     if participants.correct_on_behalf(registration, changes, user=current_user):
-        db.session.commit()
         flash(_("The details have been saved."), "success")
     else:
         flash(_("Nothing was changed."), "info")
@@ -294,6 +293,7 @@ def registration_details(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/send-igen")
+@writes()
 @role_required()
 def registration_resend(registration_id: int):
     registration = registration_for_current_user_or_404(registration_id)
@@ -305,12 +305,12 @@ def registration_resend(registration_id: int):
         return _back_to(registration)
     notifications.notify_resent(registration)
     participants.record_resent(registration, user=current_user)
-    db.session.commit()
     flash(_("The confirmation is sent again to %(email)s.", email=registration.person.email), "success")
     return _back_to(registration)
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/afmeld")
+@writes()
 @role_required()
 def registration_cancel(registration_id: int):
     registration = registration_for_current_user_or_404(registration_id)
@@ -330,10 +330,8 @@ def registration_cancel(registration_id: int):
         promoted = participants.cancel_on_behalf(registration, fill_seat=not form.keep_seat_free.data, user=current_user)
         notifications.notify_cancelled(registration, by_organiser=True)
         notifications.notify_promoted(promoted)
-        db.session.commit()
     except RegistrationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to(registration)
     flash(_("The registration has been cancelled."), "success")
     for other in promoted:
@@ -342,6 +340,7 @@ def registration_cancel(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/ryk-op")
+@writes()
 @role_required()
 def registration_promote(registration_id: int):
     registration = registration_for_current_user_or_404(registration_id)
@@ -351,9 +350,8 @@ def registration_promote(registration_id: int):
     try:
         participants.promote_out_of_order(registration, form.reason.data, user=current_user)
         notifications.notify_promoted([registration])
-        db.session.commit()
     except RegistrationError as error:
-        db.session.rollback()
+        discard()
         form.reason.errors = [str(error.message)]
         return _render_registration(registration, 409, promote_form=form)
     flash(_("%(name)s now has a seat.", name=registration.person.name), "success")
@@ -369,6 +367,7 @@ _FORMATS = {
 
 
 @bp.get("/arrangementer/<int:event_id>/eksport")
+@writes()
 @role_required()
 def export(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -383,7 +382,6 @@ def export(event_id: int):
     # A participant list leaves the system: the change log says who took which, and when.
     taken = {"list": kind.value, "format": fmt} | ({"session": session.id} if session else {})
     record_audit(event.organisation_id, "event", event.id, "exported", after=taken)
-    db.session.commit()
     rows = export_rows(event.id, kind, session.id if session else None)
     if fmt == "csv":
         body = stream_with_context(chunk.encode("utf-8") for chunk in csv_chunks(rows))
@@ -468,6 +466,7 @@ def checkin_home():
 
 
 @bp.get("/sessioner/<int:session_id>/indtjekning")
+@writes()
 @role_required(*CHECKIN_ROLES)
 def checkin_session(session_id: int):
     session = _door_or_404(session_for_current_user_or_404(session_id))
@@ -498,12 +497,10 @@ def _door_change(registration_id: int, form_class, change):
     if form.validate():
         try:
             message = change(registration, form)
-            db.session.commit()
             if message:
                 flash(message, "success")
         except checkin.CheckInError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+            refuse(error)
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(
@@ -518,6 +515,7 @@ def _door_change(registration_id: int, form_class, change):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/indtjek")
+@writes()
 @role_required(*CHECKIN_ROLES)
 def checkin_check_in(registration_id: int):
     def change(registration, form):
@@ -528,6 +526,7 @@ def checkin_check_in(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/indtjek/fortryd")
+@writes()
 @role_required(*CHECKIN_ROLES)
 def checkin_undo(registration_id: int):
     def change(registration, form):
@@ -539,6 +538,7 @@ def checkin_undo(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/fravaer")
+@writes()
 @role_required(*CHECKIN_ROLES)
 def checkin_absent(registration_id: int):
     def change(registration, form):
@@ -550,6 +550,7 @@ def checkin_absent(registration_id: int):
 
 
 @bp.post("/tilmeldinger/<int:registration_id>/fremmoede-note")
+@writes()
 @role_required(*CHECKIN_ROLES)
 def checkin_note(registration_id: int):
     def change(registration, form):

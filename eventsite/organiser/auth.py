@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from eventsite.db import utcnow
-from eventsite.extensions import db
 from eventsite.organiser import accounts
 from eventsite.organiser.access import (
     CHECKIN_HOME_ENDPOINT,
@@ -20,6 +19,7 @@ from eventsite.organiser.access import (
     safe_next_url,
 )
 from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
+from eventsite.web import discard, keep_changes, writes
 
 
 def _home_url() -> str:
@@ -39,6 +39,7 @@ def _start_login_session(user) -> None:
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
+@writes()
 @public
 def login():
     if current_user.is_authenticated:
@@ -52,11 +53,11 @@ def login():
     try:
         user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
     except accounts.TooManyAttempts:
-        db.session.rollback()
+        discard()
         form.form_errors.append(str(accounts.TOO_MANY_ATTEMPTS))
         return render_template("organiser/login.html", form=form), 429
-    db.session.commit()
     if user is None:
+        keep_changes()  # the failed attempt counts towards the lockout
         form.form_errors.append(str(accounts.WRONG_CREDENTIALS))
         return render_template("organiser/login.html", form=form), 401
     _start_login_session(user)
@@ -64,6 +65,7 @@ def login():
 
 
 @bp.post("/log-ud")
+@writes()
 @login_required
 def logout():
     form = LogoutForm()
@@ -71,7 +73,6 @@ def logout():
         return redirect(url_for("organiser.index"), code=303)
     # Ends every session of the account, also a copied cookie or another browser.
     accounts.end_all_sessions(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -85,6 +86,7 @@ def index():
 
 
 @bp.route("/adgangskode", methods=["GET", "POST"])
+@writes()
 @login_required
 def password():
     form = PasswordChangeForm()
@@ -95,10 +97,9 @@ def password():
         try:
             accounts.change_password(user, form.current_password.data, form.password.data)
         except accounts.AccountError as error:
-            db.session.rollback()
+            discard()
             getattr(form, error.field or "password").errors.append(str(error.message))
             return render_template("organiser/password.html", form=form), 422
-        db.session.commit()
         # The new session token logged every browser out; keep this one logged in.
         _start_login_session(user)
         flash(_("Your password has been changed. Other browsers have been logged out."), "success")

@@ -22,16 +22,13 @@ from eventsite.registration.models import (
     Registration,
     RegistrationStatus,
 )
+from eventsite.web import UserError
 
 _AUDITED = ("attendance", "checked_in_at", "attendance_note")
 
 
-class CheckInError(Exception):
+class CheckInError(UserError):
     """An attendance change that is refused, with a message for the door staff."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def attendance_opens_at(session: EventSession) -> datetime:

@@ -23,17 +23,13 @@ from eventsite.organiser.audit import changed_only, record_audit, snapshot
 from eventsite.registration.capacity import capacity_change_allowed
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import ACTIVE, lock_session, promote_waitlisted, seat_counts
+from eventsite.web import UserError
 
 TITLE_MAX = 200
 
 
-class EditError(Exception):
+class EditError(UserError):
     """A refused change, with a message for the organiser."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class ConfirmationNeeded(Exception):

@@ -21,6 +21,7 @@ from eventsite.organiser.access import (
 from eventsite.organiser.audit import decoded
 from eventsite.organiser.forms import MembershipForm, UserCreateForm
 from eventsite.organiser.models import AuditEntry, Membership, Role, User
+from eventsite.web import discard, refuse, writes
 
 AUDIT_PAGE_SIZE = 100
 
@@ -65,6 +66,7 @@ def users():
 
 
 @bp.route("/brugere/ny", methods=["GET", "POST"])
+@writes()
 @role_required(*ADMIN_ROLES)
 def user_new():
     form = UserCreateForm(organisations=current_organisations())
@@ -77,15 +79,15 @@ def user_new():
     try:
         accounts.create_user(form.email.data, form.password.data, organisation, Role(form.role.data), name=form.name.data or "")
     except accounts.AccountError as error:
-        db.session.rollback()
+        discard()
         getattr(form, error.field or "email").errors.append(str(error.message))
         return render_template("organiser/user_form.html", form=form), 422
-    db.session.commit()
     flash(_("The account has been created."), "success")
     return redirect(url_for("organiser.users"), code=303)
 
 
 @bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
+@writes()
 @role_required(*ADMIN_ROLES)
 def user_edit(user_id: int):
     user = user_for_current_admin_or_404(user_id)
@@ -106,10 +108,8 @@ def user_edit(user_id: int):
                 accounts.change_role(membership, Role(form.role.data))
                 message = _("The role has been changed.")
         except accounts.AccountError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+            refuse(error)
             return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
-        db.session.commit()
         flash(message, "success")
         return redirect(url_for("organiser.users"), code=303)
     return render_template("organiser/user_edit.html", user=user, memberships=memberships, form=form)

@@ -21,7 +21,7 @@ from eventsite.organiser.access import (
 )
 from eventsite.organiser.forms import VenueForm
 from eventsite.organiser.operations import EditError, VenueData
-from eventsite.organiser.views import _show_error
+from eventsite.web import refuse, writes
 
 
 def _venue_data(form: VenueForm) -> VenueData:
@@ -49,6 +49,7 @@ def venues():
 
 
 @bp.route("/steder/ny", methods=["GET", "POST"])
+@writes()
 @role_required()
 def venue_new():
     form = VenueForm(organisations=current_organisations())
@@ -61,10 +62,8 @@ def venue_new():
             try:
                 venue = operations.create_venue(form.organisation_id.data, _venue_data(form))
             except EditError as error:
-                db.session.rollback()
-                _show_error(form, error)
+                refuse(error, form)
             else:
-                db.session.commit()
                 flash(_("The venue has been added."), "success")
                 if back:
                     return redirect(f"{back}?sted={venue.id}", code=303)
@@ -83,6 +82,7 @@ def _back_path(value: str | None) -> str | None:
 
 
 @bp.route("/steder/<int:venue_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def venue_edit(venue_id: int):
     venue = venue_for_current_user_or_404(venue_id)
@@ -93,10 +93,8 @@ def venue_edit(venue_id: int):
             try:
                 operations.update_venue(venue, _venue_data(form))
             except EditError as error:
-                db.session.rollback()
-                _show_error(form, error)
+                refuse(error, form)
             else:
-                db.session.commit()
                 flash(_("The venue has been saved."), "success")
                 return redirect(url_for("organiser.venues"), code=303)
         return render_template("organiser/venue_form.html", form=form, venue=venue, today=local_today()), 422

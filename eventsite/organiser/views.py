@@ -28,6 +28,7 @@ from eventsite.organiser.operations import ConfirmationNeeded, EditError, EventD
 from eventsite.registration import notifications
 from eventsite.registration.operations import seat_counts_for
 from eventsite.text import render_markdown
+from eventsite.web import discard, refuse, writes
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -38,15 +39,6 @@ def _aware(value: datetime | None) -> datetime | None:
 def _local_naive(value: datetime | None) -> datetime | None:
     return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value else None
 
-
-def _show_error(form, error: EditError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and hasattr(target, "errors"):
-        if not isinstance(target.errors, list):
-            target.errors = list(target.errors)
-        target.errors.append(str(error.message))
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def _back_to_event(event_id: int):
@@ -94,6 +86,7 @@ def _render_event_form(form: EventForm, event: Event | None, status: int = 200):
 
 
 @bp.route("/arrangementer/ny", methods=["GET", "POST"])
+@writes()
 @role_required()
 def event_new():
     form = EventForm(organisations=current_organisations())
@@ -108,10 +101,8 @@ def event_new():
     try:
         event = operations.create_event(form.organisation_id.data, _event_data(form))
     except EditError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return _render_event_form(form, None, 422)
-    db.session.commit()
     flash(_("The event has been created. Add its sessions, then publish it."), "success")
     return _back_to_event(event.id)
 
@@ -129,6 +120,7 @@ def event_detail(event_id: int):
 
 
 @bp.route("/arrangementer/<int:event_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def event_edit(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -154,10 +146,8 @@ def event_edit(event_id: int):
     try:
         changed = operations.update_event(event, _event_data(form))
     except EditError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return _render_event_form(form, event, 422)
-    db.session.commit()
     flash(_("The event has been saved.") if changed else _("Nothing was changed."), "success")
     return _back_to_event(event.id)
 
@@ -167,27 +157,28 @@ def _simple_event_action(event_id: int, action, message: str):
     try:
         action(event)
     except EditError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to_event(event.id)
-    db.session.commit()
     flash(message, "success")
     return _back_to_event(event.id)
 
 
 @bp.post("/arrangementer/<int:event_id>/offentliggoer")
+@writes()
 @role_required()
 def event_publish(event_id: int):
     return _simple_event_action(event_id, operations.publish_event, _("The event is published."))
 
 
 @bp.post("/arrangementer/<int:event_id>/skjul")
+@writes()
 @role_required()
 def event_unpublish(event_id: int):
     return _simple_event_action(event_id, operations.unpublish_event, _("The event is no longer shown publicly."))
 
 
 @bp.route("/arrangementer/<int:event_id>/aflys", methods=["GET", "POST"])
+@writes()
 @role_required()
 def event_cancel(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -251,6 +242,7 @@ def _render_session_form(form, event: Event, session: EventSession | None, statu
 
 
 @bp.route("/arrangementer/<int:event_id>/sessioner/ny", methods=["GET", "POST"])
+@writes()
 @role_required()
 def session_new(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -263,15 +255,14 @@ def session_new(event_id: int):
     try:
         operations.add_session(event, _session_data(form))
     except EditError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return _render_session_form(form, event, None, 422)
-    db.session.commit()
     flash(_("The session has been added."), "success")
     return _back_to_event(event.id)
 
 
 @bp.route("/sessioner/<int:session_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def session_edit(session_id: int):
     session = session_for_current_user_or_404(session_id)
@@ -296,17 +287,15 @@ def session_edit(session_id: int):
             session.id, _session_data(form, session), confirmed=request.form.get("confirmed") == "1"
         )
     except ConfirmationNeeded as needed:
-        db.session.rollback()
+        discard()
         return _render_session_form(form, event, session, 409, confirmation=needed)
     except EditError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return _render_session_form(form, event, session, 422)
     if update.time_or_place_changed:
         notifications.notify_session_changed(update.session)
     if update.promoted:
         notifications.notify_promoted(update.promoted)
-    db.session.commit()
     if update.time_or_place_changed and update.affected:
         flash(
             ngettext(
@@ -342,6 +331,7 @@ def session_edit(session_id: int):
 
 
 @bp.route("/sessioner/<int:session_id>/aflys", methods=["GET", "POST"])
+@writes()
 @role_required()
 def session_cancel(session_id: int):
     session = session_for_current_user_or_404(session_id)
@@ -359,15 +349,14 @@ def session_cancel(session_id: int):
         operations.cancel_session(session.id)
         notifications.notify_session_cancelled(session)
     except EditError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to_event(session.event_id)
-    db.session.commit()
     flash(_("The session is cancelled."), "success")
     return _back_to_event(session.event_id)
 
 
 @bp.post("/sessioner/<int:session_id>/slet")
+@writes()
 @role_required()
 def session_delete(session_id: int):
     session = session_for_current_user_or_404(session_id)
@@ -375,10 +364,8 @@ def session_delete(session_id: int):
     try:
         operations.delete_session(session)
     except EditError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to_event(event_id)
-    db.session.commit()
     flash(_("The session has been deleted."), "success")
     return _back_to_event(event_id)
 
@@ -396,6 +383,7 @@ def _item_data(form: ProgrammeItemForm) -> operations.ItemData:
 
 
 @bp.post("/sessioner/<int:session_id>/program/kopier")
+@writes()
 @role_required()
 def programme_copy(session_id: int):
     """Copy this session's programme to the event's other sessions (replacing theirs)."""
@@ -404,7 +392,6 @@ def programme_copy(session_id: int):
     if not form.validate():
         abort(400)
     result = operations.copy_programme(session)
-    db.session.commit()
     flash(
         ngettext(
             "The programme has been copied to %(num)d other session; its times follow that session's start.",
@@ -423,6 +410,7 @@ def programme_copy(session_id: int):
 
 
 @bp.route("/sessioner/<int:session_id>/program/ny", methods=["GET", "POST"])
+@writes()
 @role_required()
 def programme_new(session_id: int):
     session = session_for_current_user_or_404(session_id)
@@ -432,10 +420,8 @@ def programme_new(session_id: int):
             try:
                 operations.add_programme_item(session, _item_data(form))
             except EditError as error:
-                db.session.rollback()
-                _show_error(form, error)
+                refuse(error, form)
             else:
-                db.session.commit()
                 flash(_("The programme item has been added."), "success")
                 return _back_to_event(session.event_id)
         return render_template("organiser/programme_form.html", form=form, session=session, item=None), 422
@@ -443,6 +429,7 @@ def programme_new(session_id: int):
 
 
 @bp.route("/program/<int:item_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def programme_edit(item_id: int):
     item = programme_item_for_current_user_or_404(item_id)
@@ -452,10 +439,8 @@ def programme_edit(item_id: int):
             try:
                 operations.update_programme_item(item, _item_data(form))
             except EditError as error:
-                db.session.rollback()
-                _show_error(form, error)
+                refuse(error, form)
             else:
-                db.session.commit()
                 flash(_("The programme item has been saved."), "success")
                 return _back_to_event(item.session.event_id)
         return render_template("organiser/programme_form.html", form=form, session=item.session, item=item), 422
@@ -463,12 +448,12 @@ def programme_edit(item_id: int):
 
 
 @bp.post("/program/<int:item_id>/slet")
+@writes()
 @role_required()
 def programme_delete(item_id: int):
     item = programme_item_for_current_user_or_404(item_id)
     event_id = item.session.event_id
     operations.delete_programme_item(item)
-    db.session.commit()
     flash(_("The programme item has been deleted."), "success")
     return _back_to_event(event_id)
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum import ean as stdnum_ean
 from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import ValidationError
+from eventsite.web import UserError
 
 EAN_LENGTH = 13
 CVR_LENGTH = 8
@@ -20,12 +21,8 @@ CVR_LENGTH = 8
 _SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]")
 
 
-class IdentifierError(ValueError):
+class IdentifierError(UserError, ValueError):
     """An EAN or CVR number that cannot be used, with a message for the person."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def normalise_ean(text: str | None) -> str:

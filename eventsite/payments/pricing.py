@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
 from flask_babel import lazy_gettext as _l
+from eventsite.web import UserError
 
 #: The highest price an organiser may type (100.000 kr.); anything above is a typo.
 MAX_PRICE_ORE = 100_000_00
@@ -29,20 +30,12 @@ _AMOUNT_SHAPE = re.compile(r"^-?[0-9][0-9.]*(,[0-9]+)?$")
 _CURRENCY_WORDS = re.compile(r"(kr\.?|dkk)$", re.IGNORECASE)
 
 
-class PriceError(ValueError):
+class PriceError(UserError, ValueError):
     """A price that cannot be used, with a message for the organiser."""
 
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
-
-class ChoiceError(ValueError):
+class ChoiceError(UserError, ValueError):
     """Days or add-ons a person cannot choose, with a message for the person."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- money -----------------------------------------------------------------------

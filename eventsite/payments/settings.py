@@ -28,18 +28,14 @@ from eventsite.payments.models import (
 from eventsite.payments.offer import taken_per_addon, taken_per_day
 from eventsite.payments.operations import lock_addons, lock_days
 from eventsite.payments.pricing import PriceError, check_price
+from eventsite.web import UserError
 
 #: A multi-day event longer than this is a typo (the day price table would be absurd).
 MAX_DAYS = 14
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """A setting that is refused, with a message for the organiser and the field it concerns."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def _audit(event: Event, object_type: str, object_id: int | None, action: str, before=None, after=None) -> None:

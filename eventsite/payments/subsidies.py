@@ -22,16 +22,13 @@ from eventsite.extensions import db
 from eventsite.payments.models import SubsidyBudget, SubsidyRequest, SubsidyStatus
 from eventsite.payments.pricing import check_price, format_dkk
 from eventsite.registration.models import Registration, RegistrationStatus
+from eventsite.web import UserError
 
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
-class SubsidyError(ValueError):
+class SubsidyError(UserError, ValueError):
     """A decision that is refused, with a message for the organiser."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- pure budget arithmetic ------------------------------------------------------

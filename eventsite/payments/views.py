@@ -38,6 +38,7 @@ from eventsite.payments.offer import event_offer
 from eventsite.payments.pricing import ore_to_input
 from eventsite.payments.settings import AddOnData, SettingsError
 from eventsite.payments.subsidies import SubsidyError
+from eventsite.web import discard, refuse, writes
 
 
 # --- loaders ---------------------------------------------------------------------------
@@ -51,13 +52,6 @@ def _owned_or_404(model, object_id: int):
         abort(404)
     return found, event
 
-
-def _show_error(form, error) -> None:
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def _to_settings(event_id: int, anchor: str = ""):
@@ -108,15 +102,14 @@ def _settings_post(event: Event, form, form_name: str, action, message: str, anc
     try:
         action()
     except (SettingsError, SubsidyError) as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return _render_settings(event, 422, **{form_name: form})
-    db.session.commit()
     flash(message, "success")
     return _to_settings(event.id, anchor)
 
 
 @bp.post("/arrangementer/<int:event_id>/betaling/gebyr")
+@writes()
 @role_required()
 def payments_fee(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -129,6 +122,7 @@ def payments_fee(event_id: int):
 
 
 @bp.post("/arrangementer/<int:event_id>/betaling/dagspriser")
+@writes()
 @role_required()
 def payments_day_price(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -141,18 +135,19 @@ def payments_day_price(event_id: int):
 
 
 @bp.post("/dagspriser/<int:row_id>/slet")
+@writes()
 @role_required()
 def payments_day_price_delete(row_id: int):
     row, event = _owned_or_404(DayPriceRow, row_id)
     if not ConfirmForm().validate():
         abort(400)
     settings.delete_day_price(row)
-    db.session.commit()
     flash(_("The day price has been removed."), "success")
     return _to_settings(event.id, "#day-prices")
 
 
 @bp.post("/arrangementer/<int:event_id>/betaling/dage")
+@writes()
 @role_required()
 def payments_day_add(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -165,6 +160,7 @@ def payments_day_add(event_id: int):
 
 
 @bp.route("/dage/<int:day_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def payments_day_edit(day_id: int):
     day, event = _owned_or_404(EventDay, day_id)
@@ -177,15 +173,14 @@ def payments_day_edit(day_id: int):
     try:
         settings.update_day(day, form.label.data or "", form.capacity.data)
     except SettingsError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return render_template("payments/day_form.html", event=event, day=day, form=form), 422
-    db.session.commit()
     flash(_("The day has been saved."), "success")
     return _to_settings(event.id, "#days")
 
 
 @bp.post("/dage/<int:day_id>/slet")
+@writes()
 @role_required()
 def payments_day_delete(day_id: int):
     day, event = _owned_or_404(EventDay, day_id)
@@ -194,10 +189,8 @@ def payments_day_delete(day_id: int):
     try:
         settings.delete_day(day)
     except SettingsError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _to_settings(event.id, "#days")
-    db.session.commit()
     flash(_("The day has been removed."), "success")
     return _to_settings(event.id, "#days")
 
@@ -213,6 +206,7 @@ def _addon_data(form: AddOnForm) -> AddOnData:
 
 
 @bp.post("/arrangementer/<int:event_id>/betaling/tilvalg")
+@writes()
 @role_required()
 def payments_addon_add(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -224,6 +218,7 @@ def payments_addon_add(event_id: int):
 
 
 @bp.route("/tilvalg/<int:addon_id>/rediger", methods=["GET", "POST"])
+@writes()
 @role_required()
 def payments_addon_edit(addon_id: int):
     addon, event = _owned_or_404(AddOn, addon_id)
@@ -237,15 +232,14 @@ def payments_addon_edit(addon_id: int):
     try:
         settings.update_addon(addon, _addon_data(form))
     except SettingsError as error:
-        db.session.rollback()
-        _show_error(form, error)
+        refuse(error, form)
         return render_template("payments/addon_form.html", event=event, addon=addon, form=form), 422
-    db.session.commit()
     flash(_("The add-on has been saved."), "success")
     return _to_settings(event.id, "#addons")
 
 
 @bp.post("/tilvalg/<int:addon_id>/slet")
+@writes()
 @role_required()
 def payments_addon_delete(addon_id: int):
     addon, event = _owned_or_404(AddOn, addon_id)
@@ -254,15 +248,14 @@ def payments_addon_delete(addon_id: int):
     try:
         settings.delete_addon(addon)
     except SettingsError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _to_settings(event.id, "#addons")
-    db.session.commit()
     flash(_("The add-on has been removed."), "success")
     return _to_settings(event.id, "#addons")
 
 
 @bp.post("/arrangementer/<int:event_id>/betaling/tilskud")
+@writes()
 @role_required()
 def payments_budget(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -315,6 +308,7 @@ def subsidy_queue():
 
 
 @bp.route("/tilskud/<int:request_id>", methods=["GET", "POST"])
+@writes()
 @role_required()
 def subsidy_request(request_id: int):
     found, event = _owned_or_404(SubsidyRequest, request_id)
@@ -344,10 +338,9 @@ def subsidy_request(request_id: int):
             user=current_user._get_current_object(), now=utcnow(),
         )
     except SubsidyError as error:
-        db.session.rollback()
+        discard()
         form.form_errors.append(str(error.message))
         return page(409)
-    db.session.commit()
     flash(_("The decision has been saved, and the person is told by e-mail."), "success")
     return redirect(url_for("organiser.subsidy_queue", arrangement=event.id), code=303)
 
@@ -377,6 +370,7 @@ def invoicing_list(event_id: int):
 
 
 @bp.post("/arrangementer/<int:event_id>/fakturering/marker")
+@writes()
 @role_required()
 def invoicing_mark(event_id: int):
     event = event_for_current_user_or_404(event_id)
@@ -389,7 +383,6 @@ def invoicing_mark(event_id: int):
         flash(_("Tick the registrations to mark."), "error")
         return redirect(url_for("organiser.invoicing_list", event_id=event.id), code=303)
     changed = invoicing.mark(event, ids, action)
-    db.session.commit()
     flash(ngettext("%(num)d registration marked.", "%(num)d registrations marked.", changed), "success")
     return redirect(url_for("organiser.invoicing_list", event_id=event.id), code=303)
 

@@ -17,16 +17,13 @@ from eventsite.extensions import db
 from eventsite.registration import capacity
 from eventsite.registration.capacity import SeatCounts
 from eventsite.registration.models import DietaryNote, Person, Registration, RegistrationStatus, new_token_key
+from eventsite.web import UserError
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
-class RegistrationError(Exception):
+class RegistrationError(UserError):
     """A sign-up or change that is refused, with a message for the person."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class SeatWouldBeLost(RegistrationError):

@@ -5,9 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from eventsite.db import reads_first, utcnow
+from eventsite.db import utcnow
 from eventsite.events.views import render_event_page, visible_event_or_404
-from eventsite.extensions import db
 from eventsite.invitations.colleagues import record_colleague_signup
 from eventsite.invitations.tokens import invitation_access
 from eventsite.payments.operations import record_choices, registration_payment
@@ -27,12 +26,13 @@ from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
 from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url
+from eventsite.web import discard, keep_changes, refuse, writes
 
 bp = Blueprint("registration", __name__)
 
 
 @bp.post("/arrangementer/<int:event_id>/tilmeld")
-@reads_first
+@writes(lock="late")
 def signup(event_id: int):
     event = visible_event_or_404(event_id)
     now = utcnow()
@@ -47,7 +47,6 @@ def signup(event_id: int):
         # confirms by email, and only they learn whether they can sign up.
         session = next(s for s in event.active_sessions if s.id == form.session_id.data)
         verification.start(event, session, form.email.data, request.form, now)
-        db.session.commit()
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
     return _register_from(
         event, form, extras, now,
@@ -100,18 +99,14 @@ def _register_from(event, form, extras, now, colleague_of=None, identified=False
         # Sign the manage link before the commit expires the row: reading it back
         # afterwards costs a query, and on SQLite a second write transaction.
         token = manage_token(registration)
-        db.session.commit()
     except RegistrationError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error.message))
+        refuse(error, form)
         return render_event_page(event, form, status=409, offer_link=True)
     except IntegrityError:
         # Two simultaneous sign-ups by the same person: the database kept one.
-        db.session.rollback()
-        form.form_errors.append(_("You are already signed up for this event."))
+        refuse(RegistrationError(_("You are already signed up for this event.")), form)
         return render_event_page(event, form, status=409, offer_link=True)
     except LookupError:
-        db.session.rollback()
         abort(404)
     return redirect(url_for("registration.receipt", token=token), code=303)
 
@@ -128,6 +123,7 @@ def _lifetime_hours() -> int:
 
 
 @bp.route("/tilmelding/bekraeft/<token>", methods=["GET", "POST"])
+@writes(lock="late")
 def confirm_signup(token: str):
     """The link in "Bekræft din tilmelding": a button first (mail scanners follow links),
     then the sign-up, decided now that the address's owner asks."""
@@ -151,17 +147,18 @@ def confirm_signup(token: str):
     member = verification.is_member(event.organisation_id, pending.email)
     verification.discard(pending)
     if not member:
-        db.session.commit()
+        keep_changes()  # the used confirmation is gone either way
         return render_template("registration/members_only.html", event=event, organisation=event.organisation), 403
     if not _validate(form, extras):
         # The sign-up no longer fits (the session filled up and closed, say): show why.
-        db.session.commit()
+        keep_changes()
         return render_event_page(event, form, status=422, extras=extras)
     # The owner of the address has confirmed it: the sign-up is theirs.
     return _register_from(event, form, extras, now, identified=True)
 
 
 @bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])
+@writes()
 def send_link(event_id: int):
     """Ask for one's personal links by email. The answer is the same for every address."""
     event = visible_event_or_404(event_id)
@@ -170,7 +167,6 @@ def send_link(event_id: int):
         status = 422 if request.method == "POST" else 200
         return render_template("registration/send_link.html", event=event, form=form, sent=False), status
     recovery.request_links(event.organisation_id, form.email.data, utcnow())
-    db.session.commit()
     # Known or not, signed up or not: the same page, the same words, the same status.
     return render_template("registration/send_link.html", event=event, form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None), sent=True)
 
@@ -232,6 +228,7 @@ def manage(token: str):
 
 
 @bp.post("/tilmelding/<token>/oplysninger")
+@writes()
 def correct_details(token: str):
     """The person corrects their own name, job title, workplace, municipality, dietary needs."""
     registration = _registration_or_abort(token)
@@ -245,7 +242,6 @@ def correct_details(token: str):
         return render_template("registration/manage.html", **context), 422
     changes = operations.DetailChanges.from_form(form, with_dietary=context["dietary_editable"])
     operations.correct_details(registration, changes)
-    db.session.commit()
     flash(_("Your details have been saved."), "success")
     return _back_to_manage(token)
 
@@ -255,6 +251,7 @@ def _back_to_manage(token: str):
 
 
 @bp.post("/tilmelding/<token>/afmeld")
+@writes()
 def cancel(token: str):
     """First POST: the confirmation page. The POST from that page cancels."""
     registration = _registration_or_abort(token)
@@ -278,16 +275,15 @@ def cancel(token: str):
         promoted = operations.cancel(registration)
         notify_cancelled(registration)
         notify_promoted(promoted)
-        db.session.commit()
     except RegistrationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to_manage(token)
     flash(_("Your registration has been cancelled."), "success")
     return _back_to_manage(token)
 
 
 @bp.post("/tilmelding/<token>/flyt")
+@writes()
 def move(token: str):
     registration = _registration_or_abort(token)
     context = _manage_context(registration)
@@ -305,15 +301,13 @@ def move(token: str):
         promoted = operations.move(registration, form.session_id.data, give_up_seat=form.give_up_seat.data == "yes")
         notify_moved(registration, from_session)
         notify_promoted(promoted)
-        db.session.commit()
     except SeatWouldBeLost as lost:
         # Nothing has changed: say plainly what the move would cost and ask.
-        db.session.rollback()
+        discard()
         target = next(s for s in context["other_sessions"] if s.id == form.session_id.data)
         return render_template("registration/confirm_move.html", **context, target=target, new_position=lost.position)
     except RegistrationError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        refuse(error)
         return _back_to_manage(token)
     position = operations.waitlist_position(registration)
     if position is None:
