@@ -75,8 +75,8 @@ def build(app) -> int:
     from eventsite.db import utcnow
     from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
     from eventsite.extensions import db
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
     from eventsite.registration.models import Attendance, DietaryNote, Person, Registration, RegistrationStatus
 
     rng = random.Random(2026)

@@ -77,8 +77,8 @@ def _setup(app) -> tuple[int, int, str]:
     """An organisation with an organiser account and a published event; (org id, event id, e-mail)."""
     from eventsite.events.models import Event, EventKind, EventSession, Organisation, ProgrammeItem, Venue
     from eventsite.extensions import db
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
 
     with app.test_request_context():
         organisation = Organisation(slug=f"bench-{time.time_ns()}", name="Lederne Sjælland", sender_email="lederne@example.org")

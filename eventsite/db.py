@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+import enum
 from datetime import datetime, timezone
 from contextvars import ContextVar, Token
 from typing import Any, Mapping
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -166,3 +167,16 @@ def _sqlite_on_begin(conn) -> None:
 @event.listens_for(Engine, "rollback")
 def _sqlite_on_end(conn) -> None:
     conn.info.pop(_WRITING, None)
+
+
+def enum_column(enum_cls: type[enum.Enum], length: int) -> Enum:
+    """A portable enum stored as its value in a VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda cls: [member.value for member in cls],
+        create_constraint=True,
+        name=f"{enum_cls.__name__.lower()}",
+        validate_strings=True,
+    )

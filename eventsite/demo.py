@@ -210,8 +210,8 @@ def seed_demo_accounts() -> str:
     """Back-office accounts for the demo organisation, so a newcomer can log in."""
     from sqlalchemy import select
 
-    from eventsite.organiser.accounts import create_user, email_taken
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user, email_taken
+    from eventsite.accounts.models import Role
 
     org = db.session.execute(select(Organisation).where(Organisation.slug == "lederforeningen")).scalar_one()
     lines = []

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from eventsite.events.models import LOCAL_TZ
+from eventsite.clock import LOCAL_TZ
 from eventsite.geo.municipalities import municipality
 from eventsite.text import render_markdown
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SubmitField, TimeField
 from wtforms.fields import HiddenField
+from wtforms.validators import Length
 
 WTFORMS_MESSAGES = (
     _l("Not a valid choice."),
@@ -87,3 +89,53 @@ class BaseForm(FlaskForm):
 
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+# --- fields and helpers shared by the areas' forms ------------------------------------
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+class _DanishParseError:
+    """Replace WTForms' English "Not a valid ... value." with our own message.
+
+    An empty input is left to InputRequired/Optional, so it gets one message, not two.
+    """
+
+    parse_error = _l("Invalid value.")
+
+    def process_formdata(self, valuelist):
+        if valuelist and not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(self.parse_error)) from error
+
+
+class DanishDateField(_DanishParseError, DateField):
+    parse_error = _l("Enter a valid date.")
+
+
+class DanishTimeField(_DanishParseError, TimeField):
+    parse_error = _l("Enter a valid time, e.g. 13:00.")
+
+
+class DanishDateTimeField(_DanishParseError, DateTimeLocalField):
+    parse_error = _l("Enter a valid date and time.")
+
+
+class DanishIntegerField(_DanishParseError, IntegerField):
+    parse_error = _l("Enter a whole number.")
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only buttons (publish, cancel, delete): CSRF and nothing else."""
+
+    submit = SubmitField(_l("Confirm"))

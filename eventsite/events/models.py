@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,24 +16,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventsite.db import Base, UTCDateTime, utcnow
+from eventsite.accounts.models import Organisation  # noqa: F401  (the tenant; its events and venues are here)
+from eventsite.clock import LOCAL_TZ  # noqa: F401  (every session's wall-clock times; storage is UTC)
+from eventsite.db import Base, UTCDateTime, enum_column, utcnow
 from eventsite.geo import municipality, region_change_after, region_for
 
-#: Every session's wall-clock times are in this zone; storage is UTC.
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 
-def _enum_column(enum_cls: type[enum.Enum], length: int) -> Enum:
-    """A portable enum stored as its value in a VARCHAR with a CHECK constraint."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        length=length,
-        values_callable=lambda cls: [member.value for member in cls],
-        create_constraint=True,
-        name=f"{enum_cls.__name__.lower()}",
-        validate_strings=True,
-    )
+# Kept under its old name for the areas' models that import it from here.
+_enum_column = enum_column
 
 
 class EventKind(str, enum.Enum):
@@ -80,21 +69,6 @@ VISIBILITY_LABELS = {
     Visibility.MEMBERS: _l("Members only"),
     Visibility.INVITATION: _l("By invitation only"),
 }
-
-
-class Organisation(Base):
-    __tablename__ = "organisations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Short name used in URLs and on the command line, e.g. "lederne-sjaelland".
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    #: Address that emails and calendar invitations are sent from (ORGANIZER).
-    sender_email: Mapped[str | None] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    events: Mapped[list[Event]] = relationship(back_populates="organisation")
-    venues: Mapped[list[Venue]] = relationship(back_populates="organisation")
 
 
 class Venue(Base):

@@ -24,7 +24,7 @@ def register_cli(app: Flask) -> None:
     def import_members_command(path: str, org_slug: str, valid_only: bool) -> None:
         """Import members from a CSV or XLSX file and print the row-by-row report."""
         from eventsite.invitations import importing
-        from eventsite.organiser.audit import record_audit
+        from eventsite.audit import record_audit
 
         organisation = _organisation(org_slug)
         limit_mb = current_app.config["MEMBER_IMPORT_MAX_MB"]

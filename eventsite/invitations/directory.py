@@ -13,7 +13,7 @@ from eventsite.extensions import db
 from eventsite.geo import municipality
 from eventsite.invitations.importing import split_tags, today_local
 from eventsite.invitations.models import JobLevel, Member, MemberTag
-from eventsite.organiser.audit import changed_only, record_audit, snapshot
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.web import UserError
 
 #: Fields shown in the audit trail when a member is changed.

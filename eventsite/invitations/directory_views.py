@@ -18,14 +18,8 @@ from eventsite.invitations.directory import MemberData, MemberError, MemberSearc
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
 from eventsite.invitations.importing import ImportRefused, known_regions
 from eventsite.invitations.models import JobLevel, Member
-from eventsite.organiser.access import (
-    bp,
-    current_organisation_ids,
-    has_role,
-    organisation_for_current_user_or_404,
-    role_required,
-)
-from eventsite.organiser.audit import record_audit
+from eventsite.accounts.access import bp, current_organisation_ids, has_role, organisation_for_current_user_or_404, role_required
+from eventsite.audit import record_audit
 from eventsite.web import discard, refuse, writes
 
 

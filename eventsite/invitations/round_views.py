@@ -17,7 +17,8 @@ from eventsite.invitations.audience import AudienceSpec, describe_exclusions, fi
 from eventsite.invitations.forms import ActionForm, SendForm
 from eventsite.invitations.importing import known_regions
 from eventsite.invitations.models import InvitationRound, JobLevel
-from eventsite.organiser.access import bp, event_for_current_user_or_404, has_role, role_required
+from eventsite.accounts.access import bp, has_role, role_required
+from eventsite.events.access import event_for_current_user_or_404
 from eventsite.web import discard, writes
 
 #: Members listed under the audience preview (the count always covers everyone).

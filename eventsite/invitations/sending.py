@@ -35,7 +35,7 @@ from eventsite.invitations.models import (
 )
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
 from eventsite.mail.outbox import new_message_id
-from eventsite.organiser.audit import record_audit
+from eventsite.audit import record_audit
 from eventsite.web import UserError
 
 #: Rows per INSERT statement.

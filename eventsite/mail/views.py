@@ -9,7 +9,7 @@ from flask import render_template
 
 from eventsite.mail.models import OutboxStatus
 from eventsite.mail.outbox import queue_counts, undeliverable
-from eventsite.organiser.access import bp, current_organisation_ids, role_required
+from eventsite.accounts.access import bp, current_organisation_ids, role_required
 
 
 @bp.get("/post")

@@ -1,6 +1,6 @@
 """The organiser back office (/arrangoer): accounts, roles, events, venues, audit trail.
 
-The access rules live in `eventsite.organiser.access` (read its docstring first).
+The access rules live in `eventsite.accounts.access` (read its docstring first).
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Login, register the blueprint with every view module, and the CLI."""
     from flask_babel import lazy_gettext as _l
 
-    from eventsite.organiser.access import bp
+    from eventsite.accounts.access import bp
     from eventsite.organiser.cli import register_cli
-    from eventsite.organiser.models import User
+    from eventsite.accounts.models import User
 
     app.config.setdefault("ORGANISER_SESSION_HOURS", 12)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))

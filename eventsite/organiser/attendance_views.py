@@ -32,18 +32,9 @@ from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.invitations.colleagues import inviter_of
 from eventsite.organiser import checkin, participants
-from eventsite.organiser.access import (
-    CHECKIN_ROLES,
-    STAFF_ROLES,
-    bp,
-    current_organisation_ids,
-    current_organisations,
-    event_for_current_user_or_404,
-    has_role,
-    registration_for_current_user_or_404,
-    role_required,
-    session_for_current_user_or_404,
-)
+from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, current_organisations, has_role, role_required
+from eventsite.events.access import event_for_current_user_or_404, session_for_current_user_or_404
+from eventsite.registration.access import registration_for_current_user_or_404
 from eventsite.organiser.attendance_forms import (
     AbsentForm,
     AddParticipantForm,
@@ -54,7 +45,7 @@ from eventsite.organiser.attendance_forms import (
     PromoteForm,
     ResendForm,
 )
-from eventsite.organiser.audit import decoded, record_audit
+from eventsite.audit import decoded, record_audit
 from eventsite.organiser.dashboard import JobLevel, build_dashboard
 from eventsite.organiser.exports import (
     ExportKind,
@@ -65,7 +56,7 @@ from eventsite.organiser.exports import (
     short_when_formatter,
     xlsx_chunks,
 )
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from eventsite.payments.subsidies import subsidised_registration_ids
 from eventsite.registration import notifications
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus

@@ -6,18 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from eventsite.db import utcnow
-from eventsite.organiser import accounts
-from eventsite.organiser.access import (
-    CHECKIN_HOME_ENDPOINT,
-    EVENTS_ENDPOINT,
-    HOME_ENDPOINT,
-    LOGIN_TIME_KEY,
-    bp,
-    is_staff_anywhere,
-    login_required,
-    public,
-    safe_next_url,
-)
+from eventsite.accounts import logins as accounts
+from eventsite.accounts.access import CHECKIN_HOME_ENDPOINT, EVENTS_ENDPOINT, HOME_ENDPOINT, LOGIN_TIME_KEY, bp, is_staff_anywhere, login_required, public, safe_next_url
 from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
 from eventsite.web import discard, keep_changes, writes
 

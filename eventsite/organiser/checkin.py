@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, EventSession
 from eventsite.extensions import db
-from eventsite.organiser.audit import changed_only, record_audit, snapshot
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration.models import (
     ATTENDANCE_NOTE_MAX,
     Attendance,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
-from eventsite.organiser import accounts
-from eventsite.organiser.models import Role
+from eventsite.accounts import logins as accounts
+from eventsite.accounts.models import Role
 
 
 def register_cli(app: Flask) -> None:

@@ -19,7 +19,7 @@ from eventsite.events.models import Event, EventKind, EventSession, ProgrammeIte
 from eventsite.extensions import db
 from eventsite.formatting import format_clock
 from eventsite.geo import municipality
-from eventsite.organiser.audit import changed_only, record_audit, snapshot
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration.capacity import capacity_change_allowed
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import ACTIVE, lock_session, promote_waitlisted, seat_counts

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.organiser.audit import changed_only, record_audit, snapshot
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError

@@ -8,19 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from eventsite.extensions import db
-from eventsite.organiser import accounts
-from eventsite.organiser.access import (
-    ADMIN_ROLES,
-    bp,
-    current_organisation_ids,
-    current_organisations,
-    organisation_for_current_user_or_404,
-    role_required,
-    user_for_current_admin_or_404,
-)
-from eventsite.organiser.audit import decoded
+from eventsite.accounts import logins as accounts
+from eventsite.accounts.access import ADMIN_ROLES, bp, current_organisation_ids, current_organisations, organisation_for_current_user_or_404, role_required, user_for_current_admin_or_404
+from eventsite.audit import decoded
 from eventsite.organiser.forms import MembershipForm, UserCreateForm
-from eventsite.organiser.models import AuditEntry, Membership, Role, User
+from eventsite.audit import AuditEntry
+from eventsite.accounts.models import Membership, Role, User
 from eventsite.web import discard, refuse, writes
 
 AUDIT_PAGE_SIZE = 100

@@ -7,7 +7,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from eventsite.organiser.forms import DanishDateField, DanishIntegerField
+from eventsite.forms import DanishDateField, DanishIntegerField
 from eventsite.payments.models import ADDON_KIND_LABELS, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, AddOnKind
 from eventsite.payments.pricing import PriceError, parse_dkk
 from eventsite.registration.forms import single_line

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event
 from eventsite.extensions import db
-from eventsite.organiser.exports import neutralise
+from eventsite.spreadsheets import neutralise
 from eventsite.payments import pricing
 from eventsite.payments.models import (
     AddOn,
@@ -117,7 +117,7 @@ MARKS = ("invoiced", "paid", "not_invoiced", "not_paid")
 
 def mark(event: Event, registration_ids: Iterable[int], action: str, *, now: datetime | None = None) -> int:
     """Mark the event's registrations invoiced or paid (or undo it); returns how many changed. Flushes."""
-    from eventsite.organiser.audit import record_audit
+    from eventsite.audit import record_audit
 
     if action not in MARKS:
         raise ValueError(action)

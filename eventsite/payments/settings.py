@@ -39,7 +39,7 @@ class SettingsError(UserError, ValueError):
 
 
 def _audit(event: Event, object_type: str, object_id: int | None, action: str, before=None, after=None) -> None:
-    from eventsite.organiser.audit import record_audit
+    from eventsite.audit import record_audit
 
     record_audit(event.organisation_id, object_type, object_id, action, before=before, after=after)
 
@@ -192,7 +192,7 @@ _ADDON_FIELDS = ("kind", "title", "price_ore", "capacity", "description")
 
 def add_addon(event: Event, data: AddOnData) -> AddOn:
     """Offer an add-on (workshop, reception, dinner, room) with its price and places. Flushes."""
-    from eventsite.organiser.audit import snapshot
+    from eventsite.audit import snapshot
 
     _check_addon(data)
     position = db.session.execute(select(func.coalesce(func.max(AddOn.position), 0)).where(AddOn.event_id == event.id)).scalar_one()
@@ -211,7 +211,7 @@ def update_addon(addon: AddOn, data: AddOnData) -> None:
 
     People who have already chosen it keep the price they were quoted.
     """
-    from eventsite.organiser.audit import changed_only, snapshot
+    from eventsite.audit import changed_only, snapshot
 
     _check_addon(data)
     (locked,) = lock_addons([addon.id])

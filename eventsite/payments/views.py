@@ -14,14 +14,9 @@ from flask_login import current_user
 from eventsite.db import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
-from eventsite.organiser.access import (
-    bp,
-    current_organisation_ids,
-    event_for_current_user_or_404,
-    has_role,
-    role_required,
-)
-from eventsite.organiser.forms import ConfirmForm
+from eventsite.accounts.access import bp, current_organisation_ids, has_role, role_required
+from eventsite.events.access import event_for_current_user_or_404
+from eventsite.forms import ConfirmForm
 from eventsite.payments import invoicing, settings, subsidies
 from eventsite.payments.forms import (
     AddOnForm,

@@ -27,8 +27,8 @@ HELPER_PASSWORD = "indgang-ved-doeren-42"
 @pytest.fixture
 def door_today(app, create_event, register_person):
     """A theme day in Næstved that began half an hour ago, with three confirmed leaders."""
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
 
     event = create_event(title="Temadag for mellemledere", sessions=[{"city": "Næstved", "capacity": 30}])
     people = {name: register_person(event.session_id, name=name).id for name in ("Mette Hansen", "Søren Æbelø", "Åse Ørum")}

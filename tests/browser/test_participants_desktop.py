@@ -23,8 +23,8 @@ PASSWORD = "korrekt-hest-batteri"
 @pytest.fixture
 def full_theme_day(app, create_event, register_person):
     """Næstved with 2 seats taken and two on the waiting list; an organiser account."""
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
 
     event = create_event(
         title="Temadag for mellemledere",

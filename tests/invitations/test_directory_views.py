@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from eventsite.extensions import db
 from eventsite.invitations.models import JobLevel, Member
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from tests.helpers import csrf_token, visible_text
 
 

@@ -10,7 +10,7 @@ from werkzeug.test import encode_multipart
 
 from eventsite.extensions import db
 from eventsite.invitations.models import Member, MemberImport
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from tests.helpers import csrf_token, visible_text
 from tests.invitations.conftest import csv_bytes
 

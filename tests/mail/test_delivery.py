@@ -376,8 +376,8 @@ def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
 
 def _log_in_as_organiser(app, client, organisation_id: int, monkeypatch) -> None:
     from eventsite.events.models import Organisation
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
     from tests.organiser.conftest import log_in
 
     monkeypatch.setitem(app.config, "ORGANISER_PASSWORD_METHOD", "pbkdf2:sha256:1000")

@@ -26,8 +26,8 @@ def organiser_client(app, client, monkeypatch):
 
     def _log_in(organisation_id: int):
         from eventsite.events.models import Organisation
-        from eventsite.organiser.accounts import create_user
-        from eventsite.organiser.models import Role
+        from eventsite.accounts.logins import create_user
+        from eventsite.accounts.models import Role
         from tests.organiser.conftest import log_in
 
         monkeypatch.setitem(app.config, "ORGANISER_PASSWORD_METHOD", "pbkdf2:sha256:1000")

@@ -29,9 +29,9 @@ def create_user(app):
 
     def _create(organisation_id: int, role: str = "organiser", email: str | None = None,
                 password: str = PASSWORD, name: str = "Anne Arrangør", active: bool = True) -> int:
-        from eventsite.organiser.accounts import create_user as create
+        from eventsite.accounts.logins import create_user as create
         from eventsite.events.models import Organisation
-        from eventsite.organiser.models import Membership, Role, User
+        from eventsite.accounts.models import Membership, Role, User
         from sqlalchemy import select
 
         email = email or f"{role}-{uuid.uuid4().hex[:6]}@example.org"
@@ -51,7 +51,7 @@ def create_user(app):
 
 
 def user_email(app, user_id: int) -> str:
-    from eventsite.organiser.models import User
+    from eventsite.accounts.models import User
 
     with app.app_context():
         return db.session.get(User, user_id).email

@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from eventsite.extensions import db
-from eventsite.organiser.access import _ACCESS_ATTR
+from eventsite.accounts.access import _ACCESS_ATTR
 from tests.helpers import csrf_token
 from tests.organiser.conftest import log_in, user_email
 

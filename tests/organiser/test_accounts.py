@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry, Membership, Role, User
+from eventsite.audit import AuditEntry
+from eventsite.accounts.models import Membership, Role, User
 from tests.helpers import visible_text
 from tests.organiser.conftest import PASSWORD, form_token, log_in
 
@@ -143,7 +144,7 @@ def test_an_administrator_changes_a_role_and_removes_a_member_but_keeps_an_admin
 # --- the audit trail page ------------------------------------------------------------
 
 def test_the_change_log_shows_who_changed_what_in_the_own_organisation_only(app, client, create_organisation, login_as, create_event):
-    from eventsite.organiser.audit import record_audit
+    from eventsite.audit import record_audit
 
     mine, theirs = create_organisation(slug="a", name="A"), create_organisation(slug="b", name="B")
     event = create_event(organisation_id=mine, title="Gammel titel")
@@ -161,7 +162,7 @@ def test_the_change_log_shows_who_changed_what_in_the_own_organisation_only(app,
 
 
 def test_record_audit_stores_json_summaries_and_the_acting_user(app, create_organisation, create_user):
-    from eventsite.organiser.audit import decoded, record_audit
+    from eventsite.audit import decoded, record_audit
 
     org = create_organisation()
     user_id = create_user(org, "organiser", email="anne@lederne.dk")

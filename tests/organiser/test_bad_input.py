@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry, User
+from eventsite.audit import AuditEntry
+from eventsite.accounts.models import User
 from tests.helpers import visible_text
 from tests.organiser.conftest import form_token
 from tests.organiser.test_events import EVENT_FORM, make_venue, session_form

@@ -19,7 +19,8 @@ from eventsite.organiser.checkin import (
     set_attendance_note,
     undo_attendance,
 )
-from eventsite.organiser.models import AuditEntry, User
+from eventsite.audit import AuditEntry
+from eventsite.accounts.models import User
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
 from tests.helpers import csrf_token, visible_text
 

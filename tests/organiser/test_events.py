@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession, ProgrammeItem, Venue
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration, RegistrationStatus
 from tests.helpers import visible_text
 from tests.organiser.conftest import form_token

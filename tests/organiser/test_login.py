@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from eventsite.extensions import db
-from eventsite.organiser.models import FailedLogin
+from eventsite.accounts.models import FailedLogin
 from tests.helpers import csrf_token, visible_text
 from tests.organiser.conftest import PASSWORD, form_token, log_in, user_email
 
@@ -183,7 +183,7 @@ def test_the_login_cookie_is_http_only_and_same_site(client, create_organisation
 
 
 def test_passwords_are_stored_as_scrypt_hashes_by_default(app, create_organisation, create_user):
-    from eventsite.organiser.models import User
+    from eventsite.accounts.models import User
 
     app.config.pop("ORGANISER_PASSWORD_METHOD")
     user_id = create_user(create_organisation())

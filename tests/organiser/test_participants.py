@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from eventsite.db import utcnow
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from eventsite.organiser.participants import (
     ListQuery,
     add_by_hand,

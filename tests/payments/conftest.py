@@ -127,8 +127,8 @@ def login_as(app, client):
         import uuid
 
         from eventsite.events.models import Organisation
-        from eventsite.organiser.accounts import create_user
-        from eventsite.organiser.models import Role
+        from eventsite.accounts.logins import create_user
+        from eventsite.accounts.models import Role
 
         email = f"{role}-{uuid.uuid4().hex[:6]}@example.org"
         with app.test_request_context():

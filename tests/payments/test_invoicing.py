@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from eventsite.payments.invoicing import invoice_rows, rows_to_invoice
 from eventsite.payments.models import Billing, SubsidyRequest
 from eventsite.payments.operations import Choices, InvoiceDetails, SubsidyWish

@@ -11,7 +11,7 @@ from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
-from eventsite.organiser.models import AuditEntry
+from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration
 from tests.helpers import csrf_token, visible_text
 from tests.mail.conftest import deliver, smtp  # noqa: F401 (fixtures)

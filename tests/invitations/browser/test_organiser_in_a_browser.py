@@ -23,8 +23,8 @@ PASSWORD = "korrekt-hest-batteri"
 
 @pytest.fixture
 def organiser(app, create_event):
-    from eventsite.organiser.accounts import create_user
-    from eventsite.organiser.models import Role
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
 
     event = create_event(title="Temadag for mellemledere")
     app.config["ORGANISER_PASSWORD_METHOD"] = "pbkdf2:sha256:1000"

@@ -10,10 +10,10 @@ from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventsite.db import utcnow
-from eventsite.events.models import Organisation
+from eventsite.accounts.models import Organisation
 from eventsite.extensions import db
-from eventsite.organiser.audit import record_audit
-from eventsite.organiser.models import EMAIL_MAX, FailedLogin, Membership, Role, User, new_session_token
+from eventsite.audit import record_audit
+from eventsite.accounts.models import EMAIL_MAX, FailedLogin, Membership, Role, User, new_session_token
 from eventsite.web import UserError
 
 PASSWORD_MIN = 10

@@ -1,4 +1,4 @@
-"""Organiser accounts, their roles per organisation, failed logins and the audit trail."""
+"""Organisations, the accounts that work for them, their roles, and failed logins."""
 from __future__ import annotations
 
 import enum
@@ -7,14 +7,29 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
-from eventsite.events.models import Organisation, _enum_column
+from eventsite.db import enum_column as _enum_column
 
 EMAIL_MAX = 254
 NAME_MAX = 200
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short name used in URLs and on the command line, e.g. "lederne-sjaelland".
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Address that emails and calendar invitations are sent from (ORGANIZER).
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    events: Mapped[list["Event"]] = relationship(back_populates="organisation")  # noqa: F821  (eventsite.events)
+    venues: Mapped[list["Venue"]] = relationship(back_populates="organisation")  # noqa: F821  (eventsite.events)
 
 
 class Role(str, enum.Enum):
@@ -100,29 +115,3 @@ class FailedLogin(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
     ip: Mapped[str] = mapped_column(String(45), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-class AuditEntry(Base):
-    """Who changed what and when, in the back office."""
-
-    __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_organisation_created", "organisation_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: None for changes made from the command line, or once the account is deleted.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    #: The user's e-mail address at the time, so the trail outlives the account.
-    actor: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    #: "event", "session", "programme_item", "venue", "registration", "user", ...
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int | None] = mapped_column()
-    #: "created", "updated", "published", "cancelled", "moved", ...
-    action: Mapped[str] = mapped_column(String(40))
-    #: JSON object with the changed fields' old values ("" when nothing came before).
-    before: Mapped[str] = mapped_column(Text, default="")
-    #: JSON object with the changed fields' new values.
-    after: Mapped[str] = mapped_column(Text, default="")
-
-    user: Mapped[User | None] = relationship()

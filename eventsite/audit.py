@@ -1,5 +1,8 @@
 """The audit trail: one AuditEntry per change made through the back office.
 
+A shared module at the bottom of the layers: every area records its changes here,
+and the back office (eventsite.organiser) shows them.
+
 Usage from any domain function (the request commits it with the change itself)::
 
     before = snapshot(registration, ("status", "session_id"))
@@ -19,9 +22,37 @@ from typing import Any, Iterable
 from flask import has_request_context
 from flask_login import current_user
 
-from eventsite.db import utcnow
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.extensions import db
-from eventsite.organiser.models import AuditEntry, User
+
+
+class AuditEntry(Base):
+    """Who changed what and when, in the back office."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_organisation_created", "organisation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None for changes made from the command line, or once the account is deleted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The user's e-mail address at the time, so the trail outlives the account.
+    actor: Mapped[str] = mapped_column(String(254), default="")
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: "event", "session", "programme_item", "venue", "registration", "user", ...
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column()
+    #: "created", "updated", "published", "cancelled", "moved", ...
+    action: Mapped[str] = mapped_column(String(40))
+    #: JSON object with the changed fields' old values ("" when nothing came before).
+    before: Mapped[str] = mapped_column(Text, default="")
+    #: JSON object with the changed fields' new values.
+    after: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped["User | None"] = relationship("User")  # noqa: F821  (eventsite.accounts, above)
 
 
 def _jsonable(value: Any) -> Any:
@@ -45,7 +76,7 @@ def changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[st
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _acting_user() -> User | None:
+def _acting_user() -> Any:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user._get_current_object()  # type: ignore[attr-defined]
     return None
@@ -59,7 +90,7 @@ def record_audit(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    user: User | None = None,
+    user: Any = None,
 ) -> AuditEntry:
     """Add an audit entry to the current transaction (committed with the change)."""
     user = user or _acting_user()

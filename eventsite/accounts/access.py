@@ -22,7 +22,8 @@ Rules
 
 Example (an attendance view)::
 
-    from eventsite.organiser.access import CHECKIN_ROLES, bp, role_required, session_for_current_user_or_404
+    from eventsite.accounts.access import CHECKIN_ROLES, bp, role_required
+    from eventsite.events.access import session_for_current_user_or_404
 
     @bp.get("/sessioner/<int:session_id>/indtjekning")
     @role_required(*CHECKIN_ROLES)
@@ -31,6 +32,8 @@ Example (an attendance view)::
         ...
 
 New view modules are imported by ``VIEW_MODULES`` in ``eventsite/organiser/__init__.py``.
+Loaders for the areas' own objects live with them: ``eventsite.events.access`` (events,
+sessions, venues, programme items), ``eventsite.registration.access`` (registrations).
 ``tests/organiser/test_access_rules.py`` walks the URL map and checks every route of this
 blueprint (anonymous, another organisation's staff, a check-in helper); a route with a URL
 parameter it does not know makes it fail until the parameter is added to its PARAMETERS.
@@ -49,10 +52,8 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from eventsite.db import utcnow
-from eventsite.events.models import Event, EventSession, Organisation, ProgrammeItem, Venue
 from eventsite.extensions import db
-from eventsite.organiser.models import Membership, Role, User
-from eventsite.registration.models import Registration
+from eventsite.accounts.models import Membership, Organisation, Role, User
 
 bp = Blueprint("organiser", __name__, url_prefix="/arrangoer")
 
@@ -172,44 +173,6 @@ def organisation_for_current_user_or_404(organisation_id: int | None, *roles: Ro
     if organisation is None:
         abort(404)
     return organisation
-
-
-def event_for_current_user_or_404(event_id: int, *roles: Role | str) -> Event:
-    """The event, if it belongs to an organisation where the user holds one of the roles."""
-    event = db.session.get(Event, event_id)
-    if event is None or not has_role(event.organisation_id, *roles):
-        abort(404)
-    return event
-
-
-def session_for_current_user_or_404(session_id: int, *roles: Role | str) -> EventSession:
-    """The session, if its event belongs to one of the user's organisations (with a role)."""
-    found = db.session.get(EventSession, session_id)
-    if found is None or not has_role(found.event.organisation_id, *roles):
-        abort(404)
-    return found
-
-
-def registration_for_current_user_or_404(registration_id: int, *roles: Role | str) -> Registration:
-    """The registration, if its event belongs to one of the user's organisations (with a role)."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not has_role(registration.event.organisation_id, *roles):
-        abort(404)
-    return registration
-
-
-def venue_for_current_user_or_404(venue_id: int, *roles: Role | str) -> Venue:
-    venue = db.session.get(Venue, venue_id)
-    if venue is None or not has_role(venue.organisation_id, *roles):
-        abort(404)
-    return venue
-
-
-def programme_item_for_current_user_or_404(item_id: int, *roles: Role | str) -> ProgrammeItem:
-    item = db.session.get(ProgrammeItem, item_id)
-    if item is None or not has_role(item.session.event.organisation_id, *roles):
-        abort(404)
-    return item
 
 
 def user_for_current_admin_or_404(user_id: int) -> User:
