@@ -16,9 +16,9 @@ from eventsite.calendar.ical import PUBLISH, build_calendar
 from eventsite.calendar.personal import feed_token, person_from_feed_token, revoke_feed_token
 from eventsite.db import utcnow
 from eventsite.events.models import Organisation
-from eventsite.events.views import visible_event_or_404
 from eventsite.extensions import db
 from eventsite.forms import BaseForm
+from eventsite.registration.pages import visible_event_or_404
 from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url, slug
 from eventsite.web import writes

@@ -14,7 +14,7 @@ from sqlalchemy import (
     Text,
     Time,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from eventsite.accounts.models import Organisation  # noqa: F401  (the tenant; its events and venues are here)
 from eventsite.clock import LOCAL_TZ  # noqa: F401  (every session's wall-clock times; storage is UTC)
@@ -63,6 +63,10 @@ class Visibility(str, enum.Enum):
     def label(self) -> str:
         return str(VISIBILITY_LABELS[self])
 
+
+#: Shown in the event list and the feeds, and open to anyone with the address; an
+#: invitation-only event opens only through an invitation link for it.
+LISTED = (Visibility.PUBLIC, Visibility.MEMBERS)
 
 VISIBILITY_LABELS = {
     Visibility.PUBLIC: _l("Open to everyone"),
@@ -135,6 +139,12 @@ class Event(Base):
     sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", order_by="EventSession.starts_at"
     )
+    #: Does the event have a fee, days, day prices, add-ons or a subsidy budget? Asked by
+    #: every sign-up page, where most events have none of these and skip the rest. Not a
+    #: column: eventsite.payments, which owns those tables, fills it in the query that
+    #: loads the event (`with_expression`, see eventsite.registration.signup), so the
+    #: question costs no round trip of its own. None where the event was loaded without it.
+    has_offer: Mapped[bool | None] = query_expression()
 
     @property
     def is_cancelled(self) -> bool:

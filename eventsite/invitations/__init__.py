@@ -14,14 +14,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The public blueprint (the links in the e-mails) and its CSRF exemption."""
+    """The public blueprint (the links in the e-mails) and its CSRF exemption; what the
+    member directory and the invitation links contribute to the sign-up."""
     from eventsite.extensions import csrf
     from eventsite.invitations.directory import is_member
+    from eventsite.invitations.tokens import invitation_access
     from eventsite.invitations.views import bp, unsubscribe_one_click
+    from eventsite.registration.signup import add_voucher
     from eventsite.registration.verification import add_membership_check
 
     # Members-only events ask the member directory who is a member.
     add_membership_check(is_member)
+    # An invitation link in an event page's address vouches for the person signing up.
+    add_voucher(app, invitation_access)
 
     # MEMBER_IMPORT_MAX_MB and INVITATION_REMINDER_INTERVAL_HOURS are in config.py.
     app.register_blueprint(bp)

@@ -21,8 +21,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from eventsite.db import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
+from eventsite.invitations.colleagues import record_colleague_signup
 from eventsite.invitations.models import Invitation, Member
 from eventsite.geo import municipality
+from eventsite.registration.models import Registration
 
 _PERSONAL_SALT = "eventsite.invitation"
 _COLLEAGUE_SALT = "eventsite.invitation.colleague"
@@ -66,6 +68,9 @@ def invitation_from_token(token: str | None) -> Invitation | None:
 
 @dataclass(frozen=True)
 class InvitationAccess:
+    """What an invitation link grants on its event: the sign-up's `Voucher` (see
+    eventsite.registration.signup, where `invitation_access` is registered)."""
+
     invitation: Invitation
     #: True for the member's own link (prefill); False for the colleague link.
     personal: bool
@@ -100,6 +105,11 @@ class InvitationAccess:
             if chosen is not None:
                 data["session_id"] = chosen.id
         return data
+
+    def record(self, registration: Registration, now: datetime) -> None:
+        """A sign-up through a colleague link is recorded against the inviting member (and limited)."""
+        if not self.personal:
+            record_colleague_signup(self.invitation, registration, now)
 
 
 def nearest_with_seats(member, open_sessions, counts):

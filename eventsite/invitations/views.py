@@ -1,7 +1,7 @@
 """The links in an invitation e-mail: "Jeg kan ikke deltage" and unsubscribe.
 
 The sign-up link itself goes to the event page (`?invitation=<token>`), which
-fills in the form from the directory (see eventsite.events.views).
+fills in the form from the directory (see eventsite.registration.pages).
 
 Following a link never changes anything: mail scanners open links to inspect
 them. The decline and unsubscribe pages each show a button that POSTs. The

@@ -177,7 +177,6 @@ def participant_add(event_id: int):
                     dietary_needs=form.dietary_needs.data or "",
                     user=current_user,
                 )
-                notifications.notify_signup(registration)
             except RegistrationError as error:
                 refuse(error, form)
                 status = 409

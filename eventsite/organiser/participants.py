@@ -21,6 +21,7 @@ from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError
+from eventsite.registration.signup import sign_up
 
 #: Longest reason for an out-of-order promotion.
 REASON_MAX = 500
@@ -167,8 +168,8 @@ def add_by_hand(
     user=None,
     now: datetime | None = None,
 ) -> Registration:
-    """Register someone on their behalf (a phone sign-up), also after the sign-up deadline."""
-    registration = operations.register(
+    """Sign someone up on their behalf (a phone sign-up), also after the sign-up deadline."""
+    registration = sign_up(
         session_id, details, comment=comment, dietary_needs=dietary_needs, now=now, by_organiser=True
     )
     _audit(registration, "added_by_hand", None, user)

@@ -15,9 +15,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the template filters `dkk` and `event_day`, and `payment_for` for email templates."""
+    """Register the template filters `dkk` and `event_day`, `payment_for` for email
+    templates, and the sign-up's extra fields."""
     from eventsite.payments.display import format_amount, format_event_day
     from eventsite.payments.operations import registration_payment, registration_payments
+    from eventsite.payments.signup import SIGNUP_EXTRAS
+    from eventsite.registration.signup import add_signup_extras
+
+    # Days, add-ons, payer and subsidy on the sign-up form; the price on the manage page.
+    add_signup_extras(app, SIGNUP_EXTRAS)
 
     app.add_template_filter(format_amount, "dkk")
     app.add_template_filter(format_event_day, "event_day")

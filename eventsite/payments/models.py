@@ -18,10 +18,8 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    or_,
-    select,
 )
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.events.models import Event, _enum_column
@@ -319,18 +317,3 @@ class SubsidyRequest(Base):
             labels.append(str(_l("accommodation")))
         return labels
 
-
-# Does the event have a fee, days, day prices, add-ons or a subsidy budget? Asked by
-# every event page and sign-up, where most events have none of these and skip the
-# rest. Defined here, where those tables are, as an attribute of Event (deferred:
-# loaded only where asked for, with `undefer(Event.has_offer)` in the same query as
-# the event, so the question costs no round trip of its own).
-Event.has_offer = column_property(
-    or_(
-        *(
-            select(model.event_id).where(model.event_id == Event.id).exists()
-            for model in (FeeSettings, DayPriceRow, EventDay, AddOn, SubsidyBudget)
-        )
-    ),
-    deferred=True,
-)

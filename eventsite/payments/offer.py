@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import with_expression
 
+from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.payments import pricing
 from eventsite.payments.models import (
@@ -21,6 +23,29 @@ from eventsite.payments.models import (
     SubsidyBudget,
 )
 from eventsite.registration.models import Registration, RegistrationStatus
+
+
+#: Does the event have a fee, days, day prices, add-ons or a subsidy budget? Correlated
+#: to the event of the query it is part of.
+HAS_OFFER: ColumnElement[bool] = or_(
+    *(
+        select(model.event_id).where(model.event_id == Event.id).exists()
+        for model in (FeeSettings, DayPriceRow, EventDay, AddOn, SubsidyBudget)
+    )
+)
+
+#: Fills `Event.has_offer` in the query that loads the event for a sign-up page (see
+#: the sign-up extras in eventsite.payments.signup).
+WITH_HAS_OFFER = with_expression(Event.has_offer, HAS_OFFER)
+
+
+def has_offer(event: Event) -> bool:
+    """`Event.has_offer`: as loaded with the event, or asked now where it was loaded without it."""
+    if event.has_offer is not None:
+        return event.has_offer
+    # Loaded through a relationship, say (the email-confirmed sign-up): one query, as
+    # the deferred column this replaced cost there.
+    return bool(db.session.execute(select(HAS_OFFER).where(Event.id == event.id)).scalar_one())
 
 
 @dataclass(frozen=True)

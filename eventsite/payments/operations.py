@@ -36,7 +36,7 @@ from eventsite.payments.models import (
     RegistrationDay,
     SubsidyRequest,
 )
-from eventsite.payments.offer import EventOffer, event_offer, taken_per_addon, taken_per_day
+from eventsite.payments.offer import EventOffer, event_offer, has_offer, taken_per_addon, taken_per_day
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import RegistrationError
 
@@ -77,6 +77,10 @@ class Choices:
     #: None: the person pays (or nothing is due).
     invoice: InvoiceDetails | None = None
     subsidy: SubsidyWish | None = None
+
+    def record(self, registration: Registration, now: datetime) -> None:
+        """Save them for a new registration (the sign-up's answers: see `record_choices`)."""
+        record_choices(registration, self, now=now)
 
 
 def lock_days(day_ids: list[int]) -> list[EventDay]:
@@ -315,8 +319,8 @@ def registration_payments(registrations: list[Registration]) -> dict[int, Regist
 
 def offer_for_signup(event: Event) -> EventOffer | None:
     """The offer to show on the sign-up form, or None when there is nothing to ask."""
-    # Event.has_offer: usually loaded with the event (see eventsite.payments.models).
-    if not event.has_offer:
+    # Event.has_offer: usually loaded with the event (see eventsite.payments.offer).
+    if not has_offer(event):
         return None
     offer = event_offer(event.id)
     return None if offer.is_empty else offer

@@ -1,10 +1,11 @@
 """The extra fieldsets of the public sign-up form: days, add-ons, membership, payer, subsidy.
 
-The registration view asks `signup_extras(event)` for a form; it is None for an
-event that charges nothing and offers no days, add-ons or subsidised places, and
-then the sign-up form looks exactly as before. The fields live in their own form
-(without a CSRF token of its own: the sign-up form carries one) and are posted
-with the sign-up form.
+Contributed to the sign-up as `SIGNUP_EXTRAS` (see eventsite.registration.signup,
+registered in `eventsite.payments.init_app`). The sign-up page asks
+`signup_extras(event)` for a form; it is None for an event that charges nothing and
+offers no days, add-ons or subsidised places, and then the sign-up form looks
+exactly as before. The fields live in their own form (without a CSRF token of its
+own: the sign-up form carries one) and are posted with the sign-up form.
 """
 from __future__ import annotations
 
@@ -27,9 +28,17 @@ from eventsite.payments.models import (
     SHARE_WITH_MAX,
     PayerKind,
 )
-from eventsite.payments.offer import EventOffer
-from eventsite.payments.operations import Choices, InvoiceDetails, SubsidyWish, offer_for_signup
+from eventsite.payments.offer import WITH_HAS_OFFER, EventOffer
+from eventsite.payments.operations import (
+    Choices,
+    InvoiceDetails,
+    SubsidyWish,
+    offer_for_signup,
+    registration_payment,
+)
 from eventsite.registration.forms import single_line
+from eventsite.registration.models import Registration
+from eventsite.registration.signup import SignupExtras
 
 
 def _strip(value):
@@ -60,6 +69,9 @@ class SignupExtrasForm(BaseForm):
     class Meta:
         # The sign-up form around these fields carries the CSRF token.
         csrf = False
+
+    #: Renders the fieldsets inside the sign-up form.
+    template = "payments/_signup_fields.html"
 
     is_member = RadioField(
         _l("Membership"),
@@ -238,3 +250,17 @@ def signup_extras(event: Event, formdata=None) -> SignupExtrasForm | None:
     if offer is None:
         return None
     return SignupExtrasForm(offer=offer) if formdata is None else SignupExtrasForm(formdata=formdata, offer=offer)
+
+
+def _manage_context(registration: Registration) -> dict[str, object]:
+    # The days, add-ons, price and payer on the manage page and the receipt.
+    return {"payment": registration_payment(registration)}
+
+
+#: What payments adds to the sign-up (see eventsite.registration.signup).
+SIGNUP_EXTRAS = SignupExtras(
+    fields=signup_extras,
+    manage_context=_manage_context,
+    # Most events offer nothing: the sign-up page learns so with the event, in one query.
+    event_options=(WITH_HAS_OFFER,),
+)

@@ -6,11 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite.db import utcnow
-from eventsite.events.views import render_event_page, visible_event_or_404
-from eventsite.invitations.colleagues import record_colleague_signup
-from eventsite.invitations.tokens import invitation_access
-from eventsite.payments.operations import record_choices, registration_payment
-from eventsite.payments.signup import signup_extras
 from eventsite.registration import operations, recovery, verification
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
@@ -21,9 +16,11 @@ from eventsite.registration.forms import (
     SendLinkForm,
     SignupForm,
 )
-from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted, notify_signup
+from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
+from eventsite.registration.pages import render_event_page, visible_event_or_404
+from eventsite.registration.signup import extra_fields, manage_context, sign_up, voucher_for
 from eventsite.registration.tokens import manage_token, registration_or_abort
 from eventsite.text import absolute_url
 from eventsite.web import discard, keep_changes, refuse, writes
@@ -41,61 +38,49 @@ def signup(event_id: int):
         # A session id that is not one of this event's open sessions: say so plainly.
         return render_event_page(event, form, status=422, extras=extras)
     # A personal or colleague invitation link vouches for the person.
-    access = invitation_access(event, request.args.get("invitation")) if request.args.get("invitation") else None
-    if verification.needed(event, identified=access is not None):
+    voucher = voucher_for(event, request.args.get("invitation"))
+    if verification.needed(event, identified=voucher is not None):
         # Members only, and nobody vouches for this address yet: the address's owner
         # confirms by email, and only they learn whether they can sign up.
         session = next(s for s in event.active_sessions if s.id == form.session_id.data)
         verification.start(event, session, form.email.data, request.form, now)
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
-    return _register_from(
-        event, form, extras, now,
-        colleague_of=access.invitation if access and not access.personal else None,
-        # The member's own invitation link identifies them: their details may be updated.
-        identified=access is not None and access.personal,
-    )
+    return _sign_up_from(event, form, extras, now, voucher=voucher)
 
 
 def _signup_forms(event, now, formdata=None):
-    """The sign-up form and its extras (days, add-ons, payer, subsidy; None for most events)."""
+    """The sign-up form and the areas' fieldsets (days, add-ons, payer, subsidy; none for most events)."""
     kwargs = {} if formdata is None else {"formdata": formdata, "meta": {"csrf": False}}
     form = SignupForm(sessions=[s for s in event.active_sessions if s.starts_at > now], **kwargs)
-    extras = signup_extras(event, formdata=formdata)
-    return form, extras
+    return form, extra_fields(event, formdata)
 
 
 def _validate(form, extras) -> bool:
     valid = form.validate()
-    if extras is not None and not extras.validate():
-        if valid:
-            # Only the extra fields are wrong: the form's alert must still say so.
-            form.form_errors.append(_("Please correct the fields marked below."))
-        valid = False
-    return valid
+    # Every fieldset is validated, so each shows its own errors.
+    extras_valid = all([fields.validate() for fields in extras])
+    if valid and not extras_valid:
+        # Only the extra fields are wrong: the form's alert must still say so.
+        form.form_errors.append(_("Please correct the fields marked below."))
+    return valid and extras_valid
 
 
-def _register_from(event, form, extras, now, colleague_of=None, identified=False):
-    """Register from a validated sign-up form and go to the receipt (or show why not).
+def _sign_up_from(event, form, extras, now, voucher=None, identified=False):
+    """Sign up from a validated form and go to the receipt (or show why not).
 
-    `colleague_of`: the invitation whose colleague link was used (recorded, and limited).
+    `voucher`: the invitation link used, if any (see registration.signup.sign_up).
     """
-    details = PersonDetails.from_form(form)
     try:
-        registration = operations.register(
+        registration = sign_up(
             form.session_id.data,
-            details,
+            PersonDetails.from_form(form),
             comment=form.comment.data or "",
             dietary_needs=form.dietary_needs.data or "",
+            answers=[fields.choices() for fields in extras],
+            voucher=voucher,
+            identified=identified,
             now=now,
-            update_person=identified,
         )
-        if extras is not None:
-            record_choices(registration, extras.choices(), now=now)
-        if colleague_of is not None:
-            record_colleague_signup(colleague_of, registration, now)
-        # Writes the registration and its email in one flush; a place already held
-        # fails here, on the database's unique constraint (IntegrityError below).
-        notify_signup(registration)
         # Sign the manage link before the commit expires the row: reading it back
         # afterwards costs a query, and on SQLite a second write transaction.
         token = manage_token(registration)
@@ -154,7 +139,7 @@ def confirm_signup(token: str):
         keep_changes()
         return render_event_page(event, form, status=422, extras=extras)
     # The owner of the address has confirmed it: the sign-up is theirs.
-    return _register_from(event, form, extras, now, identified=True)
+    return _sign_up_from(event, form, extras, now, identified=True)
 
 
 @bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])
@@ -204,8 +189,9 @@ def _manage_context(registration):
         can_change=registration.is_active and before_start and not deadline_passed,
         after_cancellation_deadline=registration.is_active and before_start and deadline_passed,
         signup_open=not registration.is_active and operations.open_for_signup(event, now),
-        payment=registration_payment(registration),
         now=now,
+        # The areas' values, e.g. the price of the place (payments).
+        **manage_context(registration),
     )
 
 
