@@ -16,6 +16,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The public blueprint (the links in the e-mails) and its CSRF exemption; what the
     member directory and the invitation links contribute to the sign-up."""
+    # Imported here, when the app is assembled: this __init__ runs on every import of
+    # an invitations module (the models too), which must not pull in the views.
     from eventsite.extensions import csrf
     from eventsite.invitations.directory import is_member
     from eventsite.invitations.tokens import invitation_access

@@ -17,6 +17,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the template filters `dkk` and `event_day`, `payment_for` for email
     templates, and the sign-up's extra fields."""
+    # Imported here, when the app is assembled: this __init__ runs on every import of
+    # a payments module (the models too), which must not pull in forms, registration and mail.
     from eventsite.payments.display import format_amount, format_event_day
     from eventsite.payments.operations import registration_payment, registration_payments
     from eventsite.payments.signup import SIGNUP_EXTRAS
