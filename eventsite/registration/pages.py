@@ -35,7 +35,7 @@ def render_event_page(
     status: int = 200,
     extras: list[ExtraFields] | None = None,
     offer_link: bool = False,
-):
+) -> tuple[str, int]:
     """The event's page: `form` and `extras` as posted, if given, else fresh ones."""
     now = utcnow()
     open_sessions = [s for s in event.active_sessions if s.starts_at > now]

@@ -112,7 +112,8 @@ class _Contributions:
 
 
 def _contributions(app: Flask | None = None) -> _Contributions:
-    return (app or current_app).extensions.setdefault(_KEY, _Contributions())
+    contributions: _Contributions = (app or current_app).extensions.setdefault(_KEY, _Contributions())
+    return contributions
 
 
 def add_signup_extras(app: Flask, extras: SignupExtras) -> None:
