@@ -316,4 +316,3 @@ class SubsidyRequest(Base):
         if self.wants_accommodation:
             labels.append(str(_l("accommodation")))
         return labels
-

@@ -112,7 +112,10 @@ class _Contributions:
 
 
 def _contributions(app: Flask | None = None) -> _Contributions:
-    contributions: _Contributions = (app or current_app).extensions.setdefault(_KEY, _Contributions())
+    extensions = (app or current_app).extensions
+    contributions: _Contributions | None = extensions.get(_KEY)
+    if contributions is None:
+        contributions = extensions[_KEY] = _Contributions()
     return contributions
 
 
