@@ -14,10 +14,11 @@ from eventsite.extensions import db, login_manager
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
 VIEW_MODULES = (
     "eventsite.organiser.auth",
-    "eventsite.organiser.views",
-    "eventsite.organiser.venue_views",
+    "eventsite.events.admin_views",
+    "eventsite.events.venue_views",
     "eventsite.organiser.user_views",
-    "eventsite.organiser.attendance_views",
+    "eventsite.organiser.dashboard_views",
+    "eventsite.attendance.views",
     "eventsite.invitations.directory_views",
     "eventsite.invitations.round_views",
     "eventsite.mail.views",
