@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from eventsite.extensions import csrf, db
+from eventsite.geo import known_regions
 from eventsite.invitations import directory, importing
 from eventsite.invitations.directory import MemberData, MemberError, MemberSearch
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
-from eventsite.invitations.importing import ImportRefused, known_regions
+from eventsite.invitations.importing import ImportRefused
 from eventsite.invitations.models import JobLevel, Member
 from eventsite.organiser.access import (
     bp,
