@@ -1,7 +1,7 @@
 """Direct personal invitations: the member directory, its import, invitation rounds.
 
 * `models` – Member, MemberTag, MemberImport, InvitationRound, Invitation
-* `filereader`, `importing` – CSV/XLSX to checked rows, preview, upsert
+* `filereader`, `importing` – CSV/XLSX to checked rows, preview, upsert (a package: columns, checks, apply)
 * `directory` – members by hand; `audience` – who a round goes to
 * `sending` – rounds and their outbox rows; `tokens` – the personal signed links
 * `tracking` – answers per round and person

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventsite.clock import local_today
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.geo import municipality
-from eventsite.invitations.importing import split_tags, today_local
+from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import JobLevel, Member, MemberTag
 from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.web import UserError
@@ -76,7 +77,7 @@ def _apply(member: Member, data: MemberData, now: datetime) -> None:
     member.workplace = data.workplace
     member.municipality_code = data.municipality_code or None
     found = municipality(member.municipality_code)
-    member.region = found.region_on(today_local()) if found else (data.region or None)
+    member.region = found.region_on(local_today()) if found else (data.region or None)
     if data.opted_out and member.opted_out_at is None:
         member.opted_out_at = now
     elif not data.opted_out:
