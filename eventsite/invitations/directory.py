@@ -16,6 +16,7 @@ from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import JobLevel, Member, MemberTag
 from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.web import UserError
+from eventsite.invitations.audience import region_condition
 
 #: Fields shown in the audit trail when a member is changed.
 AUDITED = ("member_number", "email", "name", "job_title", "job_level", "workplace",
@@ -150,7 +151,6 @@ def search_members(organisation_id: int, search: MemberSearch, page: int = 1) ->
             ]
         query = query.where(or_(*conditions))
     if search.region:
-        from eventsite.invitations.audience import region_condition
 
         query = query.where(region_condition(search.region))
     if search.job_level:
