@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eventsite.events.models import Event, Organisation
 from eventsite.extensions import db
+from eventsite.web import unit_of_work
 from eventsite.geo import parse_municipality, parse_region
 from eventsite.invitations import importing, sending
 from eventsite.invitations.audience import AudienceSpec, describe_exclusions
@@ -46,17 +47,17 @@ def register_cli(app: Flask) -> None:
         for line in preview.summary_lines():
             click.echo(line)
         try:
-            result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
+            with unit_of_work():
+                result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
+                record_audit(organisation.id, "member_import", None, "imported", after={
+                    "file": preview.filename, "created": result.created, "updated": result.updated,
+                    "skipped": result.skipped,
+                })
         except importing.ImportRefused as refused:
-            db.session.rollback()
             for line in refused.report:
                 if line not in preview.report:
                     click.echo(str(line))
             raise click.ClickException(refused.message + " " + _("(--valid-only imports the valid rows.)"))
-        record_audit(organisation.id, "member_import", None, "imported", after={
-            "file": preview.filename, "created": result.created, "updated": result.updated, "skipped": result.skipped,
-        })
-        db.session.commit()
         click.echo(_("Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
                      created=result.created, updated=result.updated, skipped=result.skipped))
 
@@ -109,13 +110,13 @@ def register_cli(app: Flask) -> None:
         if not audience.count:
             return
         try:
-            result = sending.send_round(event.id, spec, secrets.token_urlsafe(24))
+            with unit_of_work():
+                result = sending.send_round(event.id, spec, secrets.token_urlsafe(24))
+                round_id = result.round.id
         except sending.SendError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from error
-        db.session.commit()
         click.echo(_("%(num)d e-mails queued in round %(round)d; `flask --app wsgi worker` delivers them.",
-                     num=result.count, round=result.round.id))
+                     num=result.count, round=round_id))
 
 
 def _organisation(slug: str) -> Organisation:
