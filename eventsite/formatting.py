@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from eventsite.events.models import LOCAL_TZ
+from eventsite.events.models import LOCAL_TZ, Venue
 from eventsite.geo.municipalities import municipality
 from eventsite.text import render_markdown
 
@@ -54,6 +54,13 @@ def format_span(start: datetime, end: datetime) -> str:
     if local_start.date() == local_end.date():
         return f"{format_day_time(start)}\u2013{format_clock(end)}"
     return f"{format_day_time(start)} \u2013 {format_day_time(end)}"
+
+
+def location_text(venue: Venue | None) -> str:
+    """Where a session is held: the venue with its address, or "Online"."""
+    if venue is None:
+        return _("Online")
+    return venue.full_address
 
 
 def seats_text(counts) -> str:

@@ -9,11 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.events.models import EventSession, Organisation, _enum_column
-from eventsite.registration.models import Registration
 
 
 class MailKind(str, enum.Enum):
-    """What an email is about; each kind has a template pair in templates/emails/."""
+    """What an email is about; each kind has a template pair in templates/emails/.
+
+    The area that queues a kind renders it (see eventsite.mail.render.add_renderer).
+    """
 
     CONFIRMATION = "confirmation"
     WAITLISTED = "waitlisted"
@@ -86,5 +88,6 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    registration: Mapped[Registration | None] = relationship()
+    #: Mapped by class name: registration sits above mail, which does not import it.
+    registration: Mapped[Registration | None] = relationship()  # noqa: F821
     session: Mapped[EventSession | None] = relationship()

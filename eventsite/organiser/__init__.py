@@ -20,7 +20,7 @@ VIEW_MODULES = (
     "eventsite.organiser.attendance_views",
     "eventsite.invitations.directory_views",
     "eventsite.invitations.round_views",
-    "eventsite.mail.views",
+    "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
 )
 
