@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,6 +89,7 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    #: Mapped by class name: registration sits above mail, which does not import it.
-    registration: Mapped[Registration | None] = relationship()  # noqa: F821
+    #: The Registration (or None), named rather than imported: eventsite.registration
+    #: sits above mail.
+    registration: Mapped[Any] = relationship("Registration")
     session: Mapped[EventSession | None] = relationship()
