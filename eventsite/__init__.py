@@ -57,8 +57,9 @@ def create_app(config_object: type | None = None) -> Flask:
     from eventsite import payments
 
     payments.init_app(app)
-    from eventsite import calendar, mail
+    from eventsite import calendar, mail, registration
 
+    registration.init_app(app)
     calendar.init_app(app)
     mail.init_app(app)
     from eventsite import invitations

@@ -22,7 +22,8 @@ from eventsite.calendar.ical import (
     invitation_uid,
     public_uid,
 )
-from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation, Venue
+from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation
+from eventsite.formatting import location_text
 from eventsite.geo import region_for
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.text import absolute_url, markdown_to_text
@@ -39,13 +40,6 @@ def calendar_host() -> str:
 def organizer_for(organisation: Organisation) -> Party:
     """The organisation as ORGANIZER and as the email sender."""
     return Party(organisation.name, organisation.sender_email or current_app.config["MAIL_DEFAULT_SENDER"])
-
-
-def location_text(venue: Venue | None) -> str:
-    """The venue with its address, or "Online"."""
-    if venue is None:
-        return _("Online")
-    return venue.full_address
 
 
 def session_sequence(session: EventSession) -> int:

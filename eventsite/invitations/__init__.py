@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from eventsite.invitations import email
+
 
 def init_app(app: Flask) -> None:
-    """The public blueprint (the links in the e-mails) and its CSRF exemption."""
+    """The public blueprint (the links in the e-mails), its CSRF exemption and the e-mail's renderer."""
     from eventsite.extensions import csrf
     from eventsite.invitations.directory import is_member
     from eventsite.invitations.views import bp, unsubscribe_one_click
@@ -28,3 +30,4 @@ def init_app(app: Flask) -> None:
     # RFC 8058: the mail client's one-click POST carries no CSRF token; the signed
     # token in the URL is the authorisation (see views.unsubscribe_one_click).
     csrf.exempt(unsubscribe_one_click)
+    email.init_app(app)

@@ -25,7 +25,7 @@ VIEW_MODULES = (
     "eventsite.attendance.views",
     "eventsite.invitations.directory_views",
     "eventsite.invitations.round_views",
-    "eventsite.mail.views",
+    "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
 )
 
