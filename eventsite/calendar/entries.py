@@ -23,7 +23,7 @@ from eventsite.calendar.ical import (
     public_uid,
 )
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation, Venue
-from eventsite.geo import region_for
+from eventsite.geo.municipalities import region_for
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.text import absolute_url, markdown_to_text
 
@@ -44,7 +44,7 @@ def organizer_for(organisation: Organisation) -> Party:
 def location_text(venue: Venue | None) -> str:
     """The venue with its address, or "Online"."""
     if venue is None:
-        return _("Online")
+        return str(_("Online"))
     return venue.full_address
 
 
@@ -130,7 +130,7 @@ class PublicSession(NamedTuple):
     @property
     def location(self) -> str:
         if self.venue_name is None:
-            return _("Online")
+            return str(_("Online"))
         # The same text as Venue.full_address.
         return f"{self.venue_name}, {self.venue_address}, {self.venue_postcode} {self.venue_city}"
 
@@ -249,5 +249,5 @@ def personal_entry(
 def _summary(event: Event, session: EventSession, *, cancelled: bool) -> str:
     title = f"{event.title} – {session.place_name}" if session.venue is not None else event.title
     if cancelled:
-        return _("Cancelled: %(title)s", title=title)
+        return str(_("Cancelled: %(title)s", title=title))
     return title
