@@ -27,10 +27,11 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from eventsite.calendar.entries import PublicSession, public_entries
-from eventsite.calendar.ical import clear_frames, serialize_event
+from eventsite.calendar.ical import serialize_event
 
-#: Kept VEVENTs per app (about 2 KiB each with their rows): a few feeds of a few
-#: thousand sessions. A feed larger than this is written anew on every request.
+#: Kept VEVENTs per app: a few feeds of a few thousand sessions, at about 2.5 KiB
+#: each with its row (25 MiB when full). A feed larger than this is written anew on
+#: every request.
 MAX_ENTRIES = 10_000
 
 _EXTENSION = "eventsite.calendar.events"
@@ -96,9 +97,8 @@ def event_cache(app: Flask | None = None) -> EventCache:
 
 
 def clear(app: Flask) -> None:
-    """Forget every kept VEVENT and calendar frame (benchmarks measure a cold feed so)."""
+    """Forget every kept VEVENT (benchmarks measure a cold feed so)."""
     event_cache(app).clear()
-    clear_frames()
 
 
 def context() -> Context:

@@ -235,20 +235,14 @@ def join_calendar(
     return opening + b"".join(events) + closing
 
 
-@lru_cache(maxsize=256)
 def _calendar_frame(method: str | None, name: str | None, refresh: timedelta | None) -> tuple[bytes, bytes]:
     """An empty calendar (properties and VTIMEZONE) as icalendar writes it, split
-    before its closing line. Bounded: `name` is an organisation's name."""
+    before its closing line."""
     whole = _ical(calendar(method=method, name=name, refresh=refresh))
     closing = _closing_line()
     if not whole.endswith(closing):
         raise AssertionError("icalendar no longer ends a calendar with its END line")
     return whole[: -len(closing)], closing
-
-
-def clear_frames() -> None:
-    """Forget the kept calendar frames (see eventsite.calendar.cache.clear)."""
-    _calendar_frame.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -261,20 +255,23 @@ def _closing_line() -> bytes:
 # --- values -----------------------------------------------------------------------
 
 #: Control characters are not allowed in iCalendar text (RFC 5545 3.3.11); line
-#: breaks are, and icalendar escapes them.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: breaks are (as LF here), and icalendar escapes them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: What may not be part of a mailto: address (it would end the value or the line).
 _NOT_IN_ADDRESS = re.compile(r'[\s:;,"<>\x00-\x1f\x7f]')
 
 
 def _text(value: str) -> str:
+    """Text as iCalendar may hold it: line breaks as LF, no other control characters."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", value)
 
 
 def _parameter(value: str) -> str:
     """A parameter value (CN) without line breaks or double quotes. icalendar could
     keep them (RFC 6868 writes them as ^n and ^'), but Outlook shows those literally."""
-    return " ".join(_text(value).replace('"', "'").split())
+    return _text(value).replace("\n", " ").replace('"', "'")
 
 
 def _address(party: Party, parameters: dict[str, str]) -> vCalAddress:
