@@ -24,7 +24,7 @@ from eventsite.calendar.ical import (
 )
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation
 from eventsite.formatting import location_text
-from eventsite.geo import region_for
+from eventsite.geo.municipalities import region_for
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.text import absolute_url, markdown_to_text
 
@@ -124,7 +124,7 @@ class PublicSession(NamedTuple):
     @property
     def location(self) -> str:
         if self.venue_name is None:
-            return _("Online")
+            return str(_("Online"))
         # The same text as Venue.full_address.
         return f"{self.venue_name}, {self.venue_address}, {self.venue_postcode} {self.venue_city}"
 
@@ -243,5 +243,5 @@ def personal_entry(
 def _summary(event: Event, session: EventSession, *, cancelled: bool) -> str:
     title = f"{event.title} – {session.place_name}" if session.venue is not None else event.title
     if cancelled:
-        return _("Cancelled: %(title)s", title=title)
+        return str(_("Cancelled: %(title)s", title=title))
     return title
