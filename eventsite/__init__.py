@@ -34,6 +34,10 @@ def create_app(config_object: type | None = None) -> Flask:
     web.init_app(app)
     extensions.babel.init_app(app, locale_selector=_select_locale)
 
+    # The areas are imported when an app is built, not when the package is: importing
+    # any eventsite module (eventsite.db in a migration, eventsite.clock in a test)
+    # runs this package's __init__ first, and must not pull in every view and its
+    # dependencies. The same holds for each area's init_app below.
     from eventsite import formatting, models  # noqa: F401  (all tables for Alembic)
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
@@ -53,8 +57,9 @@ def create_app(config_object: type | None = None) -> Flask:
     from eventsite import payments
 
     payments.init_app(app)
-    from eventsite import calendar, mail
+    from eventsite import calendar, mail, registration
 
+    registration.init_app(app)
     calendar.init_app(app)
     mail.init_app(app)
     from eventsite import invitations

@@ -16,6 +16,12 @@ from eventsite.events.models import (
 )
 from eventsite.extensions import db
 from eventsite.registration.operations import PersonDetails, register
+from eventsite.payments.demo import seed_conference
+from eventsite.invitations.directory import MemberData, create_member
+from eventsite.invitations.models import JobLevel
+from sqlalchemy import select
+from eventsite.accounts.logins import create_user, email_taken
+from eventsite.accounts.models import Role
 
 
 def _local(day: date, clock: str) -> datetime:
@@ -165,7 +171,6 @@ def seed_demo() -> str:
     sign_up(web, LEADERS[2:5])
     sign_up(rec, LEADERS[6:9])
     sign_up(frm, LEADERS[:7])  # five seats: two end on the waiting list
-    from eventsite.payments.demo import seed_conference
 
     # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
     seed_conference(org, venues["odense"], _next(9, 23))
@@ -175,8 +180,6 @@ def seed_demo() -> str:
 
 def _seed_members(org: Organisation) -> None:
     """The member directory invitations are sent from (eventsite.invitations)."""
-    from eventsite.invitations.directory import MemberData, create_member
-    from eventsite.invitations.models import JobLevel
 
     levels = {"Mellemleder": JobLevel.MELLEMLEDER, "Teamleder": JobLevel.MELLEMLEDER, "Souschef": JobLevel.MELLEMLEDER}
     db.session.flush()
@@ -208,10 +211,6 @@ DEMO_ACCOUNTS = (
 
 def seed_demo_accounts() -> str:
     """Back-office accounts for the demo organisation, so a newcomer can log in."""
-    from sqlalchemy import select
-
-    from eventsite.accounts.logins import create_user, email_taken
-    from eventsite.accounts.models import Role
 
     org = db.session.execute(select(Organisation).where(Organisation.slug == "lederforeningen")).scalar_one()
     lines = []

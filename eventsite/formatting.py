@@ -1,6 +1,8 @@
 """Danish display of dates, times and seat counts (Babel), as Jinja filters."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 from functools import lru_cache
 
@@ -54,6 +56,13 @@ def format_span(start: datetime, end: datetime) -> str:
     if local_start.date() == local_end.date():
         return f"{format_day_time(start)}\u2013{format_clock(end)}"
     return f"{format_day_time(start)} \u2013 {format_day_time(end)}"
+
+
+def location_text(venue: Any) -> str:
+    """Where a session is held: the venue with its address, or "Online"."""
+    if venue is None:
+        return _("Online")
+    return venue.full_address
 
 
 def seats_text(counts) -> str:

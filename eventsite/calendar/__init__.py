@@ -48,9 +48,13 @@ def session_links(session) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and the template helpers."""
+    """Register the blueprint, the template helpers and the calendar in emails."""
+    # Imported here: these modules import `webcal` from this package, so the package
+    # must be complete before they load.
+    from eventsite.calendar import email
     from eventsite.calendar.views import bp
 
     app.register_blueprint(bp)
+    email.init_app(app)
     app.jinja_env.globals["calendar_feed_link"] = feed_link
     app.jinja_env.globals["calendar_session_links"] = session_links

@@ -22,8 +22,9 @@ from eventsite.calendar.ical import (
     invitation_uid,
     public_uid,
 )
-from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation, Venue
-from eventsite.geo import region_for
+from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Organisation
+from eventsite.formatting import location_text
+from eventsite.geo.municipalities import region_for
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.text import absolute_url, markdown_to_text
 
@@ -39,13 +40,6 @@ def calendar_host() -> str:
 def organizer_for(organisation: Organisation) -> Party:
     """The organisation as ORGANIZER and as the email sender."""
     return Party(organisation.name, organisation.sender_email or current_app.config["MAIL_DEFAULT_SENDER"])
-
-
-def location_text(venue: Venue | None) -> str:
-    """The venue with its address, or "Online"."""
-    if venue is None:
-        return _("Online")
-    return venue.full_address
 
 
 def session_sequence(session: EventSession) -> int:
@@ -130,7 +124,7 @@ class PublicSession(NamedTuple):
     @property
     def location(self) -> str:
         if self.venue_name is None:
-            return _("Online")
+            return str(_("Online"))
         # The same text as Venue.full_address.
         return f"{self.venue_name}, {self.venue_address}, {self.venue_postcode} {self.venue_city}"
 
@@ -249,5 +243,5 @@ def personal_entry(
 def _summary(event: Event, session: EventSession, *, cancelled: bool) -> str:
     title = f"{event.title} – {session.place_name}" if session.venue is not None else event.title
     if cancelled:
-        return _("Cancelled: %(title)s", title=title)
+        return str(_("Cancelled: %(title)s", title=title))
     return title

@@ -13,10 +13,12 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
+from werkzeug.datastructures import MultiDict
 
 from eventsite.calendar.entries import PublicSession
 from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue, Visibility
@@ -37,7 +39,7 @@ class FeedFilter:
     impossible: bool = False
 
     @classmethod
-    def from_args(cls, args) -> FeedFilter:
+    def from_args(cls, args: MultiDict[str, str]) -> FeedFilter:
         raw_kinds = [value for value in args.getlist("type") if value]
         raw_regions = [value.strip().casefold() for value in args.getlist("region") if value.strip()]
         kinds: list[EventKind] = []
@@ -67,9 +69,9 @@ def cutoff(now: datetime) -> datetime:
     return day - timedelta(days=current_app.config["CALENDAR_KEEP_DAYS"])
 
 
-def _public_conditions(by_organisation: bool, by_kind: bool) -> list:
+def _public_conditions(by_organisation: bool, by_kind: bool) -> list[ColumnElement[bool]]:
     """WHERE clauses with bind parameters: since, and organisation_id / kinds if used."""
-    since = bindparam("since")
+    since: BindParameter[datetime] = bindparam("since")
     cancelled_at = func.coalesce(EventSession.cancelled_at, Event.cancelled_at)
     conditions = [
         Event.published.is_(True),
@@ -88,7 +90,7 @@ def _public_conditions(by_organisation: bool, by_kind: bool) -> list:
 # once and skips rebuilding them per request, which is most of a 304's cost.
 
 @lru_cache(maxsize=None)
-def _sessions_statement(by_organisation: bool, by_kind: bool):
+def _sessions_statement(by_organisation: bool, by_kind: bool) -> Select[Any]:
     return (
         select(
             EventSession.id, EventSession.starts_at, EventSession.ends_at, EventSession.sequence,
@@ -107,7 +109,7 @@ def _sessions_statement(by_organisation: bool, by_kind: bool):
 
 
 @lru_cache(maxsize=None)
-def _fingerprint_statement(by_organisation: bool, by_kind: bool):
+def _fingerprint_statement(by_organisation: bool, by_kind: bool) -> Select[Any]:
     return (
         select(
             func.count(EventSession.id),
@@ -123,8 +125,8 @@ def _fingerprint_statement(by_organisation: bool, by_kind: bool):
     )
 
 
-def _parameters(organisation_id: int | None, feed_filter: FeedFilter, now: datetime) -> dict:
-    parameters: dict = {"since": cutoff(now)}
+def _parameters(organisation_id: int | None, feed_filter: FeedFilter, now: datetime) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"since": cutoff(now)}
     if organisation_id is not None:
         parameters["organisation_id"] = organisation_id
     if feed_filter.kinds:
@@ -151,7 +153,18 @@ class Validators:
     last_modified: datetime
 
 
-def public_validators(organisation, feed_filter: FeedFilter, now: datetime) -> Validators:
+class FeedOrganisation(Protocol):
+    """What a feed needs of its organisation: a row of the slug query, or the model."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def public_validators(organisation: FeedOrganisation | None, feed_filter: FeedFilter, now: datetime) -> Validators:
     """ETag and Last-Modified of a public feed, from one aggregate query.
 
     `organisation` has id, name and created_at (a row or the model), or is None.

@@ -1,36 +1,56 @@
 """iCalendar (RFC 5545): the one builder behind downloads, feeds and emails.
 
-Everything calendar-shaped that eventsite hands out is a `CalendarEntry` turned
-into text by `build_calendar()`. The functions here are pure: they take plain
-values (no database, no request) and return bytes, so the download, the public
-and personal feeds and the email invitations cannot drift apart.
+Everything calendar-shaped that eventsite hands out is a `CalendarEntry` turned into
+components of the `icalendar` package: `vevent()` makes the VEVENT, `calendar()` the
+VCALENDAR around it with its VTIMEZONE, and icalendar writes the text (escaping,
+parameter quoting, 75-octet folding). The functions here are pure: they take plain
+values (no database, no request), so the download, the public and personal feeds and
+the email invitations cannot drift apart.
 
-UIDs are stable, so a calendar app updates an entry instead of adding a second
-one (see `public_uid` and `invitation_uid`). SEQUENCE only ever grows for a UID:
-for the public entry it is `EventSession.sequence`; for a person's invitation it
-is that plus `Registration.calendar_sequence`, which the notifications raise on
-each cancel or move so that a CANCEL outranks the REQUEST before it, and a later
-REQUEST (after a move back or a promotion) outranks that CANCEL.
+UIDs are stable, so a calendar app updates an entry instead of adding a second one
+(see `public_uid` and `invitation_uid`). SEQUENCE only ever grows for a UID: for the
+public entry it is `EventSession.sequence`; for a person's invitation it is that plus
+`Registration.calendar_sequence`, which the notifications raise on each cancel or
+move so that a CANCEL outranks the REQUEST before it, and a later REQUEST (after a
+move back or a promotion) outranks that CANCEL.
 
 Times are written as local wall-clock times with TZID=Europe/Copenhagen and the
-zone's VTIMEZONE. The one local time that cannot be written that way is the
-repeated hour on the last Sunday of October (02:00-03:00 happens twice, and RFC
-5545 reads an ambiguous local time as the first one); such instants, and any in
-the skipped spring hour, are written in UTC instead, which is equally valid.
+zone's VTIMEZONE. The one local time that cannot be written that way is the repeated
+hour on the last Sunday of October (02:00-03:00 happens twice, and RFC 5545 reads an
+ambiguous local time as the first one); such instants, and any in the skipped spring
+hour, are written in UTC instead, which is equally valid.
 
-Why not icalendar's serializer: it costs about 0.25 ms per event on our 2-core
-machine, so a 1,000-session feed would take ~300 ms against a budget of 150 ms.
-This writer does the same escaping and 75-octet folding in a tenth of the time;
-the tests parse everything it produces back with the icalendar package and check
-the instants, which is what guarantees conformance.
+Speed: icalendar takes about a quarter of a millisecond per VEVENT, so a feed of
+1,000 sessions cannot be written from scratch on every request. Feeds keep each
+session's serialized VEVENT (`serialize_event`) between requests
+(eventsite.calendar.cache) and put them into the calendar with `join_calendar`,
+which gives the same bytes as `build_calendar` (a test holds them equal).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from functools import lru_cache
 from urllib.parse import urlencode
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vCategory,
+    vDatetime,
+    vDuration,
+    vInt,
+    vRecur,
+    vText,
+    vUri,
+    vUTCOffset,
+)
 
 from eventsite.events.models import LOCAL_TZ
 
@@ -45,28 +65,7 @@ CONFIRMED = "CONFIRMED"
 TENTATIVE = "TENTATIVE"
 CANCELLED = "CANCELLED"
 
-#: Europe/Copenhagen under the EU rule in force since 1996 (last Sunday of March and
-#: of October, 01:00 UTC), in the RRULE form Outlook, Google and Apple all read.
-VTIMEZONE = (
-    "BEGIN:VTIMEZONE",
-    "TZID:Europe/Copenhagen",
-    "X-LIC-LOCATION:Europe/Copenhagen",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-)
+UTC = timezone.utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +111,97 @@ def invitation_uid(registration_id: int, host: str) -> str:
     return f"registration-{registration_id}@{host}"
 
 
+# --- components -------------------------------------------------------------------
+
+def vtimezone() -> Timezone:
+    """Europe/Copenhagen under the EU rule in force since 1996 (last Sunday of March and
+    of October, 01:00 UTC), in the RRULE form Outlook, Google and Apple all read."""
+    summer = TimezoneDaylight()
+    summer["TZOFFSETFROM"] = vUTCOffset(timedelta(hours=1))
+    summer["TZOFFSETTO"] = vUTCOffset(timedelta(hours=2))
+    summer["TZNAME"] = vText("CEST")
+    summer["DTSTART"] = vDatetime(datetime(1970, 3, 29, 2, 0))
+    summer["RRULE"] = vRecur(freq="YEARLY", bymonth=3, byday="-1SU")
+    winter = TimezoneStandard()
+    winter["TZOFFSETFROM"] = vUTCOffset(timedelta(hours=2))
+    winter["TZOFFSETTO"] = vUTCOffset(timedelta(hours=1))
+    winter["TZNAME"] = vText("CET")
+    winter["DTSTART"] = vDatetime(datetime(1970, 10, 25, 3, 0))
+    winter["RRULE"] = vRecur(freq="YEARLY", bymonth=10, byday="-1SU")
+    zone = Timezone()
+    zone["TZID"] = vText(TZID)
+    zone["X-LIC-LOCATION"] = vText(TZID)
+    zone.add_component(summer)
+    zone.add_component(winter)
+    return zone
+
+
+def vevent(entry: CalendarEntry) -> Event:
+    """The VEVENT of one entry."""
+    event = Event()
+    event["UID"] = vText(_text(entry.uid))
+    event["SEQUENCE"] = vInt(entry.sequence)
+    event["DTSTAMP"] = vDatetime(_utc(entry.stamp))
+    event["DTSTART"] = vDatetime(_local_or_utc(entry.starts_at))
+    event["DTEND"] = vDatetime(_local_or_utc(entry.ends_at))
+    event["SUMMARY"] = vText(_text(entry.summary))
+    event["STATUS"] = vText(entry.status)
+    if entry.location:
+        event["LOCATION"] = vText(_text(entry.location))
+    if entry.description:
+        event["DESCRIPTION"] = vText(_text(entry.description))
+    if entry.url:
+        event["URL"] = vUri(_text(entry.url), params={"VALUE": "URI"})
+    if entry.categories:
+        event["CATEGORIES"] = vCategory([_text(entry.categories)])
+    if entry.organizer:
+        event["ORGANIZER"] = _address(entry.organizer, {})
+    if entry.attendee:
+        # RSVP=FALSE: calendar apps must not send acceptance replies to the organiser.
+        event["ATTENDEE"] = _address(entry.attendee, {
+            "CUTYPE": "INDIVIDUAL",
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "DECLINED" if entry.status == CANCELLED else "ACCEPTED",
+            "RSVP": "FALSE",
+        })
+    if entry.last_modified:
+        event["LAST-MODIFIED"] = vDatetime(_utc(entry.last_modified))
+    event["TRANSP"] = vText("TRANSPARENT" if entry.status == CANCELLED else "OPAQUE")
+    return event
+
+
+def calendar(
+    entries: Iterable[CalendarEntry] = (),
+    *,
+    method: str | None = None,
+    name: str | None = None,
+    refresh: timedelta | None = None,
+) -> Calendar:
+    """A VCALENDAR with the VTIMEZONE and one VEVENT per entry.
+
+    `method` is the iTIP method of an email (REQUEST, CANCEL) or PUBLISH for a
+    download; `name` and `refresh` are what a subscribed feed shows and how often it
+    is fetched again.
+    """
+    result = Calendar()
+    result["VERSION"] = vText("2.0")
+    result["PRODID"] = vText(PRODID)
+    result["CALSCALE"] = vText("GREGORIAN")
+    if method:
+        result["METHOD"] = vText(method)
+    if name:
+        result["X-WR-CALNAME"] = vText(_text(name))
+        result["X-WR-TIMEZONE"] = vText(TZID)
+    if refresh:
+        interval = max(timedelta(minutes=1), timedelta(minutes=refresh // timedelta(minutes=1)))
+        result["REFRESH-INTERVAL"] = vDuration(interval, params={"VALUE": "DURATION"})
+        result["X-PUBLISHED-TTL"] = vDuration(interval)
+    result.add_component(vtimezone())
+    for entry in entries:
+        result.add_component(vevent(entry))
+    return result
+
+
 def build_calendar(
     entries: Iterable[CalendarEntry],
     *,
@@ -120,133 +210,94 @@ def build_calendar(
     refresh: timedelta | None = None,
 ) -> bytes:
     """A VCALENDAR with the VTIMEZONE and one VEVENT per entry, as UTF-8 bytes."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN"]
-    if method:
-        lines.append("METHOD:" + method)
-    if name:
-        lines.append(_fold("X-WR-CALNAME:" + escape_text(name)))
-        lines.append("X-WR-TIMEZONE:" + TZID)
-    if refresh:
-        duration = _duration(refresh)
-        lines.append("REFRESH-INTERVAL;VALUE=DURATION:" + duration)
-        lines.append("X-PUBLISHED-TTL:" + duration)
-    lines.extend(VTIMEZONE)
-    for entry in entries:
-        _vevent(lines, entry)
-    lines.append("END:VCALENDAR")
-    lines.append("")
-    return "\r\n".join(lines).encode("utf-8")
+    return _ical(calendar(entries, method=method, name=name, refresh=refresh))
 
 
-def _vevent(lines: list[str], entry: CalendarEntry) -> None:
-    append = lines.append
-    append("BEGIN:VEVENT")
-    append(_fold("UID:" + escape_text(entry.uid)))
-    append("SEQUENCE:" + str(int(entry.sequence)))
-    append("DTSTAMP:" + utc_stamp(entry.stamp))
-    append(_datetime_line("DTSTART", entry.starts_at))
-    append(_datetime_line("DTEND", entry.ends_at))
-    append(_fold("SUMMARY:" + escape_text(entry.summary)))
-    append("STATUS:" + entry.status)
-    if entry.location:
-        append(_fold("LOCATION:" + escape_text(entry.location)))
-    if entry.description:
-        append(_fold("DESCRIPTION:" + escape_text(entry.description)))
-    if entry.url:
-        append(_fold("URL;VALUE=URI:" + _strip_controls(entry.url)))
-    if entry.categories:
-        append(_fold("CATEGORIES:" + escape_text(entry.categories)))
-    if entry.organizer:
-        append(_fold(f"ORGANIZER;CN={param_value(entry.organizer.name)}:mailto:{_address(entry.organizer.email)}"))
-    if entry.attendee:
-        # RSVP=FALSE: calendar apps must not send acceptance replies to the organiser.
-        append(
-            _fold(
-                f"ATTENDEE;CN={param_value(entry.attendee.name)};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;"
-                f"PARTSTAT={'DECLINED' if entry.status == CANCELLED else 'ACCEPTED'};RSVP=FALSE"
-                f":mailto:{_address(entry.attendee.email)}"
-            )
-        )
-    if entry.last_modified:
-        append("LAST-MODIFIED:" + utc_stamp(entry.last_modified))
-    transparent = entry.status == CANCELLED
-    append("TRANSP:" + ("TRANSPARENT" if transparent else "OPAQUE"))
-    append("END:VEVENT")
+def serialize_event(entry: CalendarEntry) -> bytes:
+    """One entry's VEVENT as icalendar writes it inside a calendar (for `join_calendar`)."""
+    return _ical(vevent(entry))
+
+
+def join_calendar(
+    events: Iterable[bytes],
+    *,
+    method: str | None = None,
+    name: str | None = None,
+    refresh: timedelta | None = None,
+) -> bytes:
+    """`build_calendar` for VEVENTs already serialized by `serialize_event`.
+
+    The VCALENDAR and its VTIMEZONE are icalendar's text too; the VEVENTs go where
+    icalendar puts its subcomponents, after the VTIMEZONE and before the calendar's
+    closing line, so the result is byte for byte what `build_calendar` gives.
+    """
+    opening, closing = _calendar_frame(method, name, refresh)
+    return opening + b"".join(events) + closing
+
+
+def _calendar_frame(method: str | None, name: str | None, refresh: timedelta | None) -> tuple[bytes, bytes]:
+    """An empty calendar (properties and VTIMEZONE) as icalendar writes it, split
+    before its closing line."""
+    whole = _ical(calendar(method=method, name=name, refresh=refresh))
+    closing = _closing_line()
+    if not whole.endswith(closing):
+        raise AssertionError("icalendar no longer ends a calendar with its END line")
+    return whole[: -len(closing)], closing
+
+
+@lru_cache(maxsize=1)
+def _closing_line() -> bytes:
+    """The END line icalendar writes for a VCALENDAR (an empty one is BEGIN and END)."""
+    empty = _ical(Calendar())
+    return empty[empty.index(b"\r\n") + 2:]
 
 
 # --- values -----------------------------------------------------------------------
 
-_SPECIAL = re.compile(r"[\\;,\n\r\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters are not allowed in iCalendar text (RFC 5545 3.3.11); line
+#: breaks are (as LF here), and icalendar escapes them.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: What may not be part of a mailto: address (it would end the value or the line).
+_NOT_IN_ADDRESS = re.compile(r'[\s:;,"<>\x00-\x1f\x7f]')
 
 
-def _strip_controls(value: str) -> str:
+def _text(value: str) -> str:
+    """Text as iCalendar may hold it: line breaks as LF, no other control characters."""
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", value)
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon, comma and newline escaped, controls removed."""
-    if not _SPECIAL.search(value):
-        return value  # the common case, and the one a 1,000-session feed must be quick at
-    value = _strip_controls(value)
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _parameter(value: str) -> str:
+    """A parameter value (CN) without line breaks or double quotes. icalendar could
+    keep them (RFC 6868 writes them as ^n and ^'), but Outlook shows those literally."""
+    return _text(value).replace("\n", " ").replace('"', "'")
 
 
-def param_value(value: str) -> str:
-    """A parameter value (e.g. CN), quoted when it holds ':', ';' or ','."""
-    cleaned = _strip_controls(value).replace("\n", " ").replace('"', "'")
-    if any(char in cleaned for char in ":;,"):
-        return f'"{cleaned}"'
-    return cleaned
+def _address(party: Party, parameters: dict[str, str]) -> vCalAddress:
+    return vCalAddress(
+        "mailto:" + _NOT_IN_ADDRESS.sub("", party.email),
+        params={"CN": _parameter(party.name), **parameters},
+    )
 
 
-def _address(email: str) -> str:
-    return "".join(char for char in email if char not in ' \t\r\n:;,"<>')
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
-def utc_stamp(value: datetime) -> str:
-    return _compact(value.astimezone(timezone.utc)) + "Z"
-
-
-def _compact(value: datetime) -> str:
-    # Formatting by hand: strftime is a measurable part of a large feed.
-    return f"{value.year:04d}{value.month:02d}{value.day:02d}T{value.hour:02d}{value.minute:02d}{value.second:02d}"
-
-
-def _datetime_line(name: str, value: datetime) -> str:
+def _local_or_utc(value: datetime) -> datetime:
+    """The local wall-clock time (written with TZID), or UTC when a reader would take
+    that wall-clock time for another instant (the repeated or the skipped hour)."""
     local = value.astimezone(LOCAL_TZ)
-    wall = local.replace(tzinfo=None, fold=0)
-    # A reader turns the wall-clock time back into an instant taking the first
-    # occurrence (fold=0); only write it that way when that gives this instant.
-    if wall.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc) == value.astimezone(timezone.utc):
-        return f"{name};TZID={TZID}:{_compact(wall)}"
-    return f"{name}:{utc_stamp(value)}"
+    # A reader takes the first of two equal wall-clock times (fold=0).
+    if local.replace(fold=0).astimezone(UTC) != value.astimezone(UTC):
+        return value.astimezone(UTC)
+    return local
 
 
-def _duration(value: timedelta) -> str:
-    minutes = max(1, int(value.total_seconds() // 60))
-    hours, minutes = divmod(minutes, 60)
-    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    if len(line) <= 75 and line.isascii():
-        return line
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    pieces = []
-    start, limit = 0, 75
-    while start < len(data):
-        end = min(start + limit, len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:
-            end -= 1  # step back to the start of a multi-byte character
-        pieces.append(data[start:end].decode("utf-8"))
-        start, limit = end, 74  # continuation lines begin with a space
-    return "\r\n ".join(pieces)
+def _ical(component: Calendar | Event) -> bytes:
+    data: bytes = component.to_ical()
+    return data
 
 
 # --- "add to calendar" links --------------------------------------------------------
@@ -256,12 +307,16 @@ def google_calendar_link(entry: CalendarEntry) -> str:
     query = {
         "action": "TEMPLATE",
         "text": entry.summary,
-        "dates": f"{utc_stamp(entry.starts_at)}/{utc_stamp(entry.ends_at)}",
+        "dates": f"{_google_time(entry.starts_at)}/{_google_time(entry.ends_at)}",
         "details": entry.description,
         "location": entry.location,
         "ctz": TZID,
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def _google_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def outlook_calendar_link(entry: CalendarEntry) -> str:

@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, select
 from wtforms import SubmitField
 
 from eventsite.calendar import feeds, webcal
+from eventsite.calendar.cache import public_events
 from eventsite.calendar.entries import last_change, personal_entry, public_entries
-from eventsite.calendar.ical import PUBLISH, build_calendar
+from eventsite.calendar.ical import PUBLISH, build_calendar, join_calendar
 from eventsite.calendar.personal import feed_token, person_from_feed_token, revoke_feed_token
 from eventsite.db import utcnow
 from eventsite.events.models import Organisation
@@ -102,7 +103,8 @@ def _public_feed(organisation, title: str, filename: str) -> Response:
         response = Response(status=304)
     else:
         sessions = feeds.public_sessions(organisation.id if organisation else None, feed_filter, now)
-        response = _ics(build_calendar(public_entries(sessions), name=title, refresh=REFRESH), filename, inline=True)
+        body = join_calendar(public_events(sessions), name=title, refresh=REFRESH)
+        response = _ics(body, filename, inline=True)
     response.set_etag(validators.etag)
     response.last_modified = validators.last_modified
     response.headers["Cache-Control"] = "public, max-age=900"

@@ -1,7 +1,7 @@
 """Direct personal invitations: the member directory, its import, invitation rounds.
 
 * `models` – Member, MemberTag, MemberImport, InvitationRound, Invitation
-* `filereader`, `importing` – CSV/XLSX to checked rows, preview, upsert
+* `filereader`, `importing` – CSV/XLSX to checked rows, preview, upsert (a package: columns, checks, apply)
 * `directory` – members by hand; `audience` – who a round goes to
 * `sending` – rounds and their outbox rows; `tokens` – the personal signed links
 * `tracking` – answers per round and person
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from eventsite.invitations import email
+
 
 def init_app(app: Flask) -> None:
-    """The public blueprint (the links in the e-mails) and its CSRF exemption; what the
-    member directory and the invitation links contribute to the sign-up."""
+    """The public blueprint (the links in the e-mails), its CSRF exemption and the e-mail's
+    renderer; what the member directory and the invitation links contribute to the sign-up."""
     # Imported here, when the app is assembled: this __init__ runs on every import of
     # an invitations module (the models too), which must not pull in the views.
     from eventsite.extensions import csrf
@@ -35,3 +37,4 @@ def init_app(app: Flask) -> None:
     # RFC 8058: the mail client's one-click POST carries no CSRF token; the signed
     # token in the URL is the authorisation (see views.unsubscribe_one_click).
     csrf.exempt(unsubscribe_one_click)
+    email.init_app(app)

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import click
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventsite.events.models import Organisation
+from eventsite.events.models import Event, Organisation
 from eventsite.extensions import db
+from eventsite.web import unit_of_work
+from eventsite.geo import parse_municipality, parse_region
+from eventsite.invitations import importing, sending
+from eventsite.invitations.audience import AudienceSpec, describe_exclusions
+from eventsite.invitations.directory import distinct_tags
+from eventsite.invitations.importing.checks import parse_job_level
+from eventsite.audit import record_audit
 
 
 def register_cli(app: Flask) -> None:
@@ -23,9 +31,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--valid-only", is_flag=True, help="Import the valid rows even if other rows have errors.")
     def import_members_command(path: str, org_slug: str, valid_only: bool) -> None:
         """Import members from a CSV or XLSX file and print the row-by-row report."""
-        from eventsite.invitations import importing
-        from eventsite.audit import record_audit
-
         organisation = _organisation(org_slug)
         limit_mb = current_app.config["MEMBER_IMPORT_MAX_MB"]
         if os.path.getsize(path) > limit_mb * 1024 * 1024:
@@ -42,17 +47,17 @@ def register_cli(app: Flask) -> None:
         for line in preview.summary_lines():
             click.echo(line)
         try:
-            result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
+            with unit_of_work():
+                result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
+                record_audit(organisation.id, "member_import", None, "imported", after={
+                    "file": preview.filename, "created": result.created, "updated": result.updated,
+                    "skipped": result.skipped,
+                })
         except importing.ImportRefused as refused:
-            db.session.rollback()
             for line in refused.report:
                 if line not in preview.report:
                     click.echo(str(line))
             raise click.ClickException(refused.message + " " + _("(--valid-only imports the valid rows.)"))
-        record_audit(organisation.id, "member_import", None, "imported", after={
-            "file": preview.filename, "created": result.created, "updated": result.updated, "skipped": result.skipped,
-        })
-        db.session.commit()
         click.echo(_("Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
                      created=result.created, updated=result.updated, skipped=result.skipped))
 
@@ -68,14 +73,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Only show who would be invited.")
     def invite_command(event_id, regions, municipalities, levels, tags, reminder, dry_run) -> None:
         """Send invitations for an event to the members the filters choose."""
-        import secrets
-
-        from eventsite.events.models import Event
-        from eventsite.invitations import sending
-        from eventsite.invitations.audience import AudienceSpec, describe_exclusions
-        from eventsite.invitations.directory import distinct_tags
-        from eventsite.invitations.importing import parse_job_level, parse_region
-
         event = db.session.get(Event, event_id)
         if event is None:
             raise click.ClickException(_("No event has the id %(id)d.", id=event_id))
@@ -86,8 +83,6 @@ def register_cli(app: Flask) -> None:
                 raise click.ClickException(_("Unknown region “%(value)s”.", value=name))
             spec.regions.append(region)
         for code in municipalities:
-            from eventsite.invitations.importing import parse_municipality
-
             found = parse_municipality(code)
             if found is None:
                 raise click.ClickException(_("Unknown municipality “%(value)s”.", value=code))
@@ -115,13 +110,13 @@ def register_cli(app: Flask) -> None:
         if not audience.count:
             return
         try:
-            result = sending.send_round(event.id, spec, secrets.token_urlsafe(24))
+            with unit_of_work():
+                result = sending.send_round(event.id, spec, secrets.token_urlsafe(24))
+                round_id = result.round.id
         except sending.SendError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from error
-        db.session.commit()
         click.echo(_("%(num)d e-mails queued in round %(round)d; `flask --app wsgi worker` delivers them.",
-                     num=result.count, round=result.round.id))
+                     num=result.count, round=round_id))
 
 
 def _organisation(slug: str) -> Organisation:

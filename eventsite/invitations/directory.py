@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventsite.clock import local_today
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.geo import municipality
-from eventsite.invitations.importing import split_tags, today_local
+from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import JobLevel, Member, MemberTag
 from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.web import UserError
+from eventsite.invitations.audience import region_condition
 
 #: Fields shown in the audit trail when a member is changed.
 AUDITED = ("member_number", "email", "name", "job_title", "job_level", "workplace",
@@ -76,7 +78,7 @@ def _apply(member: Member, data: MemberData, now: datetime) -> None:
     member.workplace = data.workplace
     member.municipality_code = data.municipality_code or None
     found = municipality(member.municipality_code)
-    member.region = found.region_on(today_local()) if found else (data.region or None)
+    member.region = found.region_on(local_today()) if found else (data.region or None)
     if data.opted_out and member.opted_out_at is None:
         member.opted_out_at = now
     elif not data.opted_out:
@@ -149,7 +151,6 @@ def search_members(organisation_id: int, search: MemberSearch, page: int = 1) ->
             ]
         query = query.where(or_(*conditions))
     if search.region:
-        from eventsite.invitations.audience import region_condition
 
         query = query.where(region_condition(search.region))
     if search.job_level:

@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from eventsite.extensions import csrf, db
+from eventsite.geo import known_regions
 from eventsite.invitations import directory, importing
 from eventsite.invitations.directory import MemberData, MemberError, MemberSearch
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
-from eventsite.invitations.importing import ImportRefused, known_regions
+from eventsite.invitations.importing import ImportRefused
 from eventsite.invitations.models import JobLevel, Member
 from eventsite.accounts.access import bp, current_organisation_ids, has_role, organisation_for_current_user_or_404, role_required
 from eventsite.audit import record_audit

@@ -5,54 +5,34 @@ for someone who has since signed up, declined or unsubscribed, or for an event
 whose sign-up has closed, is skipped instead of sent.
 
 A round is delivered in batches of hundreds, so what the rows of one batch share
-is loaded once per batch, not once per e-mail: the worker claims a batch under one
-claim token, and the first row rendered loads every invitation claimed with it,
-their events with sessions, venues and programme, who has signed up and who has
-declined (see `_Batch`).
+is loaded once per batch, not once per e-mail: the worker hands the renderer
+registry a batch of claimed rows, and `prepare` loads their invitations, their
+events with sessions, venues and programme, who has signed up and who has declined
+(see `_Batch`). Registered with eventsite.mail.render by `init_app`.
 """
 from __future__ import annotations
 
-import email.policy
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, render_template
+from flask import Flask
 from flask_babel import gettext as _
-from flask_mail import Message
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from eventsite.calendar.entries import location_text, organizer_for
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
-from eventsite.formatting import format_span
+from eventsite.formatting import format_span, location_text
 from eventsite.invitations.audience import registered_emails
 from eventsite.invitations.models import Invitation, RoundKind
 from eventsite.invitations.tokens import colleague_token, invitation_token
-from eventsite.mail.models import OutboxMessage
-from eventsite.mail.render import Skip
+from eventsite.mail.message import Email, one_line, sender_for
+from eventsite.mail.models import MailKind, OutboxMessage
+from eventsite.mail.render import Skip, add_renderer, render_part, template_gettext
 from eventsite.text import absolute_url
 
 #: Programme items shown per session ("programme highlights").
 HIGHLIGHTS = 6
-
-
-#: How the message is written out. Flask-Mail has already encoded every header
-#: (non-ASCII names and subjects as encoded words), so the plain compat32 generator
-#: suffices and costs half as much per message as re-parsing every header under
-#: policy.SMTP (measurable in a round of thousands). Lines are folded only at RFC
-#: 5322's hard limit: folded at 78 characters, the List-Unsubscribe URL would
-#: become encoded words that mail clients cannot follow.
-_POLICY = email.policy.compat32.clone(linesep="\r\n", max_line_length=998)
-
-
-class InvitationEmail(Message):
-    """A Flask-Mail message written out with `_POLICY`."""
-
-    def _message(self):
-        message = super()._message()
-        message.policy = _POLICY
-        return message
 
 
 @dataclass
@@ -69,24 +49,22 @@ class _Batch:
     sessions: dict[int, list[dict]] = field(default_factory=dict)
 
 
-def _load_batch(row: OutboxMessage, now: datetime) -> _Batch:
-    query = select(Invitation).options(
-        joinedload(Invitation.member),
-        joinedload(Invitation.round),
-        joinedload(Invitation.event).options(
-            joinedload(Event.organisation),
-            selectinload(Event.sessions).options(
-                selectinload(EventSession.venue), selectinload(EventSession.programme)
+def prepare(rows: list[OutboxMessage], now: datetime) -> _Batch:
+    """Load the invitations of these outbox rows and what they share, in a few queries."""
+    invitations = db.session.execute(
+        select(Invitation)
+        .where(Invitation.outbox_id.in_([row.id for row in rows]))
+        .options(
+            joinedload(Invitation.member),
+            joinedload(Invitation.round),
+            joinedload(Invitation.event).options(
+                joinedload(Event.organisation),
+                selectinload(Event.sessions).options(
+                    selectinload(EventSession.venue), selectinload(EventSession.programme)
+                ),
             ),
-        ),
-    )
-    if row.claim_token:
-        query = query.join(OutboxMessage, OutboxMessage.id == Invitation.outbox_id).where(
-            OutboxMessage.claim_token == row.claim_token
         )
-    else:  # rendered outside the worker (a preview, a test): this row alone
-        query = query.where(Invitation.outbox_id == row.id)
-    invitations = db.session.execute(query).unique().scalars().all()
+    ).unique().scalars().all()
     batch = _Batch(now, {inv.outbox_id: inv for inv in invitations})
     for event in {inv.event_id: inv.event for inv in invitations}.values():
         batch.registered[event.id] = set(db.session.execute(registered_emails(event)).scalars())
@@ -104,16 +82,6 @@ def _load_batch(row: OutboxMessage, now: datetime) -> _Batch:
             if s.starts_at > now
         ]
     return batch
-
-
-def _batch_for(row: OutboxMessage, now: datetime) -> _Batch:
-    # One slot: the worker's request context lives as long as the worker, batches do not.
-    key = row.claim_token or f"row:{row.id}"
-    cached = g.get("invitation_batch")
-    if cached is None or cached[0] != key:
-        cached = (key, _load_batch(row, now))
-        g.invitation_batch = cached
-    return cached[1]
 
 
 def skip_reason(invitation: Invitation, batch: _Batch) -> str | None:
@@ -159,12 +127,11 @@ def subject(invitation: Invitation) -> str:
     else:
         text = _("Invitation: %(title)s", title=title)
     # One line, whatever the organiser typed into the title.
-    return " ".join(text.split())
+    return one_line(text)
 
 
-def render_invitation(row: OutboxMessage, now: datetime) -> InvitationEmail | Skip:
+def render_invitation(row: OutboxMessage, now: datetime, batch: _Batch) -> Email | Skip:
     """The e-mail for an invitation's outbox row, or Skip. Needs a request context (links)."""
-    batch = _batch_for(row, now)
     invitation = batch.by_outbox_id.get(row.id)
     if invitation is None:
         return Skip("the invitation no longer exists")
@@ -172,14 +139,15 @@ def render_invitation(row: OutboxMessage, now: datetime) -> InvitationEmail | Sk
     if reason:
         return Skip(reason)
     context = invitation_context(invitation, batch)
-    organizer = organizer_for(invitation.event.organisation)
-    message = InvitationEmail(
+    context.update(template_gettext())
+    sender = sender_for(invitation.event.organisation)
+    return Email(
         subject=subject(invitation),
         recipients=[(invitation.member.name, row.recipient)],
-        sender=(organizer.name, organizer.email),
-        reply_to=organizer.email,
-        body=render_template("emails/invitation.txt", **context),
-        html=render_template("emails/invitation.html", **context),
+        sender=sender,
+        reply_to=sender[1],
+        body=render_part("emails/invitation.txt", context),
+        html=render_part("emails/invitation.html", context),
         extra_headers={
             # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs
             # "List-Unsubscribe=One-Click" to this URL.
@@ -188,6 +156,10 @@ def render_invitation(row: OutboxMessage, now: datetime) -> InvitationEmail | Sk
             # Out-of-office replies should stay quiet.
             "X-Auto-Response-Suppress": "OOF, AutoReply",
         },
+        message_id=row.message_id,
     )
-    message.msgId = row.message_id
-    return message
+
+
+def init_app(app: Flask) -> None:
+    """Render the invitation e-mails (see eventsite.mail.render)."""
+    add_renderer(app, [MailKind.INVITATION], render_invitation, prepare=prepare)

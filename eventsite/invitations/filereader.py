@@ -18,6 +18,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 #: Hard ceilings, so a crafted file cannot exhaust memory.
 MAX_ROWS = 100_000
@@ -175,7 +176,6 @@ def _check_archive(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
 
     _check_archive(data)
     try:

@@ -16,7 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from eventsite.forms import BaseForm
-from eventsite.invitations.importing import known_regions, split_tags
+from eventsite.geo import known_regions
+from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import (
     EMAIL_MAX,
     JOB_LEVEL_LABELS,

@@ -11,11 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from eventsite.extensions import db
-from eventsite.geo import all_municipalities, municipality
+from eventsite.geo import all_municipalities, known_regions, municipality
 from eventsite.invitations import directory, sending, tracking
 from eventsite.invitations.audience import AudienceSpec, describe_exclusions, find_members
 from eventsite.invitations.forms import ActionForm, SendForm
-from eventsite.invitations.importing import known_regions
 from eventsite.invitations.models import InvitationRound, JobLevel
 from eventsite.accounts.access import bp, has_role, role_required
 from eventsite.events.access import event_for_current_user_or_404

@@ -1,4 +1,4 @@
-"""`flask --app wsgi worker` and `flask --app wsgi send-reminders`."""
+"""`flask --app wsgi worker`: deliver queued emails and run the scheduled jobs."""
 from __future__ import annotations
 
 import logging
@@ -9,8 +9,7 @@ import threading
 import click
 from flask import Flask
 
-from eventsite.db import utcnow
-from eventsite.extensions import db
+from eventsite.mail.worker import run_worker
 
 
 def _log_to_stdout() -> None:
@@ -27,9 +26,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
     def worker_command(once: bool) -> None:
-        """Deliver queued emails (and queue due reminders) until stopped with Ctrl-C."""
-        from eventsite.mail.worker import run_worker
-
+        """Deliver queued emails (and run the scheduled jobs, e.g. reminders) until stopped with Ctrl-C."""
         _log_to_stdout()
         stop = threading.Event()
 
@@ -44,13 +41,3 @@ def register_cli(app: Flask) -> None:
             f"worker stopped: sent {report.sent}, retried {report.retried}, "
             f"failed {report.failed}, skipped {report.skipped}"
         )
-
-    @app.cli.command("send-reminders")
-    @click.option("--days", type=int, default=None, help="Days before the session (default EVENTSITE_REMINDER_DAYS).")
-    def send_reminders_command(days: int | None) -> None:
-        """Queue reminders for sessions starting soon; never twice for the same place."""
-        from eventsite.registration.notifications import notify_reminders_due
-
-        count = notify_reminders_due(utcnow(), days=days)
-        db.session.commit()
-        click.echo(f"{count} reminders queued; the worker sends them.")

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.events.models import EventSession, Organisation, _enum_column
-from eventsite.registration.models import Registration
 
 
 class MailKind(str, enum.Enum):
-    """What an email is about; each kind has a template pair in templates/emails/."""
+    """What an email is about; each kind has a template pair in templates/emails/.
+
+    The area that queues a kind renders it (see eventsite.mail.render.add_renderer).
+    """
 
     CONFIRMATION = "confirmation"
     WAITLISTED = "waitlisted"
@@ -86,5 +89,7 @@ class OutboxMessage(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    registration: Mapped[Registration | None] = relationship()
+    #: The Registration (or None), named rather than imported: eventsite.registration
+    #: sits above mail.
+    registration: Mapped[Any] = relationship("Registration")
     session: Mapped[EventSession | None] = relationship()

@@ -8,20 +8,42 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
+from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventsite.calendar.entries import calendar_host
-from eventsite.events.models import EventSession
+from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
-from eventsite.registration.models import Registration
 
 
 def new_message_id() -> str:
-    """A Message-ID for a new row; it stays the same on every retry of that row."""
-    return f"<{uuid.uuid4().hex}.outbox@{calendar_host()}>"
+    """A Message-ID for a new row; it stays the same on every retry of that row.
+
+    On EVENTSITE_BASE_URL's host, like the calendar UIDs.
+    """
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"<{uuid.uuid4().hex}.outbox@{host}>"
+
+
+class _Person(Protocol):
+    email: str
+
+
+class AboutRegistration(Protocol):
+    """What `enqueue` reads of a registration (eventsite.registration's, which sits above)."""
+
+    id: int | None
+    session_id: int
+
+    @property
+    def event(self) -> Event: ...
+
+    @property
+    def person(self) -> _Person: ...
 
 
 _OUTBOX = OutboxMessage.__table__
@@ -31,7 +53,7 @@ _INSERT = _OUTBOX.insert()
 
 def enqueue(
     kind: MailKind,
-    registration: Registration,
+    registration: AboutRegistration,
     *,
     session: EventSession | None = None,
     dedupe_key: str | None = None,
@@ -80,7 +102,9 @@ def undeliverable(organisation_ids: list[int], limit: int = 200) -> list[Undeliv
     rows = db.session.execute(
         select(OutboxMessage)
         .where(OutboxMessage.organisation_id.in_(organisation_ids), OutboxMessage.status == OutboxStatus.FAILED)
-        .options(selectinload(OutboxMessage.registration).selectinload(Registration.event))
+        # The event through the session the email names (a registration's own session,
+        # or the one its news is about: always of the registration's event).
+        .options(selectinload(OutboxMessage.session).selectinload(EventSession.event))
         .order_by(OutboxMessage.failed_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
     ).scalars()
@@ -90,7 +114,7 @@ def undeliverable(organisation_ids: list[int], limit: int = 200) -> list[Undeliv
             failed_at=row.failed_at or row.created_at,
             error=row.last_error,
             kind=row.kind,
-            event_title=row.registration.event.title if row.registration else None,
+            event_title=row.session.event.title if row.registration_id is not None and row.session else None,
             registration_id=row.registration_id,
         )
         for row in rows

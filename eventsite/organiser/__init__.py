@@ -10,28 +10,28 @@ import importlib
 from flask import Flask
 
 from eventsite.extensions import db, login_manager
+from flask_babel import lazy_gettext as _l
+from eventsite.accounts.access import bp
+from eventsite.organiser.cli import register_cli
+from eventsite.accounts.models import User
 
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
 VIEW_MODULES = (
     "eventsite.organiser.auth",
-    "eventsite.organiser.views",
-    "eventsite.organiser.venue_views",
+    "eventsite.events.admin_views",
+    "eventsite.events.venue_views",
     "eventsite.organiser.user_views",
-    "eventsite.organiser.attendance_views",
+    "eventsite.organiser.dashboard_views",
+    "eventsite.attendance.views",
     "eventsite.invitations.directory_views",
     "eventsite.invitations.round_views",
-    "eventsite.mail.views",
+    "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
 )
 
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Login, register the blueprint with every view module, and the CLI."""
-    from flask_babel import lazy_gettext as _l
-
-    from eventsite.accounts.access import bp
-    from eventsite.organiser.cli import register_cli
-    from eventsite.accounts.models import User
 
     app.config.setdefault("ORGANISER_SESSION_HOURS", 12)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
+from eventsite.web import unit_of_work
 from eventsite.accounts import logins as accounts
 from eventsite.accounts.models import Role
 
@@ -41,17 +42,18 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(
                 f"The password must be {accounts.PASSWORD_MIN}-{accounts.PASSWORD_MAX} characters long."
             ) from error
-        if organisation is None:
-            if len(slug) > 60 or not slug.replace("-", "").isalnum():
-                raise click.ClickException("The slug may contain only letters, digits and hyphens (at most 60).")
-            organisation = Organisation(slug=slug, name=create_org_name.strip())
-            db.session.add(organisation)
-            db.session.flush()
-            click.echo(f"Created organisation {organisation.name} ({slug}).")
+        if organisation is None and (len(slug) > 60 or not slug.replace("-", "").isalnum()):
+            raise click.ClickException("The slug may contain only letters, digits and hyphens (at most 60).")
+        new_organisation = organisation is None
         try:
-            user = accounts.create_user(email, password, organisation, Role(role), name=name)
+            with unit_of_work():
+                if organisation is None:
+                    organisation = Organisation(slug=slug, name=create_org_name.strip())
+                    db.session.add(organisation)
+                    db.session.flush()
+                user = accounts.create_user(email, password, organisation, Role(role), name=name)
         except accounts.AccountError as error:
-            db.session.rollback()
             raise click.ClickException(str(error.message)) from error
-        db.session.commit()
+        if new_organisation:
+            click.echo(f"Created organisation {organisation.name} ({slug}).")
         click.echo(f"Created {user.email} as {role} in {organisation.name} ({organisation.slug}).")

@@ -17,6 +17,7 @@ from eventsite.accounts.models import EMAIL_MAX, NAME_MAX, ROLE_LABELS
 
 from eventsite.forms import _max, _strip
 from eventsite.registration.forms import single_line
+from wtforms.validators import ValidationError
 
 
 class LoginForm(FlaskForm):
@@ -59,7 +60,6 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
     def validate_confirm(self, field) -> None:
-        from wtforms.validators import ValidationError
 
         if field.data != self.password.data:
             raise ValidationError(_l("The two passwords are not the same."))

@@ -29,9 +29,9 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(format_amount, "dkk")
     app.add_template_filter(format_event_day, "event_day")
-    # Emails are rendered by eventsite.mail from a registration; this gives them its price.
+    # Emails about a registration are rendered by eventsite.registration; this gives them its price.
     app.add_template_global(registration_payment, "payment_for")
     # ...worked out once per email (as `payment`), not once per part.
-    from eventsite.mail.render import add_email_context
+    from eventsite.registration.email import add_email_context
 
     add_email_context(app, "payment", registration_payment, batch=registration_payments)

@@ -36,6 +36,7 @@ from eventsite.payments.models import (
 )
 from eventsite.payments.operations import chosen_addons, snapshot_quote
 from eventsite.registration.models import Registration, RegistrationStatus
+from eventsite.audit import record_audit
 
 
 @dataclass
@@ -117,7 +118,6 @@ MARKS = ("invoiced", "paid", "not_invoiced", "not_paid")
 
 def mark(event: Event, registration_ids: Iterable[int], action: str, *, now: datetime | None = None) -> int:
     """Mark the event's registrations invoiced or paid (or undo it); returns how many changed. Flushes."""
-    from eventsite.audit import record_audit
 
     if action not in MARKS:
         raise ValueError(action)

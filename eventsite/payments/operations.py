@@ -39,6 +39,7 @@ from eventsite.payments.models import (
 from eventsite.payments.offer import EventOffer, event_offer, has_offer, taken_per_addon, taken_per_day
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import RegistrationError
+from eventsite.payments.models import SubsidyStatus
 
 
 class PaymentError(RegistrationError):
@@ -209,7 +210,6 @@ class RegistrationPayment:
 
     @property
     def granted(self) -> int:
-        from eventsite.payments.models import SubsidyStatus
 
         if self.subsidy is not None and self.subsidy.status is SubsidyStatus.APPROVED:
             return self.subsidy.granted_ore or 0

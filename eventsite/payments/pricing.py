@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
 from flask_babel import lazy_gettext as _l
 from eventsite.web import UserError
+from flask_babel import gettext, ngettext
 
 #: The highest price an organiser may type (100.000 kr.); anything above is a typo.
 MAX_PRICE_ORE = 100_000_00
@@ -178,7 +179,6 @@ class Line:
     @property
     def label(self) -> str:
         """What the line says on the receipt and the invoice."""
-        from flask_babel import gettext, ngettext
 
         if self.kind is LineKind.ADDON:
             return self.title

@@ -29,6 +29,9 @@ from eventsite.payments.offer import taken_per_addon, taken_per_day
 from eventsite.payments.operations import lock_addons, lock_days
 from eventsite.payments.pricing import PriceError, check_price
 from eventsite.web import UserError
+from eventsite.audit import record_audit
+from eventsite.audit import snapshot
+from eventsite.audit import changed_only
 
 #: A multi-day event longer than this is a typo (the day price table would be absurd).
 MAX_DAYS = 14
@@ -39,7 +42,6 @@ class SettingsError(UserError, ValueError):
 
 
 def _audit(event: Event, object_type: str, object_id: int | None, action: str, before=None, after=None) -> None:
-    from eventsite.audit import record_audit
 
     record_audit(event.organisation_id, object_type, object_id, action, before=before, after=after)
 
@@ -192,7 +194,6 @@ _ADDON_FIELDS = ("kind", "title", "price_ore", "capacity", "description")
 
 def add_addon(event: Event, data: AddOnData) -> AddOn:
     """Offer an add-on (workshop, reception, dinner, room) with its price and places. Flushes."""
-    from eventsite.audit import snapshot
 
     _check_addon(data)
     position = db.session.execute(select(func.coalesce(func.max(AddOn.position), 0)).where(AddOn.event_id == event.id)).scalar_one()
@@ -211,7 +212,6 @@ def update_addon(addon: AddOn, data: AddOnData) -> None:
 
     People who have already chosen it keep the price they were quoted.
     """
-    from eventsite.audit import changed_only, snapshot
 
     _check_addon(data)
     (locked,) = lock_addons([addon.id])

@@ -23,6 +23,8 @@ from eventsite.payments.models import SubsidyBudget, SubsidyRequest, SubsidyStat
 from eventsite.payments.pricing import check_price, format_dkk
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.web import UserError
+from eventsite.audit import record_audit, snapshot
+from eventsite.payments.notifications import notify_subsidy_decision
 
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -128,8 +130,6 @@ def decide(
     now: datetime | None = None,
 ) -> SubsidyRequest:
     """Approve (within the budget) or decline a request, audit it and queue the email. Flushes."""
-    from eventsite.audit import record_audit, snapshot
-    from eventsite.payments.notifications import notify_subsidy_decision
 
     now = now or utcnow()
     check_price(granted_ore)
@@ -167,7 +167,6 @@ def decide(
 
 def save_budget(event: Event, *, places: int | None, amount_ore: int | None, description: str = "", user=None) -> SubsidyBudget:
     """Offer subsidised places (or change the budget); never below what is already approved. Flushes."""
-    from eventsite.audit import record_audit, snapshot
 
     if places is None and amount_ore is None:
         raise SubsidyError(_l("Give the budget as a number of places, an amount, or both."))

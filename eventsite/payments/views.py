@@ -34,6 +34,7 @@ from eventsite.payments.pricing import ore_to_input
 from eventsite.payments.settings import AddOnData, SettingsError
 from eventsite.payments.subsidies import SubsidyError
 from eventsite.web import discard, refuse, writes
+from sqlalchemy import select
 
 
 # --- loaders ---------------------------------------------------------------------------
@@ -268,7 +269,6 @@ def payments_budget(event_id: int):
 # --- subsidy requests: the queue, decisions, the report ----------------------------------------
 
 def _events_of_user() -> list[Event]:
-    from sqlalchemy import select
 
     org_ids = current_organisation_ids()
     return list(db.session.execute(select(Event).where(Event.organisation_id.in_(org_ids)).order_by(Event.title)).scalars())

@@ -1,1 +1,27 @@
-"""Registration: people, their places on sessions, waiting lists."""
+"""Registration: people, their places on sessions, waiting lists, and the emails about them."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask
+
+from eventsite.mail.jobs import add_job
+from eventsite.registration import email
+from eventsite.registration.cli import register_cli
+from eventsite.registration.notifications import notify_reminders_due
+
+#: How often the mail worker queues the reminders that have become due.
+REMINDER_INTERVAL = timedelta(minutes=10)
+
+
+def queue_reminders(now: datetime) -> str | None:
+    """The worker's reminder job (see eventsite.mail.jobs)."""
+    count = notify_reminders_due(now)
+    return f"queued {count} reminders" if count else None
+
+
+def init_app(app: Flask) -> None:
+    """The emails about registrations, the reminder job and `send-reminders`."""
+    email.init_app(app)
+    add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
+    register_cli(app)

@@ -2,7 +2,7 @@
 
 Call them after the domain function and before the single commit. They never
 send: the delivery worker does, rendering each email from the newest data when it
-goes out (eventsite.mail.render).
+goes out (eventsite.registration.email).
 
 Every email that carries a calendar entry, after the first invitation (sent at 0,
 RFC 5545's first SEQUENCE), raises the registration's `calendar_sequence`, so the

@@ -128,7 +128,7 @@ def lock_session(session_id: int) -> EventSession | None:
     """Load a session with its row locked until the transaction ends.
 
     PostgreSQL takes a row lock (FOR UPDATE); SQLite's writing transactions hold
-    the database write lock from BEGIN IMMEDIATE (see eventsite.db; a `reads_first`
+    the database write lock from BEGIN IMMEDIATE (see eventsite.db; a lock="late"
     view's transaction takes it here).
     """
     start_writing(db.session)
@@ -320,7 +320,7 @@ def register(
     """
     now = now or utcnow()
     # SQLite: the write lock, before anything is changed (see eventsite.db; it
-    # refuses a reads_first view that changed rows before this point).
+    # refuses a lock="late" unit of work that changed rows before this point).
     start_writing(db.session)
     # The statements below run on the connection, past the ORM's autoflush: changes
     # a caller made before must be in the database before the counts are read.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.invitations import importing
 from eventsite.invitations.importing import ImportRefused
@@ -139,7 +140,7 @@ def test_unknown_columns_are_warnings_and_first_and_last_names_are_joined(app, c
     preview = check(app, org, csv_bytes("Åse;Ørum;ase@x.dk;blå", header="Fornavn;Efternavn;E-mail;Yndlingsfarve"))
     assert not preview.has_errors
     assert [(line.column, line.severity) for line in preview.report] == [("Yndlingsfarve", "warning")]
-    assert preview.valid_rows[0].values["name"] == "Åse Ørum"
+    assert preview.valid_rows[0].values.name == "Åse Ørum"
 
 
 def test_a_region_alone_is_accepted_when_it_is_one_of_the_six(app, create_organisation):
@@ -162,7 +163,7 @@ def test_a_region_that_contradicts_the_municipality_is_a_warning_and_the_municip
     assert not preview.has_errors
     assert preview.report[0].severity == "warning"
     assert "Odense" in preview.report[0].message
-    assert preview.valid_rows[0].values["region"] == "Region Syddanmark"
+    assert preview.valid_rows[0].values.region == "Region Syddanmark"
 
 
 def test_upsert_matches_member_number_first_then_email_and_keeps_opt_outs(app, create_organisation, create_member):
@@ -170,7 +171,7 @@ def test_upsert_matches_member_number_first_then_email_and_keeps_opt_outs(app, c
     by_number = create_member(org, name="Old Name", email="old@x.dk", member_number="500")
     by_email = create_member(org, name="Email Match", email="same@x.dk", job_title="Leder")
     with app.app_context():
-        db.session.get(Member, by_email).opted_out_at = importing.utcnow()
+        db.session.get(Member, by_email).opted_out_at = utcnow()
         db.session.commit()
     preview = check(app, org, csv_bytes(
         "New Name;new@x.dk;500;;chef;;;;",
@@ -230,7 +231,7 @@ def test_xlsx_with_a_formula_cell_is_flagged(app, create_organisation):
     preview = check(app, org, data, "medlemmer.xlsx")
     assert preview.kind == "xlsx"
     assert lines_for(preview, 2) == []
-    assert preview.valid_rows[0].values["municipality_code"] == "0370"
+    assert preview.valid_rows[0].values.municipality_code == "0370"
     assert lines_for(preview, 3) == ["The cell looks like a spreadsheet formula (=1+1); the row is not imported."]
 
 

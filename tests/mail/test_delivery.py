@@ -422,7 +422,7 @@ def test_an_email_that_keeps_failing_temporarily_is_given_up_after_the_last_atte
 
 
 def test_back_off_doubles_from_the_first_delay_up_to_an_hour():
-    from eventsite.mail.worker import backoff
+    from eventsite.mail.claims import backoff
 
     assert [backoff(n, 30).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert backoff(20, 30) == timedelta(hours=1)

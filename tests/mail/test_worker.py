@@ -193,18 +193,18 @@ def _sent_count(log: str) -> int:
 
 
 def test_a_lapsed_claim_is_taken_over_and_the_old_claim_can_no_longer_mark_the_row(app, smtp, create_event, deliver):
-    from eventsite.mail import worker as mail_worker
+    from eventsite.mail import claims
 
     queue_confirmations(app, create_event, 3)
     with app.app_context():
-        token, ids = mail_worker.claim(10, utcnow())  # a worker that then hangs or dies
+        token, ids = claims.claim(10, utcnow())  # a worker that then hangs or dies
         assert len(ids) == 3
-        assert mail_worker.claim(10, utcnow())[1] == []  # claimed rows are not handed out twice
+        assert claims.claim(10, utcnow())[1] == []  # claimed rows are not handed out twice
         db.session.execute(update(OutboxMessage).values(lease_expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
 
     assert deliver().sent == 3
     with app.app_context():
-        assert mail_worker._mark(ids[0], token, status=OutboxStatus.FAILED) is False
+        assert claims.mark(ids[0], token, status=OutboxStatus.FAILED) is False
         assert {row.status for row in db.session.execute(select(OutboxMessage)).scalars()} == {OutboxStatus.SENT}
     assert len(smtp.received) == 3

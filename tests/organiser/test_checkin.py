@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.organiser.checkin import (
+from eventsite.attendance.checkin import (
     CheckInError,
     attendance_opens_at,
     check_in,

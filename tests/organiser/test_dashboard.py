@@ -12,7 +12,7 @@ from sqlalchemy import update
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.organiser.checkin import attendance_opens_at, check_in, mark_absent
+from eventsite.attendance.checkin import attendance_opens_at, check_in, mark_absent
 from eventsite.organiser.dashboard import JobLevel, build_dashboard, job_level
 from eventsite.registration import operations
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus

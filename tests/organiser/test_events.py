@@ -340,7 +340,7 @@ def test_moving_a_session_to_another_venue_needs_confirmation_too(app, client, o
 
 
 def test_the_update_function_reports_what_changed(app, create_event, register_person):
-    from eventsite.organiser.operations import ConfirmationNeeded, SessionData, update_session
+    from eventsite.events.editing import ConfirmationNeeded, SessionData, update_session
 
     event = create_event(sessions=[{"capacity": 1}])
     register_person(event.session_id)

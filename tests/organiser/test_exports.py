@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from eventsite.extensions import db
-from eventsite.organiser.exports import (
+from eventsite.attendance.exports import (
     ExportKind,
     csv_chunks,
     export_rows,

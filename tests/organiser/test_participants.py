@@ -13,7 +13,7 @@ from sqlalchemy import select
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.audit import AuditEntry
-from eventsite.organiser.participants import (
+from eventsite.attendance.participants import (
     ListQuery,
     add_by_hand,
     cancel_on_behalf,

@@ -13,12 +13,12 @@ from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Venue, Visibility
 from eventsite.extensions import db
 from eventsite.formatting import format_clock, format_span
-from eventsite.organiser import operations
+from eventsite.events import editing as operations
 from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
 from eventsite.events.access import event_for_current_user_or_404, programme_item_for_current_user_or_404, session_for_current_user_or_404
 from eventsite.events.forms import EventForm, ProgrammeItemForm, SessionForm
 from eventsite.forms import ConfirmForm
-from eventsite.organiser.operations import ConfirmationNeeded, EditError, EventData, SessionData
+from eventsite.events.editing import ConfirmationNeeded, EditError, EventData, SessionData
 from eventsite.registration import notifications
 from eventsite.registration.operations import seat_counts_for
 from eventsite.text import render_markdown

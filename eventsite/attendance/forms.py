@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from eventsite.forms import BaseForm
-from eventsite.organiser.participants import REASON_MAX
+from eventsite.attendance.participants import REASON_MAX
 from eventsite.registration.forms import municipality_choices, single_line
 from eventsite.registration.models import (
     ATTENDANCE_NOTE_MAX,

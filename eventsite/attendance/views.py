@@ -31,11 +31,11 @@ from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.invitations.colleagues import inviter_of
-from eventsite.organiser import checkin, participants
-from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, current_organisations, has_role, role_required
+from eventsite.attendance import checkin, participants
+from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, has_role, role_required
 from eventsite.events.access import event_for_current_user_or_404, session_for_current_user_or_404
 from eventsite.registration.access import registration_for_current_user_or_404
-from eventsite.organiser.attendance_forms import (
+from eventsite.attendance.forms import (
     AbsentForm,
     AddParticipantForm,
     CancelParticipantForm,
@@ -46,14 +46,12 @@ from eventsite.organiser.attendance_forms import (
     ResendForm,
 )
 from eventsite.audit import decoded, record_audit
-from eventsite.organiser.dashboard import JobLevel, build_dashboard
-from eventsite.organiser.exports import (
+from eventsite.attendance.exports import (
     ExportKind,
     csv_chunks,
     export_rows,
     session_label,
     short_datetime_formatter,
-    short_when_formatter,
     xlsx_chunks,
 )
 from eventsite.audit import AuditEntry
@@ -78,30 +76,6 @@ def url_for_each(endpoint: str, argument: str) -> Callable[[int], str]:
     """
     template = url_for(endpoint, **{argument: int(_ID_SLOT)})
     return lambda value: template.replace(_ID_SLOT, str(value))
-
-
-@bp.get("/oversigt")
-@role_required()
-def dashboard():
-    organisations = current_organisations()
-    figures = build_dashboard([o.id for o in organisations])
-    urls = {
-        endpoint: url_for_each(f"organiser.{endpoint}", argument)
-        for endpoint, argument in (
-            ("participants_event", "event_id"),
-            ("participants_session", "session_id"),
-            ("checkin_session", "session_id"),
-            ("export", "event_id"),
-        )
-    }
-    return render_template(
-        "organiser/dashboard.html",
-        dashboard=figures,
-        organisation_names={o.id: o.name for o in organisations},
-        short_when=short_when_formatter(),
-        level_labels={level: level.label for level in JobLevel},
-        urls=urls,
-    )
 
 
 # --- participant lists ------------------------------------------------------------------

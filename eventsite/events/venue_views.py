@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 from eventsite.clock import local_today
 from eventsite.events.models import Venue
 from eventsite.extensions import db
-from eventsite.organiser import operations
+from eventsite.events import editing as operations
 from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
 from eventsite.events.access import venue_for_current_user_or_404
 from eventsite.events.forms import VenueForm
-from eventsite.organiser.operations import EditError, VenueData
+from eventsite.events.editing import EditError, VenueData
 from eventsite.web import refuse, writes
 
 

@@ -2,6 +2,7 @@
 
 Registered on the organiser blueprint (listed in eventsite.organiser.VIEW_MODULES),
 so the organiser access rules apply: staff see their own organisations' emails only.
+The outbox itself (eventsite.mail) sits below the back office and knows nothing of it.
 """
 from __future__ import annotations
 
