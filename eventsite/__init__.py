@@ -38,7 +38,7 @@ def create_app(config_object: type | None = None) -> Flask:
     # any eventsite module (eventsite.db in a migration, eventsite.clock in a test)
     # runs this package's __init__ first, and must not pull in every view and its
     # dependencies. The same holds for each area's init_app below.
-    from eventsite import formatting, models  # noqa: F401  (all tables for Alembic)
+    from eventsite import calendar, formatting, invitations, mail, models, organiser, payments, registration  # noqa: F401  (models: all tables for Alembic)
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
@@ -51,19 +51,13 @@ def create_app(config_object: type | None = None) -> Flask:
     formatting.init_app(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "da")
     register_cli(app)
-    from eventsite import organiser
-
+    # Each area wires itself in: blueprints, template helpers, and what it registers
+    # with the lower areas' registries (email renderers, sign-up extras, jobs).
     organiser.init_app(app)
-    from eventsite import payments
-
     payments.init_app(app)
-    from eventsite import calendar, mail, registration
-
     registration.init_app(app)
     calendar.init_app(app)
     mail.init_app(app)
-    from eventsite import invitations
-
     invitations.init_app(app)
     headers.init_app(app)
     _register_error_pages(app)

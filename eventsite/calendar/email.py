@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from eventsite.calendar import webcal
+from eventsite.calendar.links import webcal
 from eventsite.calendar.entries import personal_entry
 from eventsite.calendar.ical import CANCEL, build_calendar
 from eventsite.calendar.personal import feed_token

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from wtforms import SubmitField
 
-from eventsite.calendar import feeds, webcal
+from eventsite.calendar import feeds
+from eventsite.calendar.links import webcal
 from eventsite.calendar.cache import public_events
 from eventsite.calendar.entries import last_change, personal_entry, public_entries
 from eventsite.calendar.ical import PUBLISH, build_calendar, join_calendar
