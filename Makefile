@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Compiled catalogues are build output: made from the .po files, never committed.
+# Compiled catalogues are committed beside their .po files, so that a plain
+# `pip install -e .` or `pip install .` (a deploy script, a container build) serves
+# Danish without `make`; `make lint` checks that they match. Edit the .po file, then
+# run `make translations` (install and test do it too) and commit both.
 %/messages.mo: %/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
@@ -49,9 +52,12 @@ run: install
 test: install $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Static checks (ruff; see [tool.ruff] in pyproject.toml). .ci/run runs it before the tests.
-lint: install
+# Static checks (ruff; see [tool.ruff] in pyproject.toml) and committed .mo files that
+# match their .po files. .ci/run runs it before the tests. Not after `install`, which
+# would recompile the .mo files first and so hide a stale committed one.
+lint: $(STAMP)
 	$(VENV)/bin/ruff check eventsite tests bench migrations config.py wsgi.py
+	$(PY) -m eventsite.i18n_check --compiled
 
 bench: install
 	$(PY) bench/run.py

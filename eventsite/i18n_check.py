@@ -3,6 +3,11 @@
 `python -m eventsite.i18n_check` prints them; the test-suite fails on any. Areas keep
 their own catalogues (eventsite/**/translations/da/LC_MESSAGES/messages.po); a
 string counts as translated if any of them translates it.
+
+`python -m eventsite.i18n_check --compiled` (run by `make lint`) checks instead that
+every catalogue's committed `messages.mo` holds exactly the translations of its `.po`
+file: the compiled catalogues are committed, so that every way of installing the app
+(`pip install -e .` or `pip install .` without `make`) shows it in Danish.
 """
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ import glob
 import os
 import sys
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,10 +43,15 @@ def source_messages() -> dict[str, str]:
     return found
 
 
+def catalogue_paths(locale: str = "da") -> list[str]:
+    """Every area's `.po` file for the locale."""
+    pattern = os.path.join(ROOT, "eventsite", "**", "translations", locale, "LC_MESSAGES", "messages.po")
+    return sorted(glob.glob(pattern, recursive=True))
+
+
 def translated_messages(locale: str = "da") -> set[str]:
     done: set[str] = set()
-    pattern = os.path.join(ROOT, "eventsite", "**", "translations", locale, "LC_MESSAGES", "messages.po")
-    for path in glob.glob(pattern, recursive=True):
+    for path in catalogue_paths(locale):
         with open(path, "rb") as handle:
             catalogue = read_po(handle, locale=locale)
         for message in catalogue:
@@ -57,7 +69,52 @@ def missing(locale: str = "da") -> dict[str, str]:
     return {msgid: where for msgid, where in source_messages().items() if msgid not in done}
 
 
+Entry = tuple[object, object, object]  # (context, msgid, msgstr); plural ids and strings as tuples
+
+
+def _entries(catalogue: Catalog) -> set[Entry]:
+    """What a compiled catalogue holds: translated, non-fuzzy messages (as `pybabel compile`)."""
+
+    def plain(value: object) -> object:
+        return tuple(value) if isinstance(value, (tuple, list)) else value
+
+    return {
+        (message.context, plain(message.id), plain(message.string))
+        for message in catalogue
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+def stale_compiled(locale: str = "da") -> list[str]:
+    """Catalogues whose `messages.mo` is missing or differs from their `messages.po`."""
+    stale = []
+    for po_path in catalogue_paths(locale):
+        mo_path = po_path[: -len(".po")] + ".mo"
+        relative = os.path.relpath(mo_path, ROOT)
+        if not os.path.exists(mo_path):
+            stale.append(f"{relative}: missing")
+            continue
+        with open(po_path, "rb") as handle:
+            source = read_po(handle, locale=locale)
+        with open(mo_path, "rb") as handle:
+            compiled = read_mo(handle)
+        if _entries(source) != _entries(compiled) or source.plural_forms != compiled.plural_forms:
+            stale.append(f"{relative}: differs from messages.po")
+    return stale
+
+
+def _check_compiled() -> int:
+    stale = stale_compiled()
+    for line in stale:
+        print(line)
+    if stale:
+        print("compiled catalogues are stale: run `make translations` and commit the .mo files", file=sys.stderr)
+    return 1 if stale else 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--compiled"]:
+        sys.exit(_check_compiled())
     gaps = missing()
     for msgid, where in sorted(gaps.items(), key=lambda item: item[1]):
         print(f"{where}\t{msgid!r}")
