@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 #: The highest price an organiser may type (100.000 kr.); anything above is a typo.
 MAX_PRICE_ORE = 100_000_00
@@ -32,7 +33,7 @@ _CURRENCY_WORDS = re.compile(r"(kr\.?|dkk)$", re.IGNORECASE)
 class PriceError(ValueError):
     """A price that cannot be used, with a message for the organiser."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message: str | LazyString) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -40,7 +41,7 @@ class PriceError(ValueError):
 class ChoiceError(ValueError):
     """Days or add-ons a person cannot choose, with a message for the person."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message: str | LazyString) -> None:
         super().__init__(str(message))
         self.message = message
 
