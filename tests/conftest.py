@@ -4,7 +4,8 @@ The schema is built by running the Alembic migrations, never by create_all().
 PostgreSQL tests run when EVENTSITE_TEST_DATABASE_URL points at a server (any
 database on it: a fresh one is created per test run). With
 EVENTSITE_TEST_REQUIRE_ALL=1 (CI) a missing PostgreSQL or Chromium is a failure,
-not a skip.
+not a skip. Under pytest-xdist (`make test`) every worker is its own test run: its
+own SQLite file and its own PostgreSQL database.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from time import monotonic
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -32,6 +34,22 @@ from tests.helpers import PASSWORD, log_in, user_email
 
 PG_URL = os.environ.get("EVENTSITE_TEST_DATABASE_URL")
 REQUIRE_ALL = os.environ.get("EVENTSITE_TEST_REQUIRE_ALL") == "1"
+
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session) -> None:
+    session.config.stash[_STARTED] = monotonic()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """One clear line with the run's duration (and workers), above pytest's own summary."""
+    if _STARTED not in config.stash:
+        return
+    minutes, seconds = divmod(round(monotonic() - config.stash[_STARTED]), 60)
+    workers = getattr(config.option, "numprocesses", None) or 0
+    how = f"{workers} parallel workers (pytest-xdist)" if workers else "one process"
+    terminalreporter.write_line(f"Test suite duration: {minutes} min {seconds:02d} s, in {how}")
 
 
 def skip_or_fail(reason: str) -> None:
