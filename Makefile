@@ -4,13 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
-CATALOGUES := $(shell find eventsite -path '*/translations/*/LC_MESSAGES/messages.po')
-COMPILED := $(CATALOGUES:.po=.mo)
 AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install run test lint mypy-report bench translations missing-translations clean
 
-install: $(STAMP) $(COMPILED)
+install: $(STAMP)
+	@$(PY) -m eventsite.i18n_check --compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +20,9 @@ $(STAMP): pyproject.toml
 # Compiled catalogues are committed beside their .po files, so that a plain
 # `pip install -e .` or `pip install .` (a deploy script, a container build) serves
 # Danish without `make`; `make lint` checks that they match. Edit the .po file, then
-# run `make translations` (install and test do it too) and commit both.
-%/messages.mo: %/messages.po $(STAMP)
-	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
-
-translations: $(COMPILED)
+# run `make translations` (install, run and test do it too) and commit both. Only
+# catalogues whose translations changed are rewritten.
+translations: install
 
 # Lists every translatable string in code and templates that no catalogue translates.
 missing-translations: install

@@ -4,20 +4,22 @@
 their own catalogues (eventsite/**/translations/da/LC_MESSAGES/messages.po); a
 string counts as translated if any of them translates it.
 
-`python -m eventsite.i18n_check --compiled` (run by `make lint`) checks instead that
-every catalogue's committed `messages.mo` holds exactly the translations of its `.po`
-file: the compiled catalogues are committed, so that every way of installing the app
+The compiled catalogues are committed, so that every way of installing the app
 (`pip install -e .` or `pip install .` without `make`) shows it in Danish.
+`python -m eventsite.i18n_check --compiled` (run by `make lint`) checks that every
+catalogue's `messages.mo` holds exactly the translations of its `.po` file, and
+`--compile` (`make translations`) rewrites the ones that do not.
 """
 from __future__ import annotations
 
 import glob
 import os
 import sys
+from datetime import datetime, timezone
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import read_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,22 +87,54 @@ def _entries(catalogue: Catalog) -> set[Entry]:
     }
 
 
+#: The POT-Creation-Date written into every compiled catalogue. Babel would write the
+#: minute of compiling (our .po files carry no such header), so the same .po file
+#: compiled twice would give two different .mo files to commit.
+FIXED_CREATION_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _stale(po_path: str, locale: str) -> str | None:
+    """Why the catalogue's `messages.mo` does not match its `messages.po`, or None."""
+    mo_path = po_path[: -len(".po")] + ".mo"
+    if not os.path.exists(mo_path):
+        return "missing"
+    with open(po_path, "rb") as handle:
+        source = read_po(handle, locale=locale)
+    with open(mo_path, "rb") as handle:
+        compiled = read_mo(handle)
+    if _entries(source) != _entries(compiled) or source.plural_forms != compiled.plural_forms:
+        return "differs from messages.po"
+    return None
+
+
 def stale_compiled(locale: str = "da") -> list[str]:
     """Catalogues whose `messages.mo` is missing or differs from their `messages.po`."""
     stale = []
     for po_path in catalogue_paths(locale):
-        mo_path = po_path[: -len(".po")] + ".mo"
-        relative = os.path.relpath(mo_path, ROOT)
-        if not os.path.exists(mo_path):
-            stale.append(f"{relative}: missing")
+        reason = _stale(po_path, locale)
+        if reason:
+            stale.append(f"{os.path.relpath(po_path[: -len('.po')] + '.mo', ROOT)}: {reason}")
+    return stale
+
+
+def compile_stale(locale: str = "da") -> list[str]:
+    """Compile the catalogues whose `.mo` is missing or stale; the paths written.
+
+    The others are left byte for byte, so a fresh checkout, a newer Babel or a
+    recompile changes no committed file unless a translation changed.
+    """
+    written = []
+    for po_path in catalogue_paths(locale):
+        if _stale(po_path, locale) is None:
             continue
         with open(po_path, "rb") as handle:
-            source = read_po(handle, locale=locale)
-        with open(mo_path, "rb") as handle:
-            compiled = read_mo(handle)
-        if _entries(source) != _entries(compiled) or source.plural_forms != compiled.plural_forms:
-            stale.append(f"{relative}: differs from messages.po")
-    return stale
+            catalogue = read_po(handle, locale=locale)
+        catalogue.creation_date = FIXED_CREATION_DATE
+        mo_path = po_path[: -len(".po")] + ".mo"
+        with open(mo_path, "wb") as handle:
+            write_mo(handle, catalogue)
+        written.append(os.path.relpath(mo_path, ROOT))
+    return written
 
 
 def _check_compiled() -> int:
@@ -115,6 +149,10 @@ def _check_compiled() -> int:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--compiled"]:
         sys.exit(_check_compiled())
+    if sys.argv[1:] == ["--compile"]:
+        for path in compile_stale():
+            print(f"compiled {path}")
+        sys.exit(0)
     gaps = missing()
     for msgid, where in sorted(gaps.items(), key=lambda item: item[1]):
         print(f"{where}\t{msgid!r}")
