@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
@@ -26,9 +27,10 @@ def render_markdown(source: str | None) -> Markup:
     )
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for emails and feeds, built on EVENTSITE_BASE_URL rather than the request."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, _external=False, **values)
+    base_url: str = current_app.config["BASE_URL"]
+    return base_url + url_for(endpoint, _external=False, **values)
 
 
 class _PlainText(HTMLParser):
@@ -51,7 +53,7 @@ class _PlainText(HTMLParser):
             self.blocks.append(text)
         self.current = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skipping += 1
         elif tag in self._BLOCKS:
@@ -65,7 +67,7 @@ class _PlainText(HTMLParser):
             self.href = dict(attrs).get("href")
             self.link_text = []
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.skipping = max(0, self.skipping - 1)
         elif tag in self._BLOCKS or tag == "li":
@@ -76,7 +78,7 @@ class _PlainText(HTMLParser):
                 self.current.append(f" ({self.href})")
             self.href = None
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.skipping:
             return
         self.current.append(data)

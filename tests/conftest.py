@@ -4,7 +4,8 @@ The schema is built by running the Alembic migrations, never by create_all().
 PostgreSQL tests run when EVENTSITE_TEST_DATABASE_URL points at a server (any
 database on it: a fresh one is created per test run). With
 EVENTSITE_TEST_REQUIRE_ALL=1 (CI) a missing PostgreSQL or Chromium is a failure,
-not a skip.
+not a skip. Under pytest-xdist (`make test`) every worker is its own test run: its
+own SQLite file and its own PostgreSQL database.
 """
 from __future__ import annotations
 
@@ -12,18 +13,43 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from time import monotonic
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from eventsite import clock, create_app
 from eventsite.events.models import LOCAL_TZ as COPENHAGEN
+from eventsite.events.models import Organisation
 from eventsite.extensions import db
+from eventsite.accounts.logins import create_user as create_account
+from eventsite.accounts.models import Membership, Role, User
+from eventsite.payments.operations import Choices, record_choices
+from eventsite.registration.notifications import notify_signup
+from eventsite.registration.operations import PersonDetails, register
+from eventsite.registration.tokens import manage_token
+from tests.helpers import PASSWORD, log_in, user_email
 
 PG_URL = os.environ.get("EVENTSITE_TEST_DATABASE_URL")
 REQUIRE_ALL = os.environ.get("EVENTSITE_TEST_REQUIRE_ALL") == "1"
+
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session) -> None:
+    session.config.stash[_STARTED] = monotonic()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """One clear line with the run's duration (and workers), above pytest's own summary."""
+    if _STARTED not in config.stash:
+        return
+    minutes, seconds = divmod(round(monotonic() - config.stash[_STARTED]), 60)
+    workers = getattr(config.option, "numprocesses", None) or 0
+    how = f"{workers} parallel workers (pytest-xdist)" if workers else "one process"
+    terminalreporter.write_line(f"Test suite duration: {minutes} min {seconds:02d} s, in {how}")
 
 
 def skip_or_fail(reason: str) -> None:
@@ -227,16 +253,95 @@ class CreatedRegistration:
 
 @pytest.fixture
 def register_person(app):
-    """Sign a person up through the domain function (as the view does) and commit."""
+    """Sign a person up through the domain functions, as the sign-up view does, and commit.
 
-    def _register(session_id: int, email: str | None = None, name: str = "Mette Hansen", **extra) -> CreatedRegistration:
-        from eventsite.registration.operations import PersonDetails, register
-        from eventsite.registration.tokens import manage_token
+    The one sign-up helper of the suite. `notify=True` also queues the confirmation email
+    (as the view does); `choices` (payments' `Choices`) records days, add-ons and a
+    subsidy wish; `dietary_needs` goes to `register`; other keywords are `PersonDetails`
+    fields. Returns the registration's id, manage token and status.
+    """
 
+    def _register(
+        session_id: int,
+        email: str | None = None,
+        name: str = "Mette Hansen",
+        *,
+        notify: bool = False,
+        choices: Choices | None = None,
+        dietary_needs: str = "",
+        **person,
+    ) -> CreatedRegistration:
         email = email or f"{uuid.uuid4().hex[:8]}@example.dk"
         with app.test_request_context(method="POST"):
-            registration = register(session_id, PersonDetails(name=name, email=email, **extra))
+            details = PersonDetails(name=name, email=email, **person)
+            registration = register(session_id, details, dietary_needs=dietary_needs)
+            if choices is not None:
+                record_choices(registration, choices)
+            if notify:
+                notify_signup(registration)
             db.session.commit()
             return CreatedRegistration(registration.id, manage_token(registration), registration.status.value)
 
     return _register
+
+
+# --- back-office accounts ----------------------------------------------------
+
+
+@pytest.fixture
+def fast_password_hashing(app, monkeypatch):
+    """scrypt costs ~0.15 s per hash; tests that are not about hashing use a cheap method."""
+    monkeypatch.setitem(app.config, "ORGANISER_PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+@pytest.fixture
+def create_user(app, fast_password_hashing):
+    """Create an account with one role in an organisation; returns the user id.
+
+    An email that already has an account gets the role in this organisation as well.
+    """
+
+    def _create(organisation_id: int, role: str = "organiser", email: str | None = None,
+                password: str = PASSWORD, name: str = "Anne Arrangør", active: bool = True) -> int:
+        email = email or f"{role}-{uuid.uuid4().hex[:6]}@example.org"
+        with app.test_request_context():
+            existing = db.session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
+            if existing is not None:
+                existing.memberships.append(Membership(organisation_id=organisation_id, role=Role(role)))
+                db.session.commit()
+                return existing.id
+            organisation = db.session.get(Organisation, organisation_id)
+            user = create_account(email, password, organisation, Role(role), name=name)
+            user.active = active
+            db.session.commit()
+            return user.id
+
+    return _create
+
+
+@pytest.fixture
+def login_as(app, client, create_user):
+    """Create an account with a role in the organisation and log the test client in as it.
+
+    The one way tests log in to the back office; returns the user id.
+    """
+
+    def _login(organisation_id: int, role: str = "organiser", **kwargs) -> int:
+        user_id = create_user(organisation_id, role, **kwargs)
+        response = log_in(client, user_email(app, user_id), kwargs.get("password", PASSWORD))
+        assert response.status_code == 303, response.data
+        return user_id
+
+    return _login
+
+
+@pytest.fixture
+def organiser(request, create_organisation, login_as) -> int:
+    """The test client logged in to the back office of "Lederne Sjælland"; its id.
+
+    As an organiser. A module that needs another role asks for it indirectly:
+    `pytest.mark.parametrize("organiser", ["admin"], indirect=True)`.
+    """
+    org = create_organisation(slug="lederne", name="Lederne Sjælland")
+    login_as(org, getattr(request, "param", "organiser"))
+    return org

@@ -1,7 +1,14 @@
 """Helpers for tests that talk to the app through its HTML forms."""
 from __future__ import annotations
 
+import html as html_lib
 import re
+
+from eventsite.extensions import db
+from eventsite.accounts.models import User
+
+#: The password of every account the tests make, unless a test says otherwise.
+PASSWORD = "korrekt-hest-batteri"
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -20,8 +27,6 @@ def visible_text(html: str | bytes) -> str:
         html = html.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", html)
-    import html as html_lib
-
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
 
 
@@ -31,3 +36,23 @@ def sign_up(client, event_id: int, **fields):
     data = {"csrf_token": csrf_token(page.data), "name": "Mette Hansen", "email": "mette@example.dk"}
     data.update(fields)
     return client.post(f"/arrangementer/{event_id}/tilmeld", data=data)
+
+
+def log_in(client, email: str, password: str = PASSWORD, headers: dict | None = None):
+    """Post the back-office login form like a browser (fetching a CSRF token first)."""
+    page = client.get("/arrangoer/log-ind", headers=headers)
+    return client.post(
+        "/arrangoer/log-ind",
+        headers=headers,
+        data={"csrf_token": csrf_token(page.data), "email": email, "password": password},
+    )
+
+
+def form_token(client, url: str) -> str:
+    """A CSRF token from any page with a form."""
+    return csrf_token(client.get(url).data)
+
+
+def user_email(app, user_id: int) -> str:
+    with app.app_context():
+        return db.session.get(User, user_id).email

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Response, 
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.conftest import skip_or_fail
+from tests.helpers import PASSWORD
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHROMIUM = "/usr/bin/chromium"
@@ -332,6 +333,14 @@ def pytest_runtest_call(item):
 
 
 # --- contexts and pages ------------------------------------------------------
+
+
+def log_in_through_the_form(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Log in to the back office as a person does: the login page, its labels, its button."""
+    page.goto("/arrangoer/log-ind")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from eventsite.db import utcnow
-from eventsite.events.models import EventSession, Organisation
+from eventsite.events.models import EventSession
 from eventsite.extensions import db
 from eventsite.registration.models import Attendance, Registration
+from tests.browser.conftest import log_in_through_the_form
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +26,8 @@ HELPER_PASSWORD = "indgang-ved-doeren-42"
 
 
 @pytest.fixture
-def door_today(app, create_event, register_person):
+def door_today(app, create_event, register_person, create_user):
     """A theme day in Næstved that began half an hour ago, with three confirmed leaders."""
-    from eventsite.accounts.logins import create_user
-    from eventsite.accounts.models import Role
-
     event = create_event(title="Temadag for mellemledere", sessions=[{"city": "Næstved", "capacity": 30}])
     people = {name: register_person(event.session_id, name=name).id for name in ("Mette Hansen", "Søren Æbelø", "Åse Ørum")}
     with app.test_request_context(method="POST"):
@@ -37,8 +35,8 @@ def door_today(app, create_event, register_person):
         db.session.execute(
             update(EventSession).where(EventSession.id == event.session_id).values(starts_at=start, ends_at=start + timedelta(hours=6))
         )
-        create_user(HELPER_EMAIL, HELPER_PASSWORD, db.session.get(Organisation, event.organisation_id), Role.CHECKIN, name="Dorte Dør")
         db.session.commit()
+    create_user(event.organisation_id, "checkin", email=HELPER_EMAIL, password=HELPER_PASSWORD, name="Dorte Dør")
     return event, people
 
 
@@ -48,10 +46,7 @@ def attendance_of(app, registration_id: int) -> Attendance:
 
 
 def helper_logs_in(page: Page) -> None:
-    page.goto("/arrangoer/log-ind")
-    page.get_by_label("E-mail").fill(HELPER_EMAIL)
-    page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in_through_the_form(page, HELPER_EMAIL, HELPER_PASSWORD)
 
 
 def test_a_check_in_helper_checks_someone_in_and_undoes_it_on_a_phone(app, browser_context_factory, door_today):
@@ -113,10 +108,7 @@ def test_the_list_narrows_while_typing_before_anything_is_submitted(app, browser
 def test_afbud_and_a_partial_attendance_note_on_a_phone(app, browser_context_factory, door_today):
     event, people = door_today
     page: Page = browser_context_factory(**PHONE).new_page()
-    page.goto("/arrangoer/log-ind")
-    page.get_by_label("E-mail").fill(HELPER_EMAIL)
-    page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    helper_logs_in(page)
     page.goto(f"/arrangoer/sessioner/{event.session_id}/indtjekning")
 
     page.get_by_label("Afbud, udeblevet eller note: Åse Ørum").tap()
@@ -140,10 +132,7 @@ def test_two_doors_see_each_others_check_ins_without_reloading(app, browser_cont
     try:
         for _ in range(2):
             page: Page = browser_context_factory(**PHONE).new_page()
-            page.goto("/arrangoer/log-ind")
-            page.get_by_label("E-mail").fill(HELPER_EMAIL)
-            page.get_by_label("Adgangskode").fill(HELPER_PASSWORD)
-            page.get_by_role("button", name="Log ind").click()
+            helper_logs_in(page)
             page.goto(f"/arrangoer/sessioner/{event.session_id}/indtjekning")
             doors.append(page)
         front, back = doors

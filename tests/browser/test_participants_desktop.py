@@ -10,22 +10,19 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.registration.models import Registration, RegistrationStatus
+from tests.browser.conftest import log_in_through_the_form
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "anne@lederforeningen.example"
-PASSWORD = "korrekt-hest-batteri"
 
 
 @pytest.fixture
-def full_theme_day(app, create_event, register_person):
+def full_theme_day(create_event, register_person, create_user):
     """Næstved with 2 seats taken and two on the waiting list; an organiser account."""
-    from eventsite.accounts.logins import create_user
-    from eventsite.accounts.models import Role
-
     event = create_event(
         title="Temadag for mellemledere",
         sessions=[{"city": "Næstved", "capacity": 2}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 30}],
@@ -39,9 +36,7 @@ def full_theme_day(app, create_event, register_person):
             ("Zacho Andersen", "Kommunaldirektør"),
         )
     }
-    with app.test_request_context(method="POST"):
-        create_user(EMAIL, PASSWORD, db.session.get(Organisation, event.organisation_id), Role.ORGANISER, name="Anne")
-        db.session.commit()
+    create_user(event.organisation_id, "organiser", email=EMAIL, password=PASSWORD, name="Anne")
     return event, people
 
 
@@ -52,10 +47,7 @@ def status_of(app, registration_id: int) -> RegistrationStatus:
 
 def test_an_organiser_cancels_someone_and_gives_the_seat_out_of_turn(app, page: Page, full_theme_day):
     event, people = full_theme_day
-    page.goto("/arrangoer/log-ind")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in_through_the_form(page, EMAIL, PASSWORD)
 
     expect(page.get_by_role("heading", name="Overblik over tilmeldinger")).to_be_visible()
     figures = page.get_by_role("table", name="Tilmeldinger pr. sted til Temadag for mellemledere")

@@ -190,13 +190,13 @@ def test_an_unpublished_event_has_no_download(client, organisation, create_event
     assert client.get(f"/arrangementer/{draft.id}/kalender.ics").status_code == 404
 
 
-def test_the_online_link_is_never_public(app, client, organisation, create_event, sign_up_and_notify, personal_feed_url):
+def test_the_online_link_is_never_public(app, client, organisation, create_event, register_person, personal_feed_url):
     webinar = create_event(
         organisation_id=organisation, title="Webinar om trivsel", kind=EventKind.WEBINAR,
         sessions=[{"online": True, "online_url": SECRET_LINK, "capacity": 1}],
     )
-    confirmed = sign_up_and_notify(webinar.session_id, "forst@example.dk")
-    waiting = sign_up_and_notify(webinar.session_id, "sidst@example.dk")
+    confirmed = register_person(webinar.session_id, "forst@example.dk", notify=True).id
+    waiting = register_person(webinar.session_id, "sidst@example.dk", notify=True).id
 
     public_places = [
         client.get(f"/arrangementer/{webinar.id}").data,
@@ -233,15 +233,15 @@ def test_pages_without_an_organisation_point_to_the_site_feed(client):
     assert '<link rel="alternate" type="text/calendar" title="Offentlige arrangementer" href="http://localhost/kalender.ics">' in html
 
 
-def test_the_personal_feed_lists_only_that_persons_active_registrations(app, client, organisation, create_event, sign_up_and_notify, personal_feed_url):
+def test_the_personal_feed_lists_only_that_persons_active_registrations(app, client, organisation, create_event, register_person, personal_feed_url):
     theme_day = create_event(organisation_id=organisation)
     full = create_event(organisation_id=organisation, title="Lederforum", sessions=[{"capacity": 1}])
     cancelled_event = create_event(organisation_id=organisation, title="Reception")
-    mine = sign_up_and_notify(theme_day.session_id, "mette@example.dk")
-    sign_up_and_notify(full.session_id, "en.anden@example.dk")
-    waiting = sign_up_and_notify(full.session_id, "mette@example.dk")
-    given_up = sign_up_and_notify(cancelled_event.session_id, "mette@example.dk")
-    someone_else = sign_up_and_notify(theme_day.session_id, "lars@example.dk")
+    mine = register_person(theme_day.session_id, "mette@example.dk", notify=True).id
+    register_person(full.session_id, "en.anden@example.dk", notify=True)
+    waiting = register_person(full.session_id, "mette@example.dk", notify=True).id
+    given_up = register_person(cancelled_event.session_id, "mette@example.dk", notify=True).id
+    someone_else = register_person(theme_day.session_id, "lars@example.dk", notify=True).id
     with app.test_request_context(method="POST"):
         from eventsite.registration import operations
         from eventsite.registration.models import Registration
@@ -264,9 +264,9 @@ def test_the_personal_feed_lists_only_that_persons_active_registrations(app, cli
     assert client.get(personal_feed_url(mine), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
-def test_a_tampered_or_revoked_personal_feed_link_is_a_404(app, client, organisation, create_event, sign_up_and_notify, personal_feed_url):
+def test_a_tampered_or_revoked_personal_feed_link_is_a_404(app, client, organisation, create_event, register_person, personal_feed_url):
     event = create_event(organisation_id=organisation)
-    registration_id = sign_up_and_notify(event.session_id)
+    registration_id = register_person(event.session_id, notify=True).id
     url = personal_feed_url(registration_id)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
 

@@ -1,4 +1,4 @@
-"""Fixtures for the member directory and invitations: members, staff logins, files."""
+"""Fixtures for the member directory and invitations: members, files, rounds."""
 from __future__ import annotations
 
 import uuid
@@ -6,13 +6,6 @@ import uuid
 import pytest
 
 from eventsite.extensions import db
-from tests.organiser.conftest import (  # noqa: F401  (fixtures shared with the back office)
-    create_user,
-    fast_password_hashing,
-    log_in,
-    login_as,
-    user_email,
-)
 
 HEADER = "Navn;E-mail;Medlemsnummer;Stilling;Niveau;Arbejdsplads;Kommune;Region;Tags"
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, InvitationRound
 from eventsite.mail.models import OutboxMessage
-from tests.helpers import csrf_token, visible_text
+from tests.helpers import csrf_token, log_in, user_email, visible_text
 from tests.invitations.conftest import invitation_tokens
 
 
@@ -63,8 +63,6 @@ def test_the_organiser_sees_count_and_list_then_sends_once_even_when_double_clic
 
 
 def test_two_simultaneous_identical_posts_make_one_round(app, create_event, create_member, create_user):
-    from tests.organiser.conftest import log_in, user_email
-
     event = directory(create_event, create_member)
     user = create_user(event.organisation_id)
     clients = [app.test_client(), app.test_client()]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mail.fixtures import personal_feed_url, sign_up_and_notify  # noqa: F401  (fixtures)
+from tests.mail.fixtures import personal_feed_url  # noqa: F401  (fixture)
 from tests.mail.smtp_sink import SMTPSink
 
 

@@ -85,10 +85,10 @@ def change_session(app, session_id: int, **changes) -> None:
 # --- the confirmation -------------------------------------------------------------------
 
 def test_a_confirmation_arrives_as_a_danish_invitation_with_calendar_part_and_attachment(
-    app, client, smtp, create_event, sign_up_and_notify, deliver
+    app, client, smtp, create_event, register_person, deliver
 ):
     event = create_event(sessions=[{"city": "Næstved", "programme": [("08:30", "Morgenmad"), ("08:45", "Velkomst")]}])
-    registration_id = sign_up_and_notify(event.session_id, "mette@example.dk", name="Mette Hansen")
+    registration_id = register_person(event.session_id, "mette@example.dk", name="Mette Hansen", notify=True).id
 
     report = deliver()
 
@@ -138,10 +138,10 @@ def test_a_confirmation_arrives_as_a_danish_invitation_with_calendar_part_and_at
     assert page.status_code == 200 and "mette@example.dk" in visible_text(page.data)
 
 
-def test_a_long_danish_subject_arrives_whole_in_short_lines(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_long_danish_subject_arrives_whole_in_short_lines(app, smtp, create_event, register_person, deliver):
     title = "Temadag om ledelse, trivsel og arbejdsmiljø i den kommunale sektor – for mellemledere i Sjælland"
     event = create_event(title=title)
-    sign_up_and_notify(event.session_id, "mette@example.dk", name="Søren Ærø Åberg")
+    register_person(event.session_id, "mette@example.dk", name="Søren Ærø Åberg", notify=True)
     deliver()
     (received,) = smtp.received
     message = received.message()
@@ -152,31 +152,31 @@ def test_a_long_danish_subject_arrives_whole_in_short_lines(app, smtp, create_ev
     assert head.isascii()
 
 
-def test_names_with_commas_and_quotes_arrive_as_one_recipient(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_names_with_commas_and_quotes_arrive_as_one_recipient(app, smtp, create_event, register_person, deliver):
     event = create_event()
-    sign_up_and_notify(event.session_id, "mette@example.dk", name='Hansen, Mette "Mus"')
+    register_person(event.session_id, "mette@example.dk", name='Hansen, Mette "Mus"', notify=True)
     deliver()
     message = smtp.received[0].message()
     (to,) = message["To"].addresses
     assert (to.display_name, to.addr_spec) == ('Hansen, Mette "Mus"', "mette@example.dk")
 
 
-def test_names_are_escaped_in_the_html_part(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_names_are_escaped_in_the_html_part(app, smtp, create_event, register_person, deliver):
     event = create_event()
-    sign_up_and_notify(event.session_id, "mette@example.dk", name="Mette <b>Hansen</b>")
+    register_person(event.session_id, "mette@example.dk", name="Mette <b>Hansen</b>", notify=True)
     deliver()
     message = smtp.received[0].message()
     assert "Mette &lt;b&gt;Hansen&lt;/b&gt;" in html_of(message)
     assert "<b>Hansen</b>" not in html_of(message)
 
 
-def test_the_online_link_goes_only_to_people_with_a_confirmed_place(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_the_online_link_goes_only_to_people_with_a_confirmed_place(app, smtp, create_event, register_person, deliver):
     webinar = create_event(
         title="Webinar om trivsel", kind=EventKind.WEBINAR,
         sessions=[{"online": True, "online_url": SECRET_LINK, "capacity": 1}],
     )
-    sign_up_and_notify(webinar.session_id, "forst@example.dk")
-    sign_up_and_notify(webinar.session_id, "sidst@example.dk")
+    register_person(webinar.session_id, "forst@example.dk", notify=True)
+    register_person(webinar.session_id, "sidst@example.dk", notify=True)
     deliver()
 
     mail = by_recipient(smtp.received)
@@ -191,12 +191,12 @@ def test_the_online_link_goes_only_to_people_with_a_confirmed_place(app, smtp, c
 
 # --- changes after the invitation ------------------------------------------------------------
 
-def test_a_cancellation_cancels_the_same_uid_with_a_higher_sequence(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_cancellation_cancels_the_same_uid_with_a_higher_sequence(app, smtp, create_event, register_person, deliver):
     from eventsite.registration import operations
     from eventsite.registration.notifications import notify_cancelled
 
     event = create_event()
-    registration_id = sign_up_and_notify(event.session_id, "mette@example.dk")
+    registration_id = register_person(event.session_id, "mette@example.dk", notify=True).id
     deliver()
     with app.test_request_context(method="POST"):
         registration = db.session.get(Registration, registration_id)
@@ -214,10 +214,10 @@ def test_a_cancellation_cancels_the_same_uid_with_a_higher_sequence(app, smtp, c
     assert str(invitation(cancelled)["STATUS"]) == "CANCELLED"
 
 
-def test_a_changed_session_sends_an_updated_request_to_everyone_registered(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_changed_session_sends_an_updated_request_to_everyone_registered(app, smtp, create_event, register_person, deliver):
     event = create_event(sessions=[{"capacity": 1}])
-    confirmed_id = sign_up_and_notify(event.session_id, "forst@example.dk")
-    sign_up_and_notify(event.session_id, "venter@example.dk")
+    confirmed_id = register_person(event.session_id, "forst@example.dk", notify=True).id
+    register_person(event.session_id, "venter@example.dk", notify=True)
     deliver()
     with app.app_context():
         old_start = db.session.get(EventSession, event.session_id).starts_at
@@ -238,13 +238,13 @@ def test_a_changed_session_sends_an_updated_request_to_everyone_registered(app, 
     assert "stadig på ventelisten som nummer 1" in text_of(waiting_update)
 
 
-def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list(app, smtp, create_event, register_person, deliver):
     from eventsite.registration.notifications import notify_session_cancelled
 
     event = create_event(sessions=[{"capacity": 1}, {"city": "Silkeborg", "municipality_code": "0740"}])
-    confirmed_id = sign_up_and_notify(event.session_ids[0], "forst@example.dk")
-    waiting_id = sign_up_and_notify(event.session_ids[0], "venter@example.dk")
-    sign_up_and_notify(event.session_ids[1], "andet.sted@example.dk")
+    confirmed_id = register_person(event.session_ids[0], "forst@example.dk", notify=True).id
+    waiting_id = register_person(event.session_ids[0], "venter@example.dk", notify=True).id
+    register_person(event.session_ids[1], "andet.sted@example.dk", notify=True)
     deliver()
     with app.test_request_context(method="POST"):
         session = db.session.get(EventSession, event.session_ids[0])
@@ -266,14 +266,14 @@ def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list
     assert invitation(mail["forst@example.dk"][-1]).decoded("sequence") > invitation(first_invitation).decoded("sequence")
 
 
-def test_a_cancelled_event_sends_cancel_for_every_session(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_cancelled_event_sends_cancel_for_every_session(app, smtp, create_event, register_person, deliver):
     from eventsite.db import utcnow
     from eventsite.events.models import Event
     from eventsite.registration.notifications import notify_event_cancelled
 
     event = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
-    sign_up_and_notify(event.session_ids[0], "a@example.dk")
-    sign_up_and_notify(event.session_ids[1], "b@example.dk")
+    register_person(event.session_ids[0], "a@example.dk", notify=True)
+    register_person(event.session_ids[1], "b@example.dk", notify=True)
     with app.test_request_context(method="POST"):
         found = db.session.get(Event, event.id)
         found.cancelled_at = utcnow()
@@ -293,9 +293,9 @@ def test_a_cancelled_event_sends_cancel_for_every_session(app, smtp, create_even
 
 # --- bad input: news overtaken while the email waited ---------------------------------------
 
-def test_an_event_edited_while_mail_is_queued_sends_the_newest_data_and_sequence(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_an_event_edited_while_mail_is_queued_sends_the_newest_data_and_sequence(app, smtp, create_event, register_person, deliver):
     event = create_event()
-    sign_up_and_notify(event.session_id, "mette@example.dk")
+    register_person(event.session_id, "mette@example.dk", notify=True)
     with app.app_context():
         old_start = db.session.get(EventSession, event.session_id).starts_at
     new_start = old_start + timedelta(hours=3)
@@ -311,13 +311,13 @@ def test_an_event_edited_while_mail_is_queued_sends_the_newest_data_and_sequence
     assert invitation(confirmation).decoded("sequence") == invitation(update).decoded("sequence")
 
 
-def test_a_waiting_list_notice_overtaken_by_a_promotion_is_skipped(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_waiting_list_notice_overtaken_by_a_promotion_is_skipped(app, smtp, create_event, register_person, deliver):
     from eventsite.registration import operations
     from eventsite.registration.notifications import notify_cancelled, notify_promoted
 
     event = create_event(sessions=[{"capacity": 1}])
-    first = sign_up_and_notify(event.session_id, "forst@example.dk")
-    sign_up_and_notify(event.session_id, "venter@example.dk")
+    first = register_person(event.session_id, "forst@example.dk", notify=True).id
+    register_person(event.session_id, "venter@example.dk", notify=True)
     with app.test_request_context(method="POST"):
         registration = db.session.get(Registration, first)
         promoted = operations.cancel(registration)
@@ -339,14 +339,14 @@ def test_a_waiting_list_notice_overtaken_by_a_promotion_is_skipped(app, smtp, cr
 # --- bad input: addresses that bounce ------------------------------------------------------
 
 def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
-    app, client, smtp, create_event, sign_up_and_notify, deliver, monkeypatch
+    app, client, smtp, create_event, register_person, deliver, login_as
 ):
     from eventsite.mail.outbox import undeliverable, undeliverable_addresses
 
     event = create_event()
     smtp.refuse("findes.ikke@example.dk", "550 5.1.1 Mailbox does not exist")
-    sign_up_and_notify(event.session_id, "findes.ikke@example.dk", name="Ole Fejl")
-    sign_up_and_notify(event.session_id, "mette@example.dk")
+    register_person(event.session_id, "findes.ikke@example.dk", name="Ole Fejl", notify=True)
+    register_person(event.session_id, "mette@example.dk", notify=True)
 
     report = deliver()
 
@@ -365,7 +365,7 @@ def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
 
     assert deliver().handled == 0  # and it is never tried again
 
-    _log_in_as_organiser(app, client, event.organisation_id, monkeypatch)
+    login_as(event.organisation_id)
     page = client.get("/arrangoer/post")
     assert page.status_code == 200
     text = visible_text(page.data)
@@ -374,23 +374,10 @@ def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
     assert "Kunne ikke leveres: 1" in text
 
 
-def _log_in_as_organiser(app, client, organisation_id: int, monkeypatch) -> None:
-    from eventsite.events.models import Organisation
-    from eventsite.accounts.logins import create_user
-    from eventsite.accounts.models import Role
-    from tests.organiser.conftest import log_in
-
-    monkeypatch.setitem(app.config, "ORGANISER_PASSWORD_METHOD", "pbkdf2:sha256:1000")
-    with app.test_request_context():
-        create_user("arrangoer@example.org", "korrekt-hest-batteri", db.session.get(Organisation, organisation_id), Role.ORGANISER, name="Anne")
-        db.session.commit()
-    assert log_in(client, "arrangoer@example.org", "korrekt-hest-batteri").status_code == 303
-
-
-def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(app, smtp, create_event, sign_up_and_notify, deliver, monkeypatch):
+def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(app, smtp, create_event, register_person, deliver, monkeypatch):
     event = create_event()
     smtp.refuse("travl@example.dk", "451 4.7.1 Try again later")
-    sign_up_and_notify(event.session_id, "travl@example.dk")
+    register_person(event.session_id, "travl@example.dk", notify=True)
 
     assert deliver().retried == 1
     (row,) = rows(app)
@@ -407,12 +394,12 @@ def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(app, s
     assert rows(app)[0].attempts == 2
 
 
-def test_an_email_that_keeps_failing_temporarily_is_given_up_after_the_last_attempt(app, smtp, create_event, sign_up_and_notify, deliver, monkeypatch):
+def test_an_email_that_keeps_failing_temporarily_is_given_up_after_the_last_attempt(app, smtp, create_event, register_person, deliver, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
     monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 0)
     event = create_event()
     smtp.refuse("travl@example.dk", "451 4.7.1 Try again later")
-    sign_up_and_notify(event.session_id, "travl@example.dk")
+    register_person(event.session_id, "travl@example.dk", notify=True)
     for _attempt in range(3):
         deliver()
     (row,) = rows(app)
@@ -430,10 +417,10 @@ def test_back_off_doubles_from_the_first_delay_up_to_an_hour():
 
 # --- development ---------------------------------------------------------------------------------
 
-def test_the_log_backend_prints_the_email_instead_of_sending_it(app, smtp, create_event, sign_up_and_notify, deliver, monkeypatch, caplog):
+def test_the_log_backend_prints_the_email_instead_of_sending_it(app, smtp, create_event, register_person, deliver, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "log")
     event = create_event()
-    sign_up_and_notify(event.session_id, "mette@example.dk")
+    register_person(event.session_id, "mette@example.dk", notify=True)
     with caplog.at_level(logging.INFO, logger="eventsite.mail"):
         report = deliver()
     assert report.sent == 1

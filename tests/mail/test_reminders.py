@@ -48,14 +48,14 @@ def run_command(app) -> str:
     return result.output
 
 
-def test_reminders_go_to_confirmed_places_starting_within_two_days_and_only_once(app, create_event, sign_up_and_notify):
+def test_reminders_go_to_confirmed_places_starting_within_two_days_and_only_once(app, create_event, register_person):
     tomorrow = create_event(sessions=[{"start": soon(1), "capacity": 1}])
     next_week = create_event(title="Lederforum", sessions=[{"start": soon(7)}])
     cancelled = create_event(title="Reception", sessions=[{"start": soon(1)}])
-    due = sign_up_and_notify(tomorrow.session_id, "kommer@example.dk")
-    waiting = sign_up_and_notify(tomorrow.session_id, "venter@example.dk")
-    later = sign_up_and_notify(next_week.session_id, "senere@example.dk")
-    gone = sign_up_and_notify(cancelled.session_id, "aflyst@example.dk")
+    due = register_person(tomorrow.session_id, "kommer@example.dk", notify=True).id
+    waiting = register_person(tomorrow.session_id, "venter@example.dk", notify=True).id
+    later = register_person(next_week.session_id, "senere@example.dk", notify=True).id
+    gone = register_person(cancelled.session_id, "aflyst@example.dk", notify=True).id
     for registration_id in (due, waiting, later, gone):
         signed_up_long_ago(app, registration_id)
     with app.app_context():
@@ -70,16 +70,16 @@ def test_reminders_go_to_confirmed_places_starting_within_two_days_and_only_once
     assert reminders(app) == [(due, tomorrow.session_id)]
 
 
-def test_someone_who_signs_up_inside_the_reminder_window_gets_no_separate_reminder(app, create_event, sign_up_and_notify):
+def test_someone_who_signs_up_inside_the_reminder_window_gets_no_separate_reminder(app, create_event, register_person):
     event = create_event(sessions=[{"start": soon(1)}])
-    sign_up_and_notify(event.session_id)
+    register_person(event.session_id, notify=True)
     run_command(app)
     assert reminders(app) == []
 
 
-def test_the_reminder_period_is_configurable(app, create_event, sign_up_and_notify, monkeypatch):
+def test_the_reminder_period_is_configurable(app, create_event, register_person, monkeypatch):
     event = create_event(sessions=[{"start": soon(4)}])
-    registration_id = sign_up_and_notify(event.session_id)
+    registration_id = register_person(event.session_id, notify=True).id
     signed_up_long_ago(app, registration_id)
     run_command(app)
     assert reminders(app) == []
@@ -88,12 +88,12 @@ def test_the_reminder_period_is_configurable(app, create_event, sign_up_and_noti
     assert reminders(app) == [(registration_id, event.session_id)]
 
 
-def test_two_workers_queuing_reminders_at_the_same_time_queue_each_once(app, create_event, sign_up_and_notify):
+def test_two_workers_queuing_reminders_at_the_same_time_queue_each_once(app, create_event, register_person):
     from eventsite.db import utcnow
     from eventsite.registration.notifications import notify_reminders_due
 
     event = create_event(sessions=[{"start": soon(1), "capacity": None}])
-    registration_ids = [sign_up_and_notify(event.session_id) for _ in range(15)]
+    registration_ids = [register_person(event.session_id, notify=True).id for _ in range(15)]
     for registration_id in registration_ids:
         signed_up_long_ago(app, registration_id)
     counts, errors = [], []
@@ -119,13 +119,13 @@ def test_two_workers_queuing_reminders_at_the_same_time_queue_each_once(app, cre
     assert sorted(r for r, _s in reminders(app)) == sorted(registration_ids)
 
 
-def test_a_webinar_reminder_carries_the_online_link_and_the_programme(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_webinar_reminder_carries_the_online_link_and_the_programme(app, smtp, create_event, register_person, deliver):
     webinar = create_event(
         title="Webinar om trivsel", kind=EventKind.WEBINAR,
         sessions=[{"online": True, "online_url": SECRET_LINK, "start": soon(1.5),
                    "programme": [("10:00", "Velkomst"), ("10:15", "Oplæg om trivsel")]}],
     )
-    registration_id = sign_up_and_notify(webinar.session_id, "mette@example.dk")
+    registration_id = register_person(webinar.session_id, "mette@example.dk", notify=True).id
     signed_up_long_ago(app, registration_id)
     deliver()  # the confirmation
     run_command(app)
@@ -140,12 +140,12 @@ def test_a_webinar_reminder_carries_the_online_link_and_the_programme(app, smtp,
     assert "Se, ændr eller afmeld din tilmelding" in text
 
 
-def test_a_reminder_for_a_place_cancelled_before_it_went_out_is_skipped(app, smtp, create_event, sign_up_and_notify, deliver):
+def test_a_reminder_for_a_place_cancelled_before_it_went_out_is_skipped(app, smtp, create_event, register_person, deliver):
     from eventsite.registration import operations
     from eventsite.registration.notifications import notify_cancelled
 
     event = create_event(sessions=[{"start": soon(1)}])
-    registration_id = sign_up_and_notify(event.session_id, "mette@example.dk")
+    registration_id = register_person(event.session_id, "mette@example.dk", notify=True).id
     signed_up_long_ago(app, registration_id)
     run_command(app)
     with app.test_request_context(method="POST"):

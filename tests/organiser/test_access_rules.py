@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from eventsite.extensions import db
 from eventsite.accounts.access import _ACCESS_ATTR
-from tests.helpers import csrf_token
-from tests.organiser.conftest import log_in, user_email
+from tests.helpers import csrf_token, log_in, user_email
 
 #: Endpoints anyone may open.
 PUBLIC_ENDPOINTS = {"organiser.login"}

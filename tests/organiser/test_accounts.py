@@ -7,8 +7,7 @@ from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.audit import AuditEntry
 from eventsite.accounts.models import Membership, Role, User
-from tests.helpers import visible_text
-from tests.organiser.conftest import PASSWORD, form_token, log_in
+from tests.helpers import PASSWORD, form_token, log_in, visible_text
 
 
 def run_cli(app, *args, input=None):

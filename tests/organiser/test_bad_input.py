@@ -11,18 +11,14 @@ from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
 from eventsite.audit import AuditEntry
 from eventsite.accounts.models import User
-from tests.helpers import visible_text
-from tests.organiser.conftest import form_token
+from tests.helpers import form_token, visible_text
 from tests.organiser.test_events import EVENT_FORM, make_venue, session_form
 
 NEXT_YEAR = utcnow().astimezone(LOCAL_TZ).year + 1
 
 
-@pytest.fixture
-def organiser(app, client, create_organisation, login_as):
-    org = create_organisation(slug="lederne", name="Lederne Sjælland")
-    login_as(org, "admin")
-    return org
+# The `organiser` fixture, logged in as an admin here: two tests make accounts.
+pytestmark = pytest.mark.parametrize("organiser", ["admin"], indirect=True)
 
 
 def post(client, url, **data):

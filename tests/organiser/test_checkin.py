@@ -22,7 +22,7 @@ from eventsite.attendance.checkin import (
 from eventsite.audit import AuditEntry
 from eventsite.accounts.models import User
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
-from tests.helpers import csrf_token, visible_text
+from tests.helpers import csrf_token, form_token, visible_text
 
 
 def _start_now(app, session_id: int, started_minutes_ago: int = 30) -> None:
@@ -309,8 +309,6 @@ def test_nobody_is_checked_in_to_a_cancelled_session(app, door):
 
 
 def test_a_checkin_helper_reaches_a_door_list_only_around_its_session(app, client, create_event, register_person, login_as):
-    from tests.organiser.conftest import form_token
-
     event = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     today, later = event.session_ids
     soon = register_person(today, name="Mette Hansen")

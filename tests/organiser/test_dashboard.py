@@ -44,23 +44,18 @@ def test_a_job_title_maps_to_a_job_level(title, level):
     assert job_level(title) is level
 
 
-def _register(app, session_id: int, count: int, *, municipality_code="0370", job_title="Teamleder", prefix="p"):
-    """Sign people up through the domain function, as the public form does."""
-    with app.test_request_context(method="POST"):
-        ids = []
-        for index in range(count):
-            registration = operations.register(
-                session_id,
-                operations.PersonDetails(
-                    name=f"Deltager {prefix}{index}",
-                    email=f"{prefix}{index}-{session_id}@example.dk",
-                    job_title=job_title,
-                    municipality_code=municipality_code,
-                ),
-            )
-            ids.append(registration.id)
-        db.session.commit()
-        return ids
+def _register(register_person, session_id: int, count: int, *, municipality_code="0370", job_title="Teamleder", prefix="p"):
+    """Sign `count` people up through the domain function, as the public form does; their ids."""
+    return [
+        register_person(
+            session_id,
+            f"{prefix}{index}-{session_id}@example.dk",
+            f"Deltager {prefix}{index}",
+            job_title=job_title,
+            municipality_code=municipality_code,
+        ).id
+        for index in range(count)
+    ]
 
 
 @pytest.fixture
@@ -70,7 +65,7 @@ def dashboard_of(app):
         yield lambda organisation_id: build_dashboard([organisation_id])
 
 
-def test_totals_across_venues_add_up(app, dashboard_of, create_event):
+def test_totals_across_venues_add_up(app, dashboard_of, create_event, register_person):
     event = create_event(
         sessions=[
             {"city": "Næstved", "capacity": 20},
@@ -78,8 +73,8 @@ def test_totals_across_venues_add_up(app, dashboard_of, create_event):
         ]
     )
     naestved, silkeborg = event.session_ids
-    _register(app, naestved, 17, prefix="n")
-    _register(app, silkeborg, 31, prefix="s")
+    _register(register_person, naestved, 17, prefix="n")
+    _register(register_person, silkeborg, 31, prefix="s")
     dashboard = dashboard_of(event.organisation_id)
     (figures,) = dashboard.upcoming
     assert [(s.session.place_name, s.confirmed) for s in figures.sessions] == [("Næstved", 17), ("Silkeborg", 31)]
@@ -87,9 +82,9 @@ def test_totals_across_venues_add_up(app, dashboard_of, create_event):
     assert figures.total("capacity") == 60
 
 
-def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(app, dashboard_of, create_event):
+def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(app, dashboard_of, create_event, register_person):
     event = create_event(sessions=[{"city": "Næstved", "capacity": 4}])
-    ids = _register(app, event.session_id, 6)
+    ids = _register(register_person, event.session_id, 6)
     with app.test_request_context(method="POST"):
         now = attendance_opens_at(db.session.get(EventSession, event.session_id))
         operations.cancel(db.session.get(Registration, ids[0]))  # frees a seat: the first waiting person moves up
@@ -104,7 +99,7 @@ def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(a
     assert row.subsidised == 0, "nobody has an approved subsidy"
 
 
-def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dashboard_of, create_event):
+def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dashboard_of, create_event, register_person):
     event = create_event(
         sessions=[
             {"city": "Næstved", "capacity": 50},
@@ -113,10 +108,10 @@ def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dash
         ]
     )
     before, after = event.session_ids
-    _register(app, before, 3, municipality_code="0370", prefix="a")
-    _register(app, after, 2, municipality_code="0370", prefix="b")
-    _register(app, after, 4, municipality_code="0751", prefix="c")  # Aarhus
-    _register(app, after, 1, municipality_code=None, prefix="d")
+    _register(register_person, before, 3, municipality_code="0370", prefix="a")
+    _register(register_person, after, 2, municipality_code="0370", prefix="b")
+    _register(register_person, after, 4, municipality_code="0751", prefix="c")  # Aarhus
+    _register(register_person, after, 1, municipality_code=None, prefix="d")
     (figures,) = dashboard_of(event.organisation_id).upcoming
     assert dict(figures.regions) == {
         "Region Sjælland": 3,
@@ -127,11 +122,11 @@ def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dash
     assert figures.regions[0] == ("Region Midtjylland", 4), "largest group first"
 
 
-def test_attendees_are_broken_down_by_job_level_and_absent_people_do_not_count(app, dashboard_of, create_event):
+def test_attendees_are_broken_down_by_job_level_and_absent_people_do_not_count(app, dashboard_of, create_event, register_person):
     event = create_event(sessions=[{"capacity": 50}])
-    _register(app, event.session_id, 3, job_title="Teamleder", prefix="t")
-    _register(app, event.session_id, 2, job_title="Kommunaldirektør", prefix="d")
-    absent = _register(app, event.session_id, 1, job_title="Centerchef", prefix="c")
+    _register(register_person, event.session_id, 3, job_title="Teamleder", prefix="t")
+    _register(register_person, event.session_id, 2, job_title="Kommunaldirektør", prefix="d")
+    absent = _register(register_person, event.session_id, 1, job_title="Centerchef", prefix="c")
     with app.test_request_context(method="POST"):
         registration = db.session.get(Registration, absent[0])
         mark_absent(registration, Attendance.ABSENT_NOTIFIED, now=attendance_opens_at(registration.session))
@@ -149,14 +144,14 @@ def _move_to_past(app, event_id: int, days_ago: int) -> None:
         db.session.commit()
 
 
-def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_attendance(app, dashboard_of, create_event, create_organisation):
+def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_attendance(app, dashboard_of, create_event, create_organisation, register_person):
     org = create_organisation()
     soon = utcnow() + timedelta(days=3)
     later = create_event("Årsmøde", organisation_id=org, sessions=[{"start": soon + timedelta(days=20)}])
     sooner = create_event("Temadag", organisation_id=org, sessions=[{"start": soon}])
     held = create_event("Lederforum i foråret", organisation_id=org, sessions=[{"capacity": 10}])
     long_ago = create_event("Reception sidste år", organisation_id=org)
-    ids = _register(app, held.session_id, 3)
+    ids = _register(register_person, held.session_id, 3)
     with app.test_request_context(method="POST"):
         registration = db.session.get(Registration, ids[0])
         check_in(registration, now=attendance_opens_at(registration.session))
@@ -171,13 +166,13 @@ def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_at
     assert past.is_past and past.total("checked_in") == 1 and past.total("confirmed") == 3
 
 
-def test_the_dashboard_page_shows_venues_totals_and_a_subsidy_column(app, client, create_event, login_as):
+def test_the_dashboard_page_shows_venues_totals_and_a_subsidy_column(app, client, create_event, login_as, register_person):
     event = create_event(
         "Temadag om arbejdsmiljø",
         sessions=[{"city": "Næstved", "capacity": 20}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 40}],
     )
-    _register(app, event.session_ids[0], 17, prefix="n")
-    _register(app, event.session_ids[1], 31, prefix="s", municipality_code="0740")
+    _register(register_person, event.session_ids[0], 17, prefix="n")
+    _register(register_person, event.session_ids[1], 31, prefix="s", municipality_code="0740")
     login_as(event.organisation_id, "organiser")
     page = client.get("/arrangoer/oversigt")
     assert page.status_code == 200

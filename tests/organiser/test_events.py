@@ -11,17 +11,9 @@ from eventsite.events.models import LOCAL_TZ, Event, EventSession, ProgrammeItem
 from eventsite.extensions import db
 from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration, RegistrationStatus
-from tests.helpers import visible_text
-from tests.organiser.conftest import form_token
+from tests.helpers import form_token, log_in, user_email, visible_text
 
 NEXT_YEAR = utcnow().astimezone(LOCAL_TZ).year + 1
-
-
-@pytest.fixture
-def organiser(app, client, create_organisation, login_as):
-    org = create_organisation(slug="lederne", name="Lederne Sjælland")
-    login_as(org, "organiser")
-    return org
 
 
 def post(client, url, page_url=None, **data):
@@ -186,8 +178,6 @@ def test_a_venue_is_created_with_a_municipality_and_shows_its_region(app, client
 
 
 def test_the_venue_list_says_its_regions_are_todays_and_when_they_change(app, client, organiser, create_user):
-    from tests.organiser.conftest import log_in, user_email
-
     from eventsite import clock
     from eventsite.events.models import LOCAL_TZ
 
@@ -208,7 +198,6 @@ def test_the_venue_list_says_its_regions_are_todays_and_when_they_change(app, cl
 
 def test_just_after_midnight_in_copenhagen_the_venue_list_already_shows_the_new_day(app, client, organiser, create_user):
     from eventsite import clock
-    from tests.organiser.conftest import log_in, user_email
 
     post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Næstved",
          address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")

@@ -8,7 +8,6 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from eventsite.extensions import db
 from eventsite.attendance.exports import (
     ExportKind,
     csv_chunks,
@@ -17,8 +16,6 @@ from eventsite.attendance.exports import (
     write_xlsx,
     xlsx_chunks,
 )
-from eventsite.registration import operations
-from eventsite.registration.operations import PersonDetails
 
 
 @pytest.mark.parametrize("dangerous", ["=1+1", "+45 12345678", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd"])
@@ -36,28 +33,17 @@ def test_numbers_and_empty_cells_are_left_alone():
     assert neutralise(None) is None
 
 
-def _sign_up(app, session_id, name, email, *, dietary="", workplace="", job_title="", municipality_code=None):
-    with app.test_request_context(method="POST"):
-        registration = operations.register(
-            session_id,
-            PersonDetails(name=name, email=email, workplace=workplace, job_title=job_title, municipality_code=municipality_code),
-            dietary_needs=dietary,
-        )
-        db.session.commit()
-        return registration.id
-
-
 @pytest.fixture
-def theme_day(app, create_event):
+def theme_day(create_event, register_person):
     """Næstved (2 seats) and Silkeborg, with a vegetarian, a formula and a waiting list."""
     event = create_event(
         sessions=[{"city": "Næstved", "capacity": 2}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 10}]
     )
     naestved, silkeborg = event.session_ids
-    _sign_up(app, naestved, "Søren Æbelø", "soeren@example.dk", dietary="Vegetar", workplace="Næstved Kommune", municipality_code="0370")
-    _sign_up(app, naestved, "Åse Ørum", "aase@example.dk", workplace="=HYPERLINK(\"http://evil\")", job_title="Teamleder")
-    _sign_up(app, naestved, "Venter Venteliste", "venter@example.dk", dietary="Glutenfri")
-    _sign_up(app, silkeborg, "Lars Østergaard", "lars@example.dk", workplace="Silkeborg Kommune", municipality_code="0740")
+    register_person(naestved, "soeren@example.dk", "Søren Æbelø", dietary_needs="Vegetar", workplace="Næstved Kommune", municipality_code="0370")
+    register_person(naestved, "aase@example.dk", "Åse Ørum", workplace="=HYPERLINK(\"http://evil\")", job_title="Teamleder")
+    register_person(naestved, "venter@example.dk", "Venter Venteliste", dietary_needs="Glutenfri")
+    register_person(silkeborg, "lars@example.dk", "Lars Østergaard", workplace="Silkeborg Kommune", municipality_code="0740")
     return event
 
 

@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from eventsite.extensions import db
 from eventsite.accounts.models import FailedLogin
-from tests.helpers import csrf_token, visible_text
-from tests.organiser.conftest import PASSWORD, form_token, log_in, user_email
+from tests.helpers import PASSWORD, csrf_token, form_token, log_in, user_email, visible_text
 
 
 def test_the_login_page_is_in_danish(client):

@@ -10,7 +10,7 @@ from eventsite.events.models import LOCAL_TZ, EventSession, ProgrammeItem
 from eventsite.events.programme import fits, on_session_day, shift
 from eventsite.extensions import db
 from tests.helpers import visible_text
-from tests.organiser.test_events import count, organiser, post  # noqa: F401 (fixture)
+from tests.organiser.test_events import count, post
 
 DAY = datetime(2026, 9, 15, tzinfo=LOCAL_TZ)
 

@@ -88,62 +88,9 @@ def create_conference(app, create_event):
     return _create
 
 
-@pytest.fixture
-def sign_up_with_choices(app):
-    """Sign someone up through the domain functions (as the view does), with choices; commits."""
-
-    def _sign_up(session_id: int, choices, email: str | None = None, name: str = "Mette Hansen"):
-        import uuid
-
-        from eventsite.payments.operations import record_choices
-        from eventsite.registration.notifications import notify_signup
-        from eventsite.registration.operations import PersonDetails, register
-
-        email = email or f"{uuid.uuid4().hex[:8]}@example.dk"
-        with app.test_request_context(method="POST"):
-            registration = register(session_id, PersonDetails(name=name, email=email))
-            record_choices(registration, choices)
-            notify_signup(registration)
-            db.session.commit()
-            return registration.id
-
-    return _sign_up
-
-
 def count_rows(app, *models) -> dict[str, int]:
     """How many rows each table holds (to show that a refused sign-up saved nothing)."""
     from sqlalchemy import func, select
 
     with app.app_context():
         return {m.__tablename__: db.session.execute(select(func.count()).select_from(m)).scalar_one() for m in models}
-
-
-@pytest.fixture
-def login_as(app, client):
-    """Log the test client in as an organiser of the organisation (cheap password hashing)."""
-    from tests.organiser.conftest import PASSWORD, log_in
-
-    def _login(organisation_id: int, role: str = "organiser") -> int:
-        import uuid
-
-        from eventsite.events.models import Organisation
-        from eventsite.accounts.logins import create_user
-        from eventsite.accounts.models import Role
-
-        email = f"{role}-{uuid.uuid4().hex[:6]}@example.org"
-        with app.test_request_context():
-            user = create_user(email, PASSWORD, db.session.get(Organisation, organisation_id), Role(role), name="Anne Arrangør")
-            db.session.commit()
-            user_id = user.id
-        response = log_in(client, email)
-        assert response.status_code == 303, response.data
-        return user_id
-
-    # scrypt costs ~0.15 s per hash; these tests are not about hashing.
-    previous = app.config.get("ORGANISER_PASSWORD_METHOD")
-    app.config["ORGANISER_PASSWORD_METHOD"] = "pbkdf2:sha256:1000"
-    yield _login
-    if previous is None:
-        app.config.pop("ORGANISER_PASSWORD_METHOD", None)
-    else:
-        app.config["ORGANISER_PASSWORD_METHOD"] = previous

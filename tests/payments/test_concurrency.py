@@ -90,11 +90,11 @@ def test_a_day_with_five_places_gets_five_people_when_twelve_sign_up_at_once(app
     assert count(app, select(func.count()).select_from(Registration)) == 5
 
 
-def applications(app, create_conference, sign_up_with_choices, budget, n: int):
+def applications(app, create_conference, register_person, budget, n: int):
     conference = create_conference(budget=budget)
     wish = SubsidyWish(fee=True, reason="Ingen kursusmidler")
     for i in range(n):
-        sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids), subsidy=wish), name=f"Leder {i}")
+        register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name=f"Leder {i}")
     with app.app_context():
         return conference, list(db.session.execute(select(SubsidyRequest.id).order_by(SubsidyRequest.id)).scalars())
 
@@ -122,17 +122,17 @@ def approved(app) -> tuple[int, int]:
         ).one()
 
 
-def test_concurrent_approvals_never_exceed_a_budget_of_places(app, create_conference, sign_up_with_choices):
-    _conference, ids = applications(app, create_conference, sign_up_with_choices, (2, None), 8)
+def test_concurrent_approvals_never_exceed_a_budget_of_places(app, create_conference, register_person):
+    _conference, ids = applications(app, create_conference, register_person, (2, None), 8)
     results = all_at_once([approve_job(app, request_id, None) for request_id in ids])
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, SubsidyError) for r in refused), refused
     assert approved(app) == (2, 0)
 
 
-def test_concurrent_approvals_never_exceed_a_budget_in_kroner(app, create_conference, sign_up_with_choices):
+def test_concurrent_approvals_never_exceed_a_budget_in_kroner(app, create_conference, register_person):
     # 5.000 kr. budget, grants of 1.500 kr.: three fit (4.500 kr.), the fourth would overspend.
-    _conference, ids = applications(app, create_conference, sign_up_with_choices, (None, 500000), 8)
+    _conference, ids = applications(app, create_conference, register_person, (None, 500000), 8)
     results = all_at_once([approve_job(app, request_id, 150000) for request_id in ids])
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, SubsidyError) for r in refused), refused

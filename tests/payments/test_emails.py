@@ -24,13 +24,14 @@ def rendered(app, kind: MailKind, registration_id: int):
         return message.subject, message.body, message.html
 
 
-def test_the_confirmation_email_shows_the_itemised_price_and_the_ean_payer(app, create_conference, sign_up_with_choices):
+def test_the_confirmation_email_shows_the_itemised_price_and_the_ean_payer(app, create_conference, register_person):
     conference = create_conference()
-    registration_id = sign_up_with_choices(
+    registration_id = register_person(
         conference.session_id,
-        Choices(True, frozenset(conference.day_ids), frozenset({conference.addons["Workshop: Svære samtaler"]}),
-                invoice=InvoiceDetails(VALID_EAN, "Næstved Kommune", "ABCDE")),
-    )
+        choices=Choices(True, frozenset(conference.day_ids), frozenset({conference.addons["Workshop: Svære samtaler"]}),
+                        invoice=InvoiceDetails(VALID_EAN, "Næstved Kommune", "ABCDE")),
+        notify=True,
+    ).id
     _subject, body, html = rendered(app, MailKind.CONFIRMATION, registration_id)
     assert "Deltagergebyr, 2 dage, medlem: 3.304,00\u00a0kr." in body
     assert "Workshop: Svære samtaler: 450,00\u00a0kr." in body
@@ -51,11 +52,13 @@ def test_a_free_event_confirmation_says_nothing_about_prices(app, client, create
     assert "I alt" not in body and "Deltagergebyr" not in body
 
 
-def test_the_decision_email_tells_the_grant_and_the_organisers_note(app, create_conference, sign_up_with_choices):
+def test_the_decision_email_tells_the_grant_and_the_organisers_note(app, create_conference, register_person):
     conference = create_conference()
-    registration_id = sign_up_with_choices(
-        conference.session_id, Choices(True, frozenset(conference.day_ids[:1]), subsidy=SubsidyWish(fee=True, reason="Lav løn")),
-    )
+    registration_id = register_person(
+        conference.session_id,
+        choices=Choices(True, frozenset(conference.day_ids[:1]), subsidy=SubsidyWish(fee=True, reason="Lav løn")),
+        notify=True,
+    ).id
     with app.test_request_context(method="POST"):
         request = db.session.execute(select(SubsidyRequest)).scalar_one()
         decide(request, True, granted_ore=150000, note="Vi glæder os til at se dig.")

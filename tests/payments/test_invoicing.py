@@ -32,17 +32,18 @@ def cancel_at(app, registration_id: int, when):
         db.session.commit()
 
 
-def setup_event(app, create_conference, sign_up_with_choices):
+def setup_event(app, create_conference, register_person):
     conference = create_conference(cancellation_deadline=DEADLINE)
     workshop = conference.addons["Workshop: Svære samtaler"]
     two_days = frozenset(conference.day_ids)
     ids = {
-        "ean": sign_up_with_choices(conference.session_id, Choices(True, two_days, frozenset({workshop}), invoice=EAN), name="Mette Kjær Hansen"),
-        "early": sign_up_with_choices(conference.session_id, Choices(False, two_days), name="Lars Østergaard"),
-        "late": sign_up_with_choices(conference.session_id, Choices(False, frozenset(conference.day_ids[:1])), name="=HYPERLINK(\"x\")"),
-        "subsidised": sign_up_with_choices(
-            conference.session_id, Choices(True, two_days, subsidy=SubsidyWish(fee=True, reason="Ingen midler")), name="Birgitte Lund"
-        ),
+        "ean": register_person(conference.session_id, choices=Choices(True, two_days, frozenset({workshop}), invoice=EAN), notify=True, name="Mette Kjær Hansen").id,
+        "early": register_person(conference.session_id, choices=Choices(False, two_days), notify=True, name="Lars Østergaard").id,
+        "late": register_person(conference.session_id, choices=Choices(False, frozenset(conference.day_ids[:1])), notify=True, name="=HYPERLINK(\"x\")").id,
+        "subsidised": register_person(
+            conference.session_id, choices=Choices(True, two_days, subsidy=SubsidyWish(fee=True, reason="Ingen midler")),
+            notify=True, name="Birgitte Lund",
+        ).id,
     }
     cancel_at(app, ids["early"], DEADLINE - timedelta(days=1))
     cancel_at(app, ids["late"], DEADLINE + timedelta(hours=1))
@@ -55,8 +56,8 @@ def setup_event(app, create_conference, sign_up_with_choices):
     return conference, ids
 
 
-def test_what_is_due_follows_cancellations_and_grants(app, create_conference, sign_up_with_choices):
-    conference, ids = setup_event(app, create_conference, sign_up_with_choices)
+def test_what_is_due_follows_cancellations_and_grants(app, create_conference, register_person):
+    conference, ids = setup_event(app, create_conference, register_person)
     with app.app_context():
         due = {row.registration.id: row.due for row in invoice_rows(conference.id)}
         to_invoice = {row.registration.id for row in rows_to_invoice(invoice_rows(conference.id))}
@@ -67,8 +68,8 @@ def test_what_is_due_follows_cancellations_and_grants(app, create_conference, si
     assert to_invoice == {ids["ean"], ids["late"], ids["subsidised"]}
 
 
-def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(app, client, create_conference, sign_up_with_choices, login_as):
-    conference, ids = setup_event(app, create_conference, sign_up_with_choices)
+def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(app, client, create_conference, register_person, login_as):
+    conference, ids = setup_event(app, create_conference, register_person)
     login_as(conference.organisation_id)
     response = client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering.csv")
     assert response.status_code == 200
@@ -90,8 +91,8 @@ def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(app
     assert by_id[ids["late"]]["Deltager"] == "'=HYPERLINK(\"x\")"
 
 
-def test_the_xlsx_export_holds_amounts_as_numbers_in_kroner(app, client, create_conference, sign_up_with_choices, login_as):
-    conference, ids = setup_event(app, create_conference, sign_up_with_choices)
+def test_the_xlsx_export_holds_amounts_as_numbers_in_kroner(app, client, create_conference, register_person, login_as):
+    conference, ids = setup_event(app, create_conference, register_person)
     login_as(conference.organisation_id)
     response = client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering.xlsx")
     assert response.status_code == 200
@@ -105,9 +106,9 @@ def test_the_xlsx_export_holds_amounts_as_numbers_in_kroner(app, client, create_
     assert total_cell.number_format == '#,##0.00 "kr."'
 
 
-def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(app, client, create_conference, sign_up_with_choices, login_as):
-    conference, ids = setup_event(app, create_conference, sign_up_with_choices)
-    other, other_ids = setup_event(app, create_conference, sign_up_with_choices)
+def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(app, client, create_conference, register_person, login_as):
+    conference, ids = setup_event(app, create_conference, register_person)
+    other, other_ids = setup_event(app, create_conference, register_person)
     login_as(conference.organisation_id)
     page = client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering")
     assert "Mette Kjær Hansen" in visible_text(page.data)
@@ -132,8 +133,8 @@ def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(app
         assert {"marked_invoiced", "marked_paid"} <= actions
 
 
-def test_another_organisation_cannot_see_or_export_the_invoicing(app, client, create_conference, create_organisation, sign_up_with_choices, login_as):
-    conference, _ids = setup_event(app, create_conference, sign_up_with_choices)
+def test_another_organisation_cannot_see_or_export_the_invoicing(app, client, create_conference, create_organisation, register_person, login_as):
+    conference, _ids = setup_event(app, create_conference, register_person)
     login_as(create_organisation(slug="andre"))
     assert client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering").status_code == 404
     assert client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering.csv").status_code == 404

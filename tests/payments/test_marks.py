@@ -14,12 +14,12 @@ from eventsite.payments.subsidies import decide
 from tests.helpers import visible_text
 
 
-def subsidised_conference(app, create_conference, sign_up_with_choices):
+def subsidised_conference(app, create_conference, register_person):
     conference = create_conference()
     wish = SubsidyWish(fee=True, reason="Ingen kursusmidler")
-    approved = sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids), subsidy=wish), name="Birgitte Lund")
-    sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids), subsidy=wish), name="Peter Skov")
-    sign_up_with_choices(conference.session_id, Choices(False, frozenset(conference.day_ids)), name="Lars Østergaard")
+    approved = register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name="Birgitte Lund").id
+    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name="Peter Skov")
+    register_person(conference.session_id, choices=Choices(False, frozenset(conference.day_ids)), notify=True, name="Lars Østergaard")
     with app.test_request_context(method="POST"):
         request = db.session.execute(select(SubsidyRequest).where(SubsidyRequest.registration_id == approved)).scalar_one()
         decide(request, True, granted_ore=100000)
@@ -27,16 +27,16 @@ def subsidised_conference(app, create_conference, sign_up_with_choices):
     return conference
 
 
-def test_the_participant_list_marks_only_approved_subsidies(app, client, create_conference, sign_up_with_choices, login_as):
-    conference = subsidised_conference(app, create_conference, sign_up_with_choices)
+def test_the_participant_list_marks_only_approved_subsidies(app, client, create_conference, register_person, login_as):
+    conference = subsidised_conference(app, create_conference, register_person)
     login_as(conference.organisation_id)
     text = visible_text(client.get(f"/arrangoer/arrangementer/{conference.id}/deltagere").data)
     assert "Birgitte Lund Tilskud" in text
     assert "Peter Skov Tilskud" not in text and "Lars Østergaard Tilskud" not in text
 
 
-def test_the_full_export_has_a_subsidy_column(app, client, create_conference, sign_up_with_choices, login_as):
-    conference = subsidised_conference(app, create_conference, sign_up_with_choices)
+def test_the_full_export_has_a_subsidy_column(app, client, create_conference, register_person, login_as):
+    conference = subsidised_conference(app, create_conference, register_person)
     login_as(conference.organisation_id)
     response = client.get(f"/arrangoer/arrangementer/{conference.id}/eksport?type=full&format=csv")
     assert response.status_code == 200
@@ -46,8 +46,8 @@ def test_the_full_export_has_a_subsidy_column(app, client, create_conference, si
     assert marks == {"Birgitte Lund": "Tilskud", "Peter Skov": "", "Lars Østergaard": ""}
 
 
-def test_the_dashboard_counts_subsidised_registrations(app, client, create_conference, sign_up_with_choices, login_as):
-    conference = subsidised_conference(app, create_conference, sign_up_with_choices)
+def test_the_dashboard_counts_subsidised_registrations(app, client, create_conference, register_person, login_as):
+    conference = subsidised_conference(app, create_conference, register_person)
     login_as(conference.organisation_id)
     page = client.get("/arrangoer/oversigt").data.decode()
     table = page[page.index('<table class="figures">'):]

@@ -82,10 +82,10 @@ def test_a_day_outside_the_event_is_refused(app, client, create_event, login_as)
     assert count(app, EventDay) == 1
 
 
-def test_an_add_on_cannot_get_fewer_places_than_are_taken(app, client, create_conference, sign_up_with_choices, login_as):
+def test_an_add_on_cannot_get_fewer_places_than_are_taken(app, client, create_conference, register_person, login_as):
     conference = create_conference()
     workshop = conference.addons["Workshop: Svære samtaler"]
-    sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})))
+    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})), notify=True)
     login_as(conference.organisation_id)
     page = client.get(f"/arrangoer/tilvalg/{workshop}/rediger")
     data = {"csrf_token": csrf_token(page.data), "kind": "workshop", "title": "Workshop: Svære samtaler", "price": "450"}
@@ -113,13 +113,13 @@ def test_a_new_add_on_with_a_negative_price_is_refused(app, client, create_event
         assert (addon.title, addon.price_ore, addon.capacity) == ("Festmiddag", 62500, 80)
 
 
-def test_the_budget_cannot_shrink_below_what_is_granted(app, client, create_conference, sign_up_with_choices, login_as):
+def test_the_budget_cannot_shrink_below_what_is_granted(app, client, create_conference, register_person, login_as):
     from eventsite.payments.models import SubsidyRequest
     from eventsite.payments.operations import SubsidyWish
     from eventsite.payments.subsidies import decide
 
     conference = create_conference(budget=(2, 500000))
-    sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids), subsidy=SubsidyWish(fee=True, reason="x")))
+    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=SubsidyWish(fee=True, reason="x")), notify=True)
     with app.test_request_context(method="POST"):
         decide(db.session.execute(select(SubsidyRequest)).scalar_one(), True, granted_ore=300000)
         db.session.commit()

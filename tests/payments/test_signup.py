@@ -189,13 +189,13 @@ def test_impossible_choices_are_refused_with_a_danish_message_and_nothing_is_sav
     assert nothing_saved(app)
 
 
-def test_a_full_add_on_is_shown_as_full_and_cannot_be_chosen(app, client, create_conference, sign_up_with_choices):
+def test_a_full_add_on_is_shown_as_full_and_cannot_be_chosen(app, client, create_conference, register_person):
     from eventsite.payments.operations import Choices
 
     conference = create_conference()
     workshop = conference.addons["Workshop: Svære samtaler"]
     for _ in range(2):
-        sign_up_with_choices(conference.session_id, Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})))
+        register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})), notify=True)
     page = client.get(f"/arrangementer/{conference.id}").data.decode()
     assert f'id="addon-{workshop}" name="addon_ids" value="{workshop}" disabled' in page
     assert "Workshop: Svære samtaler (450,00 kr.) – fuldt booket" in visible_text(page)

@@ -21,13 +21,13 @@ WISH = SubsidyWish(fee=True, accommodation=True, reason="Min afdeling har ingen 
 
 
 @pytest.fixture
-def applicant(create_conference, sign_up_with_choices):
+def applicant(create_conference, register_person):
     """A conference and a function that signs someone up with a subsidy application; returns the request id."""
 
     def _apply(conference, name: str = "Birgitte Lund") -> int:
-        return sign_up_with_choices(
-            conference.session_id, Choices(True, frozenset(conference.day_ids), subsidy=WISH), name=name
-        )
+        return register_person(
+            conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=WISH), notify=True, name=name
+        ).id
 
     return _apply
 

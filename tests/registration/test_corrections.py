@@ -13,10 +13,8 @@ from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration
-from tests.helpers import csrf_token, visible_text
+from tests.helpers import csrf_token, form_token, visible_text
 from tests.mail.conftest import deliver, smtp  # noqa: F401 (fixtures)
-from tests.mail.fixtures import sign_up_and_notify  # noqa: F401 (fixture)
-from tests.organiser.conftest import create_user, fast_password_hashing, form_token, login_as  # noqa: F401 (fixtures)
 
 NEW = {"name": "Mette Kjær Hansen", "job_title": "Afdelingsleder", "workplace": "Næstved Kommune",
        "municipality_code": "0370", "dietary_needs": "Vegetar"}
@@ -93,11 +91,11 @@ def test_after_the_session_has_begun_dietary_needs_are_no_longer_asked_for(app, 
 
 
 def test_an_organiser_corrects_the_details_and_sends_the_confirmation_again(
-    app, client, smtp, deliver, create_event, sign_up_and_notify, login_as
+    app, client, smtp, deliver, create_event, register_person, login_as
 ):
     event = create_event(sessions=[{"city": "Næstved"}])
     login_as(event.organisation_id)
-    registration_id = sign_up_and_notify(event.session_id, email="soeren@example.dk", name="Søren Ebelø")
+    registration_id = register_person(event.session_id, email="soeren@example.dk", name="Søren Ebelø", notify=True).id
     url = f"/arrangoer/tilmeldinger/{registration_id}"
     deliver()  # the first confirmation has arrived before the correction
 

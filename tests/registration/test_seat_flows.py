@@ -14,8 +14,7 @@ from eventsite.extensions import db
 from eventsite.mail.models import OutboxMessage
 from eventsite.registration.models import Registration
 from tests.conftest import SUITE_NOW
-from tests.helpers import csrf_token, visible_text
-from tests.organiser.conftest import create_user, fast_password_hashing, form_token, login_as  # noqa: F401 (fixtures)
+from tests.helpers import csrf_token, form_token, visible_text
 
 SILKEBORG = {"city": "Silkeborg", "municipality_code": "0740"}
 

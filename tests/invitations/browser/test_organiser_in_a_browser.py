@@ -10,29 +10,23 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, Member
+from tests.browser.conftest import log_in_through_the_form
+from tests.helpers import PASSWORD
 from tests.invitations.conftest import csv_bytes
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "anne@lederforeningen.example"
-PASSWORD = "korrekt-hest-batteri"
 
 
 @pytest.fixture
-def organiser(app, create_event):
-    from eventsite.accounts.logins import create_user
-    from eventsite.accounts.models import Role
-
+def theme_day(create_event, create_user):
+    """An event, and an organiser account of its organisation."""
     event = create_event(title="Temadag for mellemledere")
-    app.config["ORGANISER_PASSWORD_METHOD"] = "pbkdf2:sha256:1000"
-    with app.test_request_context(method="POST"):
-        create_user(EMAIL, PASSWORD, db.session.get(Organisation, event.organisation_id), Role.ORGANISER, name="Anne")
-        db.session.commit()
-    yield event
-    app.config.pop("ORGANISER_PASSWORD_METHOD", None)
+    create_user(event.organisation_id, "organiser", email=EMAIL, password=PASSWORD, name="Anne")
+    return event
 
 
 def count(app, model) -> int:
@@ -40,12 +34,9 @@ def count(app, model) -> int:
         return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_import_then_invite_middle_managers_in_a_region(app, page: Page, organiser, tmp_path, smtp, deliver):
-    event = organiser
-    page.goto("/arrangoer/log-ind")
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+def test_import_then_invite_middle_managers_in_a_region(app, page: Page, theme_day, tmp_path, smtp, deliver):
+    event = theme_day
+    log_in_through_the_form(page, EMAIL, PASSWORD)
 
     page.get_by_role("link", name="Medlemsliste").first.click()
     page.get_by_role("link", name="Importér medlemmer fra en fil").click()
