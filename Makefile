@@ -62,6 +62,7 @@ test: install $(AXE)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check eventsite tests bench migrations config.py wsgi.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m eventsite.i18n_check --compiled
 
 # Not a gate: mypy's errors in the whole package, leniently (no strictness, untyped

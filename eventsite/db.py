@@ -8,13 +8,13 @@ from contextvars import ContextVar, Token
 from typing import Any, Mapping
 
 from sqlalchemy import DateTime, Enum, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
-from eventsite.clock import utcnow  # noqa: F401  (the app's clock, imported from here by the areas)
+from eventsite.clock import utcnow as utcnow  # the app's clock, imported from here by the areas
 
 #: Predictable constraint names, so migrations can refer to them on every database.
 NAMING_CONVENTION = {
@@ -30,7 +30,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored as naive UTC, the same on SQLite and PostgreSQL.
 
     Naive datetimes are refused on the way in: a wall-clock time without a zone is
@@ -40,15 +40,15 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=False)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTCDateTime column")
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
+    def process_result_value(self, value: object | None, dialect: Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
             return None
         return value.replace(tzinfo=timezone.utc)
 
@@ -117,7 +117,7 @@ def start_writing(session: Session | scoped_session[Session]) -> None:
         session.expire_on_commit = expire_on_commit
 
 
-def as_loaded(session, cls, values: Mapping[str, Any], related: Mapping[str, Any] | None = None):
+def as_loaded(session: Any, cls: Any, values: Mapping[str, Any], related: Mapping[str, Any] | None = None) -> Any:
     """The ORM object for a row just read or written with Core, as if the ORM had loaded it.
 
     Used where one Core statement (an upsert ... RETURNING) does what would take
@@ -142,7 +142,7 @@ def as_loaded(session, cls, values: Mapping[str, Any], related: Mapping[str, Any
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy's "begin" event emit BEGIN instead of pysqlite's own logic.
@@ -156,7 +156,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn) -> None:
+def _sqlite_on_begin(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         statement = _sqlite_begin_statement()
         conn.exec_driver_sql(statement)
@@ -165,7 +165,7 @@ def _sqlite_on_begin(conn) -> None:
 
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
-def _sqlite_on_end(conn) -> None:
+def _sqlite_on_end(conn: Connection) -> None:
     conn.info.pop(_WRITING, None)
 
 

@@ -45,7 +45,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, datetime):
         # Danish Excel reads "22-12-2026 09:30" as a date and time.
         return _local(value).strftime("%d-%m-%Y %H:%M")
-    return neutralise(str(value))
+    return str(neutralise(str(value)))
 
 
 def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
@@ -62,7 +62,7 @@ def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _xlsx_cell(sheet, value: Any):
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=_local(value))
         cell.number_format = "dd-mm-yyyy hh:mm"

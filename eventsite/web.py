@@ -35,7 +35,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from flask import Flask, Response, current_app, flash, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from eventsite import db as database
 from eventsite.extensions import db
@@ -134,7 +134,7 @@ def writes(lock: LockMode = "now") -> Callable[[F], F]:
 
 
 @contextmanager
-def unit_of_work(lock: LockMode = "now") -> Iterator[Session]:
+def unit_of_work(lock: LockMode = "now") -> Iterator[scoped_session[Any]]:
     """The same boundary outside a request: the mail worker's steps and the CLI commands.
 
     Commits when the block ends normally, rolls back when it raises.
@@ -151,7 +151,7 @@ def unit_of_work(lock: LockMode = "now") -> Iterator[Session]:
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
+def reading() -> Iterator[scoped_session[Any]]:
     """A stretch of work outside a request that only reads (the mail worker rendering).
 
     Its SQLite transactions begin deferred, so they never hold the write lock; a

@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from eventsite.accounts.models import Organisation  # noqa: F401  (the tenant; its events and venues are here)
-from eventsite.clock import LOCAL_TZ  # noqa: F401  (every session's wall-clock times; storage is UTC)
+from eventsite.accounts.models import Organisation as Organisation  # the tenant; its events and venues are here
+from eventsite.clock import LOCAL_TZ as LOCAL_TZ  # every session's wall-clock times; storage is UTC
 from eventsite.db import Base, UTCDateTime, enum_column, utcnow
 from eventsite.geo import municipality, region_change_after, region_for
 

@@ -32,7 +32,7 @@ def statuses(app) -> list[tuple[OutboxStatus, str]]:
 
 
 def test_an_area_renders_its_own_kind_prepared_once_per_batch_and_without_the_write_lock(
-    app, smtp, create_event, sign_up_and_notify, deliver, renderers
+    app, smtp, create_event, register_person, deliver, renderers
 ):
     prepared: list[list[int]] = []
     seen: list[tuple[str | None, str]] = []
@@ -49,8 +49,8 @@ def test_an_area_renders_its_own_kind_prepared_once_per_batch_and_without_the_wr
 
     add_renderer(app, [MailKind.CONFIRMATION, MailKind.WAITLISTED], render, prepare=prepare)
     event = create_event(sessions=[{"capacity": 1}])
-    sign_up_and_notify(event.session_id, "a@example.dk")  # a confirmation
-    sign_up_and_notify(event.session_id, "b@example.dk")  # a waiting-list notice
+    register_person(event.session_id, "a@example.dk", notify=True)  # a confirmation
+    register_person(event.session_id, "b@example.dk", notify=True)  # a waiting-list notice
 
     assert deliver().sent == 2
 
@@ -59,9 +59,9 @@ def test_an_area_renders_its_own_kind_prepared_once_per_batch_and_without_the_wr
     assert sorted(item.message()["Subject"] for item in smtp.received) == ["Hej nr. 1", "Hej nr. 2"]
 
 
-def test_a_kind_without_a_renderer_is_skipped_not_sent(app, smtp, create_event, sign_up_and_notify, deliver, renderers):
+def test_a_kind_without_a_renderer_is_skipped_not_sent(app, smtp, create_event, register_person, deliver, renderers):
     event = create_event()
-    sign_up_and_notify(event.session_id)
+    register_person(event.session_id, notify=True)
 
     assert deliver().skipped == 1
     assert smtp.received == []
@@ -69,7 +69,7 @@ def test_a_kind_without_a_renderer_is_skipped_not_sent(app, smtp, create_event, 
 
 
 def test_a_renderer_that_fails_keeps_its_rows_for_a_retry_and_the_others_still_go(
-    app, smtp, create_event, sign_up_and_notify, deliver, renderers
+    app, smtp, create_event, register_person, deliver, renderers
 ):
     def broken(rows, now):
         raise LookupError("the template data is missing")
@@ -77,8 +77,8 @@ def test_a_renderer_that_fails_keeps_its_rows_for_a_retry_and_the_others_still_g
     add_renderer(app, [MailKind.CONFIRMATION], lambda row, now, shared: Skip("never"), prepare=broken)
     add_renderer(app, [MailKind.WAITLISTED], lambda row, now, shared: Skip("nothing to tell"))
     event = create_event(sessions=[{"capacity": 1}])
-    sign_up_and_notify(event.session_id)
-    sign_up_and_notify(event.session_id)
+    register_person(event.session_id, notify=True)
+    register_person(event.session_id, notify=True)
 
     report = deliver()
 
@@ -100,11 +100,11 @@ def test_every_kind_has_its_areas_renderer(app):
 
 
 def test_a_confirmation_without_the_calendar_area_goes_without_invitation_or_feed_link(
-    app, smtp, create_event, sign_up_and_notify, deliver, monkeypatch
+    app, smtp, create_event, register_person, deliver, monkeypatch
 ):
     monkeypatch.delitem(app.extensions, EMAIL_CALENDAR)
     event = create_event()
-    sign_up_and_notify(event.session_id, "uden@example.dk")
+    register_person(event.session_id, "uden@example.dk", notify=True)
 
     assert deliver().sent == 1
     (received,) = smtp.received
