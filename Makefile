@@ -61,6 +61,7 @@ test: install $(AXE)
 # `install`, which would recompile the .mo files first and so hide a stale one.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check eventsite tests bench migrations config.py wsgi.py
+	$(VENV)/bin/ruff format --check eventsite tests bench migrations config.py wsgi.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m eventsite.i18n_check --compiled

@@ -3,6 +3,7 @@
 Every variable is listed in the README. `Config` is what `create_app()` uses by
 default; `TestConfig` is used by the test-suite.
 """
+
 from __future__ import annotations
 
 import os

@@ -19,6 +19,7 @@ the warm feed is byte for byte the cold one.
 Run alone with `.venv/bin/python bench/bench_calendar.py [--backends sqlite]` or
 `.venv/bin/python bench/run.py calendar`; `make bench` runs it with the others.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,16 @@ COLD_TARGET_MS = 150.0
 WARM_TARGET_MS = 20.0
 NOT_MODIFIED_TARGET_MS = 5.0
 SLUG = "lederforeningen"
-MUNICIPALITIES = [("0370", "Næstved"), ("0740", "Silkeborg"), ("0101", "København"), ("0461", "Odense"),
-                  ("0751", "Aarhus"), ("0163", "Herlev"), ("0851", "Aalborg"), ("0259", "Køge")]
+MUNICIPALITIES = [
+    ("0370", "Næstved"),
+    ("0740", "Silkeborg"),
+    ("0101", "København"),
+    ("0461", "Odense"),
+    ("0751", "Aarhus"),
+    ("0163", "Herlev"),
+    ("0851", "Aalborg"),
+    ("0259", "Køge"),
+]
 
 
 def _app(url: str):
@@ -66,27 +75,43 @@ def build(app) -> None:
 
     kinds = list(EventKind)
     with app.app_context():
-        organisation = Organisation(slug=SLUG, name="Lederforeningen – sektion for ledere",
-                                    sender_email="arrangementer@lederforeningen.example")
+        organisation = Organisation(
+            slug=SLUG, name="Lederforeningen – sektion for ledere", sender_email="arrangementer@lederforeningen.example"
+        )
         venues = [
-            Venue(organisation=organisation, name=f"Mødecenter {city}", address="Torvet 1", postcode="4700",
-                  city=city, municipality_code=code)
+            Venue(
+                organisation=organisation,
+                name=f"Mødecenter {city}",
+                address="Torvet 1",
+                postcode="4700",
+                city=city,
+                municipality_code=code,
+            )
             for code, city in MUNICIPALITIES
         ]
         db.session.add_all([organisation, *venues])
         start = utcnow().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=3)
         for number in range(EVENTS):
             event = Event(
-                organisation=organisation, title=f"Temadag nr. {number}: ledelse, trivsel og arbejdsmiljø",
-                kind=kinds[number % len(kinds)], published=True,
+                organisation=organisation,
+                title=f"Temadag nr. {number}: ledelse, trivsel og arbejdsmiljø",
+                kind=kinds[number % len(kinds)],
+                published=True,
                 description="Et fagligt indhold for mellemledere, med oplæg, gruppearbejde og netværk. " * 3,
                 target_group="mellemledere",
             )
             db.session.add(event)
             for index in range(SESSIONS_PER_EVENT):
                 begins = start + timedelta(days=number + 7 * index)
-                db.session.add(EventSession(event=event, venue=venues[(number + index) % len(venues)],
-                                            starts_at=begins, ends_at=begins + timedelta(hours=6), capacity=40))
+                db.session.add(
+                    EventSession(
+                        event=event,
+                        venue=venues[(number + index) % len(venues)],
+                        starts_at=begins,
+                        ends_at=begins + timedelta(hours=6),
+                        capacity=40,
+                    )
+                )
         db.session.commit()
 
 
@@ -110,7 +135,10 @@ def measure(backend) -> tuple[list[list[object]], bool]:
     app = _app(url)
     began = time.perf_counter()
     build(app)
-    print(f"  {backend.name}: {EVENTS * SESSIONS_PER_EVENT} sessions built in {time.perf_counter() - began:.1f} s", flush=True)
+    print(
+        f"  {backend.name}: {EVENTS * SESSIONS_PER_EVENT} sessions built in {time.perf_counter() - began:.1f} s",
+        flush=True,
+    )
 
     fresh = _app(url)  # a new app: empty caches for the very first request
     client = fresh.test_client()
@@ -170,22 +198,54 @@ def measure(backend) -> tuple[list[list[object]], bool]:
     # Wall-clock medians against the targets; the CPU time beside each is steadier
     # when other work shares the machine.
     print(
-        f"[bench] {backend.name}: " + ", ".join(
+        f"[bench] {backend.name}: "
+        + ", ".join(
             f"{name} {median:.1f} ms (CPU {cpu:.1f}; target < {target:.0f}: {'met' if median < target else 'NOT met'})"
             for name, median, cpu, target in figures
         ),
         flush=True,
     )
     rows = [
-        [backend.name, "first request of a fresh app", f"{first_ms:.1f} ms", f"{count} VEVENTs", f"{size_kb:.0f} KiB", ""],
-        [backend.name, f"cold: caches emptied (x{REPEAT})", f"{figures[0][1]:.1f} ms", f"p90 {_p90(cold):.1f} ms",
-         f"CPU {statistics.median(cold_cpu):.1f} ms", f"target < {COLD_TARGET_MS:.0f} ms"],
-        [backend.name, f"warm: VEVENTs kept (x{REPEAT})", f"{figures[1][1]:.1f} ms", f"p90 {_p90(warm):.1f} ms",
-         f"CPU {statistics.median(warm_cpu):.1f} ms", f"target < {WARM_TARGET_MS:.0f} ms"],
-        [backend.name, f"one event edited before each (x{REPEAT})", f"{statistics.median(edited):.1f} ms",
-         f"p90 {_p90(edited):.1f} ms", f"CPU {statistics.median(edited_cpu):.1f} ms", "4 VEVENTs made again"],
-        [backend.name, f"304 Not Modified (x{REPEAT * 4})", f"{figures[2][1]:.2f} ms", f"p90 {_p90(not_modified):.2f} ms",
-         f"CPU {statistics.median(not_modified_cpu):.2f} ms", f"target < {NOT_MODIFIED_TARGET_MS:.0f} ms"],
+        [
+            backend.name,
+            "first request of a fresh app",
+            f"{first_ms:.1f} ms",
+            f"{count} VEVENTs",
+            f"{size_kb:.0f} KiB",
+            "",
+        ],
+        [
+            backend.name,
+            f"cold: caches emptied (x{REPEAT})",
+            f"{figures[0][1]:.1f} ms",
+            f"p90 {_p90(cold):.1f} ms",
+            f"CPU {statistics.median(cold_cpu):.1f} ms",
+            f"target < {COLD_TARGET_MS:.0f} ms",
+        ],
+        [
+            backend.name,
+            f"warm: VEVENTs kept (x{REPEAT})",
+            f"{figures[1][1]:.1f} ms",
+            f"p90 {_p90(warm):.1f} ms",
+            f"CPU {statistics.median(warm_cpu):.1f} ms",
+            f"target < {WARM_TARGET_MS:.0f} ms",
+        ],
+        [
+            backend.name,
+            f"one event edited before each (x{REPEAT})",
+            f"{statistics.median(edited):.1f} ms",
+            f"p90 {_p90(edited):.1f} ms",
+            f"CPU {statistics.median(edited_cpu):.1f} ms",
+            "4 VEVENTs made again",
+        ],
+        [
+            backend.name,
+            f"304 Not Modified (x{REPEAT * 4})",
+            f"{figures[2][1]:.2f} ms",
+            f"p90 {_p90(not_modified):.2f} ms",
+            f"CPU {statistics.median(not_modified_cpu):.2f} ms",
+            f"target < {NOT_MODIFIED_TARGET_MS:.0f} ms",
+        ],
     ]
     with fresh.app_context():
         from eventsite.extensions import db
@@ -209,6 +269,7 @@ def run(ctx) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark on its own (bench/run.py calls `run`)."""
     return harness.run_alone("calendar", TITLE, run, argv, doc=__doc__)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,6 +14,7 @@ Python and Jinja, without network or server overhead):
 Run alone with `.venv/bin/python bench/bench_dashboard.py [--backends sqlite]`; `make
 bench` runs it through bench/run.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,16 @@ PASSWORD = "bench-adgangskode-123"
 
 MUNICIPALITIES = ["0370", "0740", "0101", "0461", "0751", "0163", "0259", "0330", "0147", "0851"]
 JOB_TITLES = [
-    "Teamleder", "Afdelingsleder", "Institutionsleder", "Daglig leder", "Centerchef",
-    "Kommunaldirektør", "Souschef", "Områdeleder", "Konsulent", "Skoleleder",
+    "Teamleder",
+    "Afdelingsleder",
+    "Institutionsleder",
+    "Daglig leder",
+    "Centerchef",
+    "Kommunaldirektør",
+    "Souschef",
+    "Områdeleder",
+    "Konsulent",
+    "Skoleleder",
 ]
 FIRST = ["Mette", "Lars", "Anne-Sofie", "Jørgen", "Fatima", "Søren", "Birgitte", "Henrik", "Camilla", "Peter"]
 LAST = ["Hansen", "Østergaard", "Bærentsen", "Ravn", "El-Sayed", "Æbelø", "Lund", "Møller", "Frøkjær", "Skov"]
@@ -72,11 +81,11 @@ def build(app) -> int:
     """Fill the database; returns the id of the 5,000-registration event."""
     from sqlalchemy import insert
 
+    from eventsite.accounts.logins import create_user
+    from eventsite.accounts.models import Role
     from eventsite.db import utcnow
     from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
     from eventsite.extensions import db
-    from eventsite.accounts.logins import create_user
-    from eventsite.accounts.models import Role
     from eventsite.registration.models import Attendance, DietaryNote, Person, Registration, RegistrationStatus
 
     rng = random.Random(2026)
@@ -86,8 +95,14 @@ def build(app) -> int:
         db.session.add(organisation)
         db.session.flush()
         venues = [
-            Venue(organisation_id=organisation.id, name=f"Mødecenter {code}", address="Torvet 1", postcode="4700",
-                  city=f"By {code}", municipality_code=code)
+            Venue(
+                organisation_id=organisation.id,
+                name=f"Mødecenter {code}",
+                address="Torvet 1",
+                postcode="4700",
+                city=f"By {code}",
+                municipality_code=code,
+            )
             for code in MUNICIPALITIES
         ]
         db.session.add_all(venues)
@@ -100,8 +115,13 @@ def build(app) -> int:
             created = []
             for index in range(sessions):
                 begins = start + timedelta(days=7 * index)
-                session = EventSession(event_id=event.id, venue_id=venues[(event.id + index) % len(venues)].id,
-                                       starts_at=begins, ends_at=begins + timedelta(hours=6), capacity=capacity)
+                session = EventSession(
+                    event_id=event.id,
+                    venue_id=venues[(event.id + index) % len(venues)].id,
+                    starts_at=begins,
+                    ends_at=begins + timedelta(hours=6),
+                    capacity=capacity,
+                )
                 db.session.add(session)
                 created.append(session)
             db.session.flush()
@@ -114,15 +134,19 @@ def build(app) -> int:
             rows = []
             for _ in range(count):
                 person_counter += 1
-                rows.append(dict(
-                    organisation_id=organisation.id,
-                    email=f"leder{person_counter}@example.dk",
-                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {person_counter}",
-                    job_title=rng.choice(JOB_TITLES),
-                    workplace=f"{rng.choice(['Næstved', 'Silkeborg', 'Aarhus', 'Odense'])} Kommune",
-                    municipality_code=rng.choice(MUNICIPALITIES),
-                ))
-            return list(db.session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows).scalars())
+                rows.append(
+                    dict(
+                        organisation_id=organisation.id,
+                        email=f"leder{person_counter}@example.dk",
+                        name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {person_counter}",
+                        job_title=rng.choice(JOB_TITLES),
+                        workplace=f"{rng.choice(['Næstved', 'Silkeborg', 'Aarhus', 'Odense'])} Kommune",
+                        municipality_code=rng.choice(MUNICIPALITIES),
+                    )
+                )
+            return list(
+                db.session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), rows).scalars()
+            )
 
         def add_registrations(event, session, person_ids, past: bool, confirmed: int = 92) -> list[int]:
             rows = []
@@ -135,16 +159,26 @@ def build(app) -> int:
                     attendance = rng.choices(
                         [Attendance.ATTENDED, Attendance.ABSENT_NOTIFIED, Attendance.NO_SHOW], [85, 8, 7]
                     )[0]
-                rows.append(dict(
-                    event_id=event.id, session_id=session.id, person_id=person_id, status=status,
-                    active_slot=None if status is RegistrationStatus.CANCELLED else 0,
-                    created_at=now - timedelta(days=40, minutes=index), attendance=attendance,
-                    checked_in_at=session.starts_at if attendance is Attendance.ATTENDED else None,
-                    confirmed_at=now if status is RegistrationStatus.CONFIRMED else None,
-                    waitlisted_at=now if status is RegistrationStatus.WAITLISTED else None,
-                    cancelled_at=now if status is RegistrationStatus.CANCELLED else None,
-                ))
-            return list(db.session.execute(insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows).scalars())
+                rows.append(
+                    dict(
+                        event_id=event.id,
+                        session_id=session.id,
+                        person_id=person_id,
+                        status=status,
+                        active_slot=None if status is RegistrationStatus.CANCELLED else 0,
+                        created_at=now - timedelta(days=40, minutes=index),
+                        attendance=attendance,
+                        checked_in_at=session.starts_at if attendance is Attendance.ATTENDED else None,
+                        confirmed_at=now if status is RegistrationStatus.CONFIRMED else None,
+                        waitlisted_at=now if status is RegistrationStatus.WAITLISTED else None,
+                        cancelled_at=now if status is RegistrationStatus.CANCELLED else None,
+                    )
+                )
+            return list(
+                db.session.execute(
+                    insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows
+                ).scalars()
+            )
 
         for number in range(EVENTS):
             past = number % 2 == 1
@@ -158,9 +192,13 @@ def build(app) -> int:
         per_session = EXPORT_REGISTRATIONS // len(big_sessions)
         for session in big_sessions:
             ids = add_registrations(big, session, add_people(per_session), past=False, confirmed=per_session)
-            db.session.execute(insert(DietaryNote), [
-                dict(registration_id=rid, text=rng.choice(["Vegetar", "Glutenfri", "=1+1 laktosefri"])) for rid in ids[::7]
-            ])
+            db.session.execute(
+                insert(DietaryNote),
+                [
+                    dict(registration_id=rid, text=rng.choice(["Vegetar", "Glutenfri", "=1+1 laktosefri"]))
+                    for rid in ids[::7]
+                ],
+            )
         create_user("bench@example.org", PASSWORD, organisation, Role.ORGANISER)
         db.session.commit()
         return big.id
@@ -169,7 +207,9 @@ def build(app) -> int:
 def log_in(client) -> None:
     page = client.get("/arrangoer/log-ind")
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data).group(1).decode()
-    response = client.post("/arrangoer/log-ind", data={"csrf_token": token, "email": "bench@example.org", "password": PASSWORD})
+    response = client.post(
+        "/arrangoer/log-ind", data={"csrf_token": token, "email": "bench@example.org", "password": PASSWORD}
+    )
     if response.status_code != 303:
         raise RuntimeError(f"login failed: {response.status_code}")
 
@@ -250,24 +290,48 @@ def measure(backend) -> tuple[list, bool]:
     client = app.test_client()
     log_in(client)
     dash = time_dashboard(app, client)
-    print(f"  {backend.name}: dashboard median {dash['median']:.1f} ms (CPU {dash['cpu']:.1f} ms), p90 {dash['p90']:.1f} ms, "
-          f"{dash['queries']} SQL statements, {dash['events_shown']} events, {dash['kb']:.0f} KiB", flush=True)
-    rows = [[backend.name, "dashboard", f"{dash['median']:.1f} ms median (CPU {dash['cpu']:.0f} ms)", f"{dash['p90']:.1f} ms p90",
-             f"{dash['queries']} queries", f"{dash['events_shown']} events"]]
+    print(
+        f"  {backend.name}: dashboard median {dash['median']:.1f} ms (CPU {dash['cpu']:.1f} ms), p90 {dash['p90']:.1f} ms, "
+        f"{dash['queries']} SQL statements, {dash['events_shown']} events, {dash['kb']:.0f} KiB",
+        flush=True,
+    )
+    rows = [
+        [
+            backend.name,
+            "dashboard",
+            f"{dash['median']:.1f} ms median (CPU {dash['cpu']:.0f} ms)",
+            f"{dash['p90']:.1f} ms p90",
+            f"{dash['queries']} queries",
+            f"{dash['events_shown']} events",
+        ]
+    ]
     ok = dash["events_shown"] == EVENTS + 1
     notes = [f"dashboard median {dash['median']:.0f} ms ({'met' if dash['median'] < RENDER_TARGET_MS else 'MISSED'})"]
     expected = {"catering": EXPORT_REGISTRATIONS, "full": EXPORT_REGISTRATIONS}
     for kind, fmt in (("catering", "csv"), ("full", "csv"), ("full", "xlsx")):
         result = time_export(client, big_event, kind, fmt)
-        print(f"  {backend.name}: export {kind}.{fmt}: first byte {result['first_byte'] * 1000:.0f} ms, "
-              f"all {result['total']:.2f} s, {result['rows']} rows, {result['kb']:.0f} KiB", flush=True)
-        rows.append([backend.name, f"export {kind}.{fmt}", f"{result['first_byte'] * 1000:.0f} ms first byte",
-                     f"{result['total']:.2f} s total", f"{result['rows']} rows", f"{result['kb']:.0f} KiB"])
+        print(
+            f"  {backend.name}: export {kind}.{fmt}: first byte {result['first_byte'] * 1000:.0f} ms, "
+            f"all {result['total']:.2f} s, {result['rows']} rows, {result['kb']:.0f} KiB",
+            flush=True,
+        )
+        rows.append(
+            [
+                backend.name,
+                f"export {kind}.{fmt}",
+                f"{result['first_byte'] * 1000:.0f} ms first byte",
+                f"{result['total']:.2f} s total",
+                f"{result['rows']} rows",
+                f"{result['kb']:.0f} KiB",
+            ]
+        )
         want = expected[kind]
         if want is not None and result["rows"] != want:
             ok = False
             print(f"[bench] FAIL {backend.name}: {kind}.{fmt} has {result['rows']} rows, expected {want}")
-        notes.append(f"{kind}.{fmt} {result['total']:.2f} s ({'met' if result['total'] < EXPORT_TARGET_S else 'MISSED'})")
+        notes.append(
+            f"{kind}.{fmt} {result['total']:.2f} s ({'met' if result['total'] < EXPORT_TARGET_S else 'MISSED'})"
+        )
     print(f"[bench] {backend.name}: " + "; ".join(notes), flush=True)
     with app.app_context():
         from eventsite.extensions import db
@@ -284,6 +348,7 @@ def run(ctx) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark on its own (bench/run.py calls `run`)."""
     return harness.run_alone("dashboard", TITLE, run, argv, doc=__doc__)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,6 +12,7 @@
     .venv/bin/python bench/run.py invitations --backends sqlite
     .venv/bin/python -m bench.bench_invitations          # both backends
 """
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,9 @@ if ROOT not in sys.path:
 
 from bench import harness  # noqa: E402
 
-TITLE = "member import, queuing and delivering invitations (targets: 10,000 rows < 10 s, queue 1,000 < 2 s, >= 100 msg/s)"
+TITLE = (
+    "member import, queuing and delivering invitations (targets: 10,000 rows < 10 s, queue 1,000 < 2 s, >= 100 msg/s)"
+)
 
 IMPORT_ROWS = 10_000
 ROUND_SIZE = 1_000
@@ -49,10 +52,20 @@ def member_csv(rows: int, seed: int = 5) -> bytes:
     lines = ["Medlemsnummer;Navn;E-mail;Stilling;Niveau;Arbejdsplads;Kommune;Tags"]
     for i in range(rows):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        lines.append(";".join([
-            str(100000 + i), name, f"medlem{i}@kommune{i % 98}.dk", "Afdelingsleder", rng.choice(LEVELS),
-            f"{rng.choice(MUNICIPALITIES)} Kommune", rng.choice(MUNICIPALITIES), "Kreds Sjælland, Netværk",
-        ]))
+        lines.append(
+            ";".join(
+                [
+                    str(100000 + i),
+                    name,
+                    f"medlem{i}@kommune{i % 98}.dk",
+                    "Afdelingsleder",
+                    rng.choice(LEVELS),
+                    f"{rng.choice(MUNICIPALITIES)} Kommune",
+                    rng.choice(MUNICIPALITIES),
+                    "Kreds Sjælland, Netværk",
+                ]
+            )
+        )
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
@@ -75,22 +88,39 @@ def _app(url: str):
 
 def _setup(app) -> tuple[int, int, str]:
     """An organisation with an organiser account and a published event; (org id, event id, e-mail)."""
-    from eventsite.events.models import Event, EventKind, EventSession, Organisation, ProgrammeItem, Venue
-    from eventsite.extensions import db
     from eventsite.accounts.logins import create_user
     from eventsite.accounts.models import Role
+    from eventsite.events.models import Event, EventKind, EventSession, Organisation, ProgrammeItem, Venue
+    from eventsite.extensions import db
 
     with app.test_request_context():
-        organisation = Organisation(slug=f"bench-{time.time_ns()}", name="Lederne Sjælland", sender_email="lederne@example.org")
-        venue = Venue(organisation=organisation, name="Mødecenter Næstved", address="Torvet 1", postcode="4700",
-                      city="Næstved", municipality_code="0370")
+        organisation = Organisation(
+            slug=f"bench-{time.time_ns()}", name="Lederne Sjælland", sender_email="lederne@example.org"
+        )
+        venue = Venue(
+            organisation=organisation,
+            name="Mødecenter Næstved",
+            address="Torvet 1",
+            postcode="4700",
+            city="Næstved",
+            municipality_code="0370",
+        )
         start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
-        event = Event(organisation=organisation, title="Temadag for mellemledere", kind=EventKind.TEMADAG, published=True,
-                      registration_closes_at=start - timedelta(days=3))
-        session = EventSession(event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=6), capacity=200)
+        event = Event(
+            organisation=organisation,
+            title="Temadag for mellemledere",
+            kind=EventKind.TEMADAG,
+            published=True,
+            registration_closes_at=start - timedelta(days=3),
+        )
+        session = EventSession(
+            event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=6), capacity=200
+        )
         db.session.add_all([organisation, venue, event, session])
         for clock, title in (("09:30", "Velkomst"), ("10:00", "Oplæg om forandringsledelse"), ("12:00", "Frokost")):
-            db.session.add(ProgrammeItem(session=session, starts_at=datetime.strptime(clock, "%H:%M").time(), title=title))
+            db.session.add(
+                ProgrammeItem(session=session, starts_at=datetime.strptime(clock, "%H:%M").time(), title=title)
+            )
         db.session.flush()
         email = f"arrangoer-{time.time_ns()}@example.org"
         create_user(email, PASSWORD, organisation, Role.ORGANISER, name="Anne Arrangør")
@@ -103,8 +133,9 @@ def _logged_in(app, email: str):
 
     client = app.test_client()
     page = client.get("/arrangoer/log-ind")
-    response = client.post("/arrangoer/log-ind", data={"csrf_token": csrf_token(page.data), "email": email,
-                                                        "password": PASSWORD})
+    response = client.post(
+        "/arrangoer/log-ind", data={"csrf_token": csrf_token(page.data), "email": email, "password": PASSWORD}
+    )
     assert response.status_code == 303, response.status_code
     return client
 
@@ -135,8 +166,14 @@ def measure_import(app, client, org_id: int) -> dict:
     with app.app_context():
         count = db.session.execute(select(func.count(Member.id)).where(Member.organisation_id == org_id)).scalar_one()
     upload_s, confirm_s = checked - began, done - shown
-    return dict(rows=IMPORT_ROWS, bytes=len(data), upload_s=upload_s, confirm_s=confirm_s,
-                total_s=upload_s + confirm_s, saved=count)
+    return dict(
+        rows=IMPORT_ROWS,
+        bytes=len(data),
+        upload_s=upload_s,
+        confirm_s=confirm_s,
+        total_s=upload_s + confirm_s,
+        saved=count,
+    )
 
 
 def measure_queue(app, client, event_id: int) -> dict:
@@ -201,39 +238,63 @@ def run(ctx) -> bool:
         org_id, event_id, email = _setup(app)
         client = _logged_in(app, email)
         imported = measure_import(app, client, org_id)
-        print(f"[bench] {backend.name}: import {imported['rows']} rows ({imported['bytes'] / 1e6:.1f} MB): "
-              f"upload+check {imported['upload_s']:.2f} s, confirm {imported['confirm_s']:.2f} s", flush=True)
+        print(
+            f"[bench] {backend.name}: import {imported['rows']} rows ({imported['bytes'] / 1e6:.1f} MB): "
+            f"upload+check {imported['upload_s']:.2f} s, confirm {imported['confirm_s']:.2f} s",
+            flush=True,
+        )
         queued = measure_queue(app, client, event_id)
-        print(f"[bench] {backend.name}: queue {queued['invitations']} invitations: {queued['request_s']:.2f} s", flush=True)
+        print(
+            f"[bench] {backend.name}: queue {queued['invitations']} invitations: {queued['request_s']:.2f} s",
+            flush=True,
+        )
         with app.app_context():
             from eventsite.extensions import db
 
             db.engine.dispose()
         delivered = measure_delivery(url, queued["queued"])
-        print(f"[bench] {backend.name}: delivered {delivered['received']} in {delivered['seconds']:.2f} s "
-              f"= {delivered['per_second']:.0f} msg/s", flush=True)
-        if imported["saved"] != IMPORT_ROWS or queued["queued"] != ROUND_SIZE or delivered["received"] != ROUND_SIZE \
-                or delivered["duplicates"]:
+        print(
+            f"[bench] {backend.name}: delivered {delivered['received']} in {delivered['seconds']:.2f} s "
+            f"= {delivered['per_second']:.0f} msg/s",
+            flush=True,
+        )
+        if (
+            imported["saved"] != IMPORT_ROWS
+            or queued["queued"] != ROUND_SIZE
+            or delivered["received"] != ROUND_SIZE
+            or delivered["duplicates"]
+        ):
             ok = False
-            print(f"[bench] FAIL {backend.name}: saved {imported['saved']}, queued {queued['queued']} "
-                  f"(a second identical POST must add none), received {delivered['received']}, "
-                  f"duplicates {delivered['duplicates']}")
-        rows.append([
-            backend.name, round(imported["total_s"], 2), round(queued["request_s"], 2),
-            round(delivered["per_second"], 1), delivered["received"], delivered["duplicates"],
-        ])
+            print(
+                f"[bench] FAIL {backend.name}: saved {imported['saved']}, queued {queued['queued']} "
+                f"(a second identical POST must add none), received {delivered['received']}, "
+                f"duplicates {delivered['duplicates']}"
+            )
+        rows.append(
+            [
+                backend.name,
+                round(imported["total_s"], 2),
+                round(queued["request_s"], 2),
+                round(delivered["per_second"], 1),
+                delivered["received"],
+                delivered["duplicates"],
+            ]
+        )
     print()
     harness.print_table(["backend", "import 10k s", "queue 1k s", "deliver msg/s", "delivered", "duplicates"], rows)
     for name, import_s, queue_s, rate, _received, _duplicates in rows:
-        print(f"[bench] {name}: import {import_s:.1f} s ({'met' if import_s < IMPORT_TARGET_S else 'MISSED'} < 10 s); "
-              f"queue {queue_s:.2f} s ({'met' if queue_s < QUEUE_TARGET_S else 'MISSED'} < 2 s); "
-              f"delivery {rate:.0f} msg/s ({'met' if rate >= DELIVERY_TARGET else 'MISSED'} >= 100)")
+        print(
+            f"[bench] {name}: import {import_s:.1f} s ({'met' if import_s < IMPORT_TARGET_S else 'MISSED'} < 10 s); "
+            f"queue {queue_s:.2f} s ({'met' if queue_s < QUEUE_TARGET_S else 'MISSED'} < 2 s); "
+            f"delivery {rate:.0f} msg/s ({'met' if rate >= DELIVERY_TARGET else 'MISSED'} >= 100)"
+        )
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark alone and print its figures."""
     return harness.run_alone("invitations", TITLE, run, argv)
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

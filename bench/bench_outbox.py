@@ -14,6 +14,7 @@ Correctness checks: 1,000 distinct Message-IDs arrive, each once, each with a
 Run alone with `.venv/bin/python bench/bench_outbox.py [--backends sqlite]`; `make
 bench` runs it through bench/run.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,14 +60,30 @@ def queue(app) -> None:
     from eventsite.registration.operations import PersonDetails, register
 
     with app.app_context():
-        organisation = Organisation(slug="lederforeningen", name="Lederforeningen – sektion for ledere",
-                                    sender_email="arrangementer@lederforeningen.example")
-        venue = Venue(organisation=organisation, name="Herlev Medborgerhus", address="Herlev Bygade 90",
-                      postcode="2730", city="Herlev", municipality_code="0163")
-        event = Event(organisation=organisation, title="Årsmøde med generalforsamling", kind=EventKind.AARSMOEDE,
-                      published=True, description="Årets generalforsamling, med beretning og valg.")
+        organisation = Organisation(
+            slug="lederforeningen",
+            name="Lederforeningen – sektion for ledere",
+            sender_email="arrangementer@lederforeningen.example",
+        )
+        venue = Venue(
+            organisation=organisation,
+            name="Herlev Medborgerhus",
+            address="Herlev Bygade 90",
+            postcode="2730",
+            city="Herlev",
+            municipality_code="0163",
+        )
+        event = Event(
+            organisation=organisation,
+            title="Årsmøde med generalforsamling",
+            kind=EventKind.AARSMOEDE,
+            published=True,
+            description="Årets generalforsamling, med beretning og valg.",
+        )
         start = utcnow().replace(microsecond=0) + timedelta(days=30)
-        session = EventSession(event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=4), capacity=None)
+        session = EventSession(
+            event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=4), capacity=None
+        )
         db.session.add_all([organisation, venue, event, session])
         for hour, title in ((17, "Velkomst"), (17, "Beretning"), (18, "Valg"), (19, "Middag")):
             db.session.add(ProgrammeItem(session=session, starts_at=clock(hour, 0), title=title))
@@ -74,7 +91,9 @@ def queue(app) -> None:
         session_id = session.id
     with app.test_request_context(method="POST"):
         for number in range(MESSAGES):
-            registration = register(session_id, PersonDetails(name=f"Leder nr. {number}", email=f"leder{number}@example.dk"))
+            registration = register(
+                session_id, PersonDetails(name=f"Leder nr. {number}", email=f"leder{number}@example.dk")
+            )
             notify_signup(registration)
             if number % 100 == 99:
                 db.session.commit()
@@ -113,29 +132,44 @@ def measure(backend) -> tuple[list[list[object]], bool]:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--once"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     finally:
         sink.stop()
     finished = time.perf_counter()
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    worker_cpu = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime - children_before.ru_stime)
+    worker_cpu = (children_after.ru_utime - children_before.ru_utime) + (
+        children_after.ru_stime - children_before.ru_stime
+    )
 
     received = sink.received
     ids = Counter(item.message_id for item in received)
-    with_calendar = sum(1 for item in received if b"text/calendar; method=\"REQUEST\"" in item.data
-                        or b"text/calendar; charset=\"utf-8\"; method=\"REQUEST\"" in item.data)
+    with_calendar = sum(
+        1
+        for item in received
+        if b'text/calendar; method="REQUEST"' in item.data
+        or b'text/calendar; charset="utf-8"; method="REQUEST"' in item.data
+    )
     with app.app_context():
-        sent = db.session.execute(
-            select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT)
-        ).scalar_one()
+        sent = db.session.execute(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT)).scalar_one()
         db.engine.dispose()
 
-    ok = result.returncode == 0 and len(ids) == MESSAGES and max(ids.values(), default=0) == 1 \
-        and with_calendar == MESSAGES and sent == MESSAGES
+    ok = (
+        result.returncode == 0
+        and len(ids) == MESSAGES
+        and max(ids.values(), default=0) == 1
+        and with_calendar == MESSAGES
+        and sent == MESSAGES
+    )
     if not ok:
-        print(f"[bench] FAIL {backend.name}: worker exit {result.returncode}, {len(received)} received, "
-              f"{len(ids)} distinct, {with_calendar} with an invitation, {sent} rows sent\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        print(
+            f"[bench] FAIL {backend.name}: worker exit {result.returncode}, {len(received)} received, "
+            f"{len(ids)} distinct, {with_calendar} with an invitation, {sent} rows sent\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     span = (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else float("nan")
     steady = (len(arrivals) - 1) / span if span and span == span else float("nan")
     overall = len(arrivals) / (finished - started)
@@ -145,9 +179,27 @@ def measure(backend) -> tuple[list[list[object]], bool]:
         flush=True,
     )
     rows = [
-        [backend.name, "steady rate (first to last arrival)", f"{steady:.0f} msg/s", f"{span:.1f} s", f"target >= {TARGET_PER_SECOND:.0f}/s"],
-        [backend.name, "whole run incl. worker start-up", f"{overall:.0f} msg/s", f"{finished - started:.1f} s", f"{len(ids)} distinct, each once"],
-        [backend.name, "worker CPU per message (incl. start-up)", f"{worker_cpu * 1000 / MESSAGES:.1f} ms", "", "load-independent-ish"],
+        [
+            backend.name,
+            "steady rate (first to last arrival)",
+            f"{steady:.0f} msg/s",
+            f"{span:.1f} s",
+            f"target >= {TARGET_PER_SECOND:.0f}/s",
+        ],
+        [
+            backend.name,
+            "whole run incl. worker start-up",
+            f"{overall:.0f} msg/s",
+            f"{finished - started:.1f} s",
+            f"{len(ids)} distinct, each once",
+        ],
+        [
+            backend.name,
+            "worker CPU per message (incl. start-up)",
+            f"{worker_cpu * 1000 / MESSAGES:.1f} ms",
+            "",
+            "load-independent-ish",
+        ],
     ]
     return rows, ok
 
@@ -159,6 +211,7 @@ def run(ctx) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run this benchmark on its own (bench/run.py calls `run`)."""
     return harness.run_alone("outbox", TITLE, run, argv, doc=__doc__)
+
 
 if __name__ == "__main__":
     sys.exit(main())

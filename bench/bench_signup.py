@@ -6,6 +6,7 @@ post sign-ups with fresh addresses; then the same load on bench/bare_app.py unde
 same gunicorn settings and database. Afterwards the database is checked: confirmed
 places never above capacity, and one row per successful POST.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -78,12 +79,20 @@ def new_session(url: str) -> tuple[int, int]:
     with app.app_context():
         organisation = Organisation(slug=f"bench-{datetime.now().timestamp()}", name="Bench-foreningen")
         venue = Venue(
-            organisation=organisation, name="Mødecenter", address="Torvet 1",
-            postcode="4700", city="Næstved", municipality_code="0370",
+            organisation=organisation,
+            name="Mødecenter",
+            address="Torvet 1",
+            postcode="4700",
+            city="Næstved",
+            municipality_code="0370",
         )
         start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
-        event = Event(organisation=organisation, title="Temadag for mellemledere", kind=EventKind.TEMADAG, published=True)
-        session = EventSession(event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=6), capacity=CAPACITY)
+        event = Event(
+            organisation=organisation, title="Temadag for mellemledere", kind=EventKind.TEMADAG, published=True
+        )
+        session = EventSession(
+            event=event, venue=venue, starts_at=start, ends_at=start + timedelta(hours=6), capacity=CAPACITY
+        )
         db.session.add_all([organisation, venue, event, session])
         db.session.commit()
         ids = event.id, session.id
@@ -99,8 +108,7 @@ def check(url: str, table: str, session_id: int) -> tuple[int, int]:
         with engine.connect() as conn:
             confirmed, total = conn.execute(
                 text(
-                    f"SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FROM {table} "
-                    "WHERE session_id = :id"
+                    f"SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FROM {table} WHERE session_id = :id"
                 ),
                 {"id": session_id},
             ).one()
@@ -113,7 +121,10 @@ def check(url: str, table: str, session_id: int) -> tuple[int, int]:
 def servers(url: str, settings: dict):
     """The app and the bare endpoint under the same gunicorn settings, both running
     (an idle server costs nothing), so their rows can alternate without restarts."""
-    with LiveServer(url, **settings) as app, LiveServer(url, app="bench.bare_app:app", ready_path="/form", **settings) as bare:
+    with (
+        LiveServer(url, **settings) as app,
+        LiveServer(url, app="bench.bare_app:app", ready_path="/form", **settings) as bare,
+    ):
         yield {"app": app, "bare": bare}
 
 
@@ -122,7 +133,11 @@ def measure(running: dict, url: str, backend: str, endpoint: str, clients: int, 
     server = running[endpoint]
     event_id, session_id = new_session(url)
     if endpoint == "app":
-        form_path, post_path, table = f"/arrangementer/{event_id}", f"/arrangementer/{event_id}/tilmeld", "registrations"
+        form_path, post_path, table = (
+            f"/arrangementer/{event_id}",
+            f"/arrangementer/{event_id}/tilmeld",
+            "registrations",
+        )
     else:
         form_path, post_path, table = "/form", "/signup", "bare_signups"
     spec = harness.LoadSpec(
@@ -142,8 +157,11 @@ def measure(running: dict, url: str, backend: str, endpoint: str, clients: int, 
     log = server.log()[log_before:]
     confirmed, total = check(url, table, session_id)
     if result.sample_failure or "Traceback" in log:
-        print(f"[bench] {backend}/{endpoint}/{clients}: failures {dict(result.statuses)} errors={result.errors}: "
-              f"{result.sample_failure}\n--- server log (end) ---\n{log[-3000:]}", flush=True)
+        print(
+            f"[bench] {backend}/{endpoint}/{clients}: failures {dict(result.statuses)} errors={result.errors}: "
+            f"{result.sample_failure}\n--- server log (end) ---\n{log[-3000:]}",
+            flush=True,
+        )
     return Row(backend, clients, endpoint, result, max(0, confirmed - CAPACITY), total == result.completed)
 
 
@@ -152,16 +170,40 @@ def print_rows(rows: list[Row]) -> None:
     by_key = {(r.backend, r.clients, r.endpoint): r for r in rows}
     for r in rows:
         bare = by_key.get((r.backend, r.clients, "bare"))
-        ratio = r.result.per_second / bare.result.per_second if r.endpoint == "app" and bare and bare.result.per_second else None
-        table.append([
-            r.backend, r.clients, r.endpoint,
-            round(r.result.per_second, 1), round(r.result.percentile(50), 1), round(r.result.percentile(99), 1),
-            f"{ratio:.2f}" if ratio is not None else "",
-            r.result.completed, sum(n for s, n in r.result.statuses.items() if s != 303) + r.result.errors,
-            r.oversold, "yes" if r.rows_match else "NO",
-        ])
+        ratio = (
+            r.result.per_second / bare.result.per_second
+            if r.endpoint == "app" and bare and bare.result.per_second
+            else None
+        )
+        table.append(
+            [
+                r.backend,
+                r.clients,
+                r.endpoint,
+                round(r.result.per_second, 1),
+                round(r.result.percentile(50), 1),
+                round(r.result.percentile(99), 1),
+                f"{ratio:.2f}" if ratio is not None else "",
+                r.result.completed,
+                sum(n for s, n in r.result.statuses.items() if s != 303) + r.result.errors,
+                r.oversold,
+                "yes" if r.rows_match else "NO",
+            ]
+        )
     harness.print_table(
-        ["backend", "clients", "endpoint", "POST/s", "p50 ms", "p99 ms", "app/bare", "done", "failed", "oversold", "rows=done"],
+        [
+            "backend",
+            "clients",
+            "endpoint",
+            "POST/s",
+            "p50 ms",
+            "p99 ms",
+            "app/bare",
+            "done",
+            "failed",
+            "oversold",
+            "rows=done",
+        ],
         table,
     )
 
@@ -173,14 +215,18 @@ def verdict(rows: list[Row]) -> bool:
     for r in rows:
         if r.oversold or not r.rows_match:
             ok = False
-            print(f"[bench] FAIL {r.backend}/{r.endpoint}/{r.clients}: oversold {r.oversold}, rows match {r.rows_match}")
+            print(
+                f"[bench] FAIL {r.backend}/{r.endpoint}/{r.clients}: oversold {r.oversold}, rows match {r.rows_match}"
+            )
     for r in rows:
         if r.endpoint != "app":
             continue
         notes = []
         if r.clients == 16:
             p99 = r.result.percentile(99)
-            notes.append(f"p99 {p99:.0f} ms {'<' if p99 < P99_TARGET_MS else '>='} {P99_TARGET_MS:.0f} ({'met' if p99 < P99_TARGET_MS else 'MISSED'})")
+            notes.append(
+                f"p99 {p99:.0f} ms {'<' if p99 < P99_TARGET_MS else '>='} {P99_TARGET_MS:.0f} ({'met' if p99 < P99_TARGET_MS else 'MISSED'})"
+            )
         bare = by_key.get((r.backend, r.clients, "bare"))
         if bare and bare.result.per_second:
             ratio = r.result.per_second / bare.result.per_second
@@ -210,8 +256,11 @@ def run(ctx) -> bool:
 
 
 def print_progress(row: Row) -> None:
-    print(f"  {row.backend:10} {row.clients:3} clients  {row.endpoint:4}  {row.result.per_second:7.1f}/s  "
-          f"p99 {row.result.percentile(99):6.1f} ms", flush=True)
+    print(
+        f"  {row.backend:10} {row.clients:3} clients  {row.endpoint:4}  {row.result.per_second:7.1f}/s  "
+        f"p99 {row.result.percentile(99):6.1f} ms",
+        flush=True,
+    )
 
 
 def sweep(ctx) -> bool:
@@ -226,13 +275,24 @@ def sweep(ctx) -> bool:
                 app = measure(running, url, backend.name, "app", clients, ctx.args)
                 bare = measure(running, url, backend.name, "bare", clients, ctx.args)
             ok = ok and not (app.oversold or bare.oversold)
-            table.append([
-                backend.name, describe(settings), clients,
-                round(app.result.per_second, 1), round(app.result.percentile(99), 1),
-                round(bare.result.per_second, 1), round(bare.result.percentile(99), 1),
-                f"{app.result.per_second / bare.result.per_second:.2f}" if bare.result.per_second else "",
-            ])
-            print(f"  {backend.name:10} {describe(settings):12} app {app.result.per_second:6.1f}/s  bare {bare.result.per_second:6.1f}/s", flush=True)
+            table.append(
+                [
+                    backend.name,
+                    describe(settings),
+                    clients,
+                    round(app.result.per_second, 1),
+                    round(app.result.percentile(99), 1),
+                    round(bare.result.per_second, 1),
+                    round(bare.result.percentile(99), 1),
+                    f"{app.result.per_second / bare.result.per_second:.2f}" if bare.result.per_second else "",
+                ]
+            )
+            print(
+                f"  {backend.name:10} {describe(settings):12} app {app.result.per_second:6.1f}/s  bare {bare.result.per_second:6.1f}/s",
+                flush=True,
+            )
     print()
-    harness.print_table(["backend", "gunicorn", "clients", "app POST/s", "app p99", "bare POST/s", "bare p99", "app/bare"], table)
+    harness.print_table(
+        ["backend", "gunicorn", "clients", "app POST/s", "app p99", "bare POST/s", "bare p99", "app/bare"], table
+    )
     return ok

@@ -8,6 +8,7 @@ Load: `run_load` drives a running server from several processes, each with a few
 threads, over raw keep-alive HTTP (http.client), so the generator stays far cheaper
 than the server it measures on a 2-core machine.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -67,7 +68,7 @@ class PostgresBackend:
         from sqlalchemy.engine import make_url
 
         if server_url.startswith("postgresql://"):
-            server_url = "postgresql+psycopg://" + server_url[len("postgresql://"):]
+            server_url = "postgresql+psycopg://" + server_url[len("postgresql://") :]
         self.server_url = make_url(server_url)
         self.description = description
         self.admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
@@ -109,12 +110,17 @@ class ThrowawayCluster:
     @staticmethod
     def _find_bindir() -> str:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, timeout=10).stdout.strip()
+            bindir = subprocess.run(
+                ["pg_config", "--bindir"], capture_output=True, text=True, timeout=10
+            ).stdout.strip()
             if os.path.exists(os.path.join(bindir, "initdb")):
                 return bindir
         candidates = sorted(
-            (d for d in (os.path.join("/usr/lib/postgresql", v, "bin") for v in _listdir("/usr/lib/postgresql"))
-             if os.path.exists(os.path.join(d, "initdb"))),
+            (
+                d
+                for d in (os.path.join("/usr/lib/postgresql", v, "bin") for v in _listdir("/usr/lib/postgresql"))
+                if os.path.exists(os.path.join(d, "initdb"))
+            ),
             reverse=True,
         )
         if not candidates:
@@ -133,14 +139,30 @@ class ThrowawayCluster:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self._run(
-            os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres", "-A", "trust",
-            "-E", "UTF8", "--locale=C", "--no-sync",
+            os.path.join(self.bindir, "initdb"),
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
         )
         self.port = free_port()
         self._run(
-            os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-l", os.path.join(self.directory, "server.log"),
-            "-w", "-t", "60",
-            "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory}",
+            os.path.join(self.bindir, "pg_ctl"),
+            "-D",
+            self.data,
+            "-l",
+            os.path.join(self.directory, "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.directory}",
             "start",
         )
         self.started = True
@@ -471,4 +493,3 @@ def run_alone(name: str, title: str, run, argv: list[str] | None = None, doc: st
     with Backends(names) as backends:
         ok = run(argparse.Namespace(backends=backends, args=args))
     return 0 if ok else 1
-

@@ -10,6 +10,7 @@ It prints its own table and returns False only when a correctness check fails (e
 an oversold session); speed targets are reported, never turned into a failure,
 because the figures depend on what else the machine is doing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,18 +39,22 @@ def discover() -> dict[str, str]:
     found = {}
     for path in sorted(glob.glob(os.path.join(ROOT, "bench", "bench_*.py"))):
         module = os.path.splitext(os.path.basename(path))[0]
-        found[module[len("bench_"):]] = f"bench.{module}"
+        found[module[len("bench_") :]] = f"bench.{module}"
     return found
 
 
 def parse_args(argv: list[str], names: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("only", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(names)})")
+    parser.add_argument(
+        "only", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(names)})"
+    )
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
     parser.add_argument("--clients", default="16,64", help="concurrent clients per row (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per row (default: %(default)s)")
     parser.add_argument("--max-requests", type=int, default=20000, help="request cap per row (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: each benchmark's measured choice)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: each benchmark's measured choice)"
+    )
     parser.add_argument("--worker-class", default=None, help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=None, help="threads per gthread worker")
     parser.add_argument("--sweep", action="store_true", help="compare gunicorn worker settings instead")

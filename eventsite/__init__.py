@@ -1,4 +1,5 @@
 """eventsite: member events for Danish professional associations."""
+
 from __future__ import annotations
 
 import glob
@@ -76,9 +77,7 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("SECRET_KEY"):
         if app.config.get("ENV_NAME") == "production":
-            raise RuntimeError(
-                "EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production."
-            )
+            raise RuntimeError("EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production.")
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
     if app.config.get("CLOCK_START"):
         if app.config.get("ENV_NAME") == "production":
@@ -93,7 +92,7 @@ def _finish_config(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         # psycopg 3 is the driver we ship.
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://") :]
     if uri.startswith("sqlite"):
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
@@ -136,6 +135,4 @@ def _select_locale() -> str:
 
 def _register_error_pages(app: Flask) -> None:
     for code in (400, 404, 405, 410, 413, 500):
-        app.register_error_handler(
-            code, lambda error, code=code: (render_template("errors.html", code=code), code)
-        )
+        app.register_error_handler(code, lambda error, code=code: (render_template("errors.html", code=code), code))

@@ -12,6 +12,7 @@ Usage from any domain function (the request commits it with the change itself)::
 
 `user` defaults to the logged-in user (None on the command line).
 """
+
 from __future__ import annotations
 
 import enum
@@ -21,7 +22,6 @@ from typing import Any, Iterable
 
 from flask import has_request_context
 from flask_login import current_user
-
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,8 +102,12 @@ def record_audit(
         object_type=object_type,
         object_id=object_id,
         action=action,
-        before=json.dumps({k: _jsonable(v) for k, v in before.items()}, ensure_ascii=False, sort_keys=True) if before else "",
-        after=json.dumps({k: _jsonable(v) for k, v in after.items()}, ensure_ascii=False, sort_keys=True) if after else "",
+        before=json.dumps({k: _jsonable(v) for k, v in before.items()}, ensure_ascii=False, sort_keys=True)
+        if before
+        else "",
+        after=json.dumps({k: _jsonable(v) for k, v in after.items()}, ensure_ascii=False, sort_keys=True)
+        if after
+        else "",
     )
     db.session.add(entry)
     return entry

@@ -1,18 +1,17 @@
 """Command-line commands: `flask --app wsgi <command>`."""
+
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from eventsite.extensions import db
-from eventsite.web import unit_of_work
-from eventsite.demo import seed_demo
+from eventsite.demo import seed_demo, seed_demo_accounts
 from eventsite.events.models import Event
-from flask import current_app
-from eventsite.demo import seed_demo_accounts
-from eventsite.registration.privacy import purge_dietary_notes
+from eventsite.extensions import db
 from eventsite.invitations.cli import register_cli as register_invitation_cli
+from eventsite.registration.privacy import purge_dietary_notes
+from eventsite.web import unit_of_work
 
 
 def register_cli(app: Flask) -> None:

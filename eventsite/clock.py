@@ -9,6 +9,7 @@ takes the same setting from `EVENTSITE_CLOCK_START`, which production refuses.
 Cookie lifetimes, CSRF tokens and other library timers keep the real clock; none of
 them is compared with this one.
 """
+
 from __future__ import annotations
 
 import contextlib

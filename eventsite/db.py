@@ -1,10 +1,11 @@
 """Declarative base, column types and database-specific connection setup."""
+
 from __future__ import annotations
 
-import sqlite3
 import enum
-from datetime import datetime, timezone
+import sqlite3
 from contextvars import ContextVar, Token
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from sqlalchemy import DateTime, Enum, MetaData, event

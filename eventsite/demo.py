@@ -1,8 +1,13 @@
 """Demo data for a newcomer's first look (`flask --app wsgi seed-demo`)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from eventsite.accounts.logins import create_user, email_taken
+from eventsite.accounts.models import Role
 from eventsite.clock import local_today
 from eventsite.events.models import (
     LOCAL_TZ,
@@ -15,13 +20,10 @@ from eventsite.events.models import (
     Visibility,
 )
 from eventsite.extensions import db
-from eventsite.registration.operations import PersonDetails, register
-from eventsite.payments.demo import seed_conference
 from eventsite.invitations.directory import MemberData, create_member
 from eventsite.invitations.models import JobLevel
-from sqlalchemy import select
-from eventsite.accounts.logins import create_user, email_taken
-from eventsite.accounts.models import Role
+from eventsite.payments.demo import seed_conference
+from eventsite.registration.operations import PersonDetails, register
 
 
 def _local(day: date, clock: str) -> datetime:
@@ -59,11 +61,46 @@ def seed_demo() -> str:
     )
     db.session.add(org)
     venues = {
-        "naestved": Venue(organisation=org, name="Næstved Sportscenter, mødelokale 1", address="Rolighedsvej 20", postcode="4700", city="Næstved", municipality_code="0370"),
-        "silkeborg": Venue(organisation=org, name="Jysk Musik- og Teaterhus", address="Papirfabrikken 10", postcode="8600", city="Silkeborg", municipality_code="0740"),
-        "herlev": Venue(organisation=org, name="Herlev Medborgerhus", address="Herlev Bygade 90", postcode="2730", city="Herlev", municipality_code="0163"),
-        "kbh": Venue(organisation=org, name="Foreningens hus", address="Nørre Voldgade 12", postcode="1358", city="København K", municipality_code="0101"),
-        "odense": Venue(organisation=org, name="Odense Congress Center", address="Ørbækvej 350", postcode="5220", city="Odense SØ", municipality_code="0461"),
+        "naestved": Venue(
+            organisation=org,
+            name="Næstved Sportscenter, mødelokale 1",
+            address="Rolighedsvej 20",
+            postcode="4700",
+            city="Næstved",
+            municipality_code="0370",
+        ),
+        "silkeborg": Venue(
+            organisation=org,
+            name="Jysk Musik- og Teaterhus",
+            address="Papirfabrikken 10",
+            postcode="8600",
+            city="Silkeborg",
+            municipality_code="0740",
+        ),
+        "herlev": Venue(
+            organisation=org,
+            name="Herlev Medborgerhus",
+            address="Herlev Bygade 90",
+            postcode="2730",
+            city="Herlev",
+            municipality_code="0163",
+        ),
+        "kbh": Venue(
+            organisation=org,
+            name="Foreningens hus",
+            address="Nørre Voldgade 12",
+            postcode="1358",
+            city="København K",
+            municipality_code="0101",
+        ),
+        "odense": Venue(
+            organisation=org,
+            name="Odense Congress Center",
+            address="Ørbækvej 350",
+            postcode="5220",
+            city="Odense SØ",
+            municipality_code="0461",
+        ),
     }
     db.session.add_all(venues.values())
 
@@ -72,7 +109,9 @@ def seed_demo() -> str:
         db.session.add(created)
         return created
 
-    def session(ev: Event, venue: str | None, day: date, start: str, end: str, capacity: int | None, **extra) -> EventSession:
+    def session(
+        ev: Event, venue: str | None, day: date, start: str, end: str, capacity: int | None, **extra
+    ) -> EventSession:
         created = EventSession(
             event=ev,
             venue=venues[venue] if venue else None,
@@ -117,7 +156,12 @@ def seed_demo() -> str:
         registration_closes_at=_local(_next(3, 10), "23:59"),
     )
     aars = session(aarsmoede, "herlev", _next(3, 18), "16:00", "21:00", 150)
-    for clock, title in [("16:00", "Velkomst"), ("16:15", "Oplæg om overenskomst 2027"), ("17:00", "Generalforsamling"), ("19:00", "Middag")]:
+    for clock, title in [
+        ("16:00", "Velkomst"),
+        ("16:15", "Oplæg om overenskomst 2027"),
+        ("17:00", "Generalforsamling"),
+        ("19:00", "Middag"),
+    ]:
         db.session.add(ProgrammeItem(session=aars, starts_at=time.fromisoformat(clock), title=title))
 
     webinar = event(
@@ -126,7 +170,15 @@ def seed_demo() -> str:
         target_group="ledere og mellemledere",
         description="En times webinar med spørgsmål undervejs. Linket sendes til tilmeldte.",
     )
-    web = session(webinar, None, _next(1, 14), "14:00", "15:00", None, online_url="https://meet.example.org/lederforeningen-trivsel")
+    web = session(
+        webinar,
+        None,
+        _next(1, 14),
+        "14:00",
+        "15:00",
+        None,
+        online_url="https://meet.example.org/lederforeningen-trivsel",
+    )
 
     reception = event(
         title="Reception for nye ledere",
@@ -161,7 +213,9 @@ def seed_demo() -> str:
             email = name.lower().replace(" ", ".").replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
             register(
                 target.id,
-                PersonDetails(name=name, email=f"{email}@example.dk", job_title=title, workplace=workplace, municipality_code=code),
+                PersonDetails(
+                    name=name, email=f"{email}@example.dk", job_title=title, workplace=workplace, municipality_code=code
+                ),
                 dietary_needs="Vegetar" if "Søren" in name else "",
             )
 

@@ -1,16 +1,15 @@
 """Danish display of dates, times and seat counts (Babel), as Jinja filters."""
-from __future__ import annotations
 
-from typing import Any
+from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_datetime, format_time
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from eventsite.clock import LOCAL_TZ
 from eventsite.geo.municipalities import municipality

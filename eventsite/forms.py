@@ -4,12 +4,14 @@ WTForms ships no Danish translation, so its built-in messages (an invalid choice
 a missing field) would reach people in English. The msgids below are WTForms'
 own; listing them here lets the catalogue check see them.
 """
+
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.csrf.core import CSRFTokenField
 from wtforms import DateField, DateTimeLocalField, IntegerField, SubmitField, TimeField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import HiddenField
 from wtforms.validators import Length
 
@@ -92,6 +94,7 @@ class BaseForm(FlaskForm):
 
 
 # --- fields and helpers shared by the areas' forms ------------------------------------
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value

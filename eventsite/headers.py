@@ -11,6 +11,7 @@
   never leak their address in a Referer: `Cache-Control: no-store` (unless the view
   sets a private policy of its own) and `Referrer-Policy: no-referrer`.
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response, request

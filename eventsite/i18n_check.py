@@ -10,6 +10,7 @@ The compiled catalogues are committed, so that every way of installing the app
 catalogue's `messages.mo` holds exactly the translations of its `.po` file, and
 `--compile` (`make translations`) rewrites the ones that do not.
 """
+
 from __future__ import annotations
 
 import glob
@@ -35,9 +36,7 @@ OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
 def source_messages() -> dict[str, str]:
     """msgid -> first place it is used."""
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        ROOT, METHOD_MAP, OPTIONS, KEYWORDS
-    ):
+    for filename, lineno, message, _comments, _context in extract_from_dir(ROOT, METHOD_MAP, OPTIONS, KEYWORDS):
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:
             if msgid:

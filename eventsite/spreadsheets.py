@@ -5,6 +5,7 @@ invoice lists (eventsite.payments) and the member directory write through it. Ev
 text cell is neutralised (OWASP "CSV injection"); datetimes become Copenhagen wall-clock
 times, which is what a spreadsheet cell can hold.
 """
+
 from __future__ import annotations
 
 import csv

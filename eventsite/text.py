@@ -1,5 +1,6 @@
 """Markdown to sanitised HTML (nh3) or to plain text, file-name slugs, and absolute
 links from EVENTSITE_BASE_URL."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,21 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
-    "blockquote", "code", "pre", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
 }
 
 

@@ -26,6 +26,7 @@ Views without `writes` read only: their transactions begin deferred, and a write
 one of them is an error (see `_refuse_unowned_writes`). PostgreSQL is unaffected by
 the lock mode: there the domain functions lock rows with FOR UPDATE.
 """
+
 from __future__ import annotations
 
 import functools

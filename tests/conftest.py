@@ -7,6 +7,7 @@ EVENTSITE_TEST_REQUIRE_ALL=1 (CI) a missing PostgreSQL or Chromium is a failure,
 not a skip. Under pytest-xdist (`make test`) every worker is its own test run: its
 own SQLite file and its own PostgreSQL database.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,11 +22,11 @@ from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from eventsite import clock, create_app
+from eventsite.accounts.logins import create_user as create_account
+from eventsite.accounts.models import Membership, Role, User
 from eventsite.events.models import LOCAL_TZ as COPENHAGEN
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
-from eventsite.accounts.logins import create_user as create_account
-from eventsite.accounts.models import Membership, Role, User
 from eventsite.payments.operations import Choices, record_choices
 from eventsite.registration.notifications import notify_signup
 from eventsite.registration.operations import PersonDetails, register
@@ -159,9 +160,7 @@ clock.travel_to(SUITE_NOW)
 
 # 09:00 in Copenhagen thirty days ahead: a fixed time of day, so that a
 # six-hour session never runs past midnight.
-FUTURE = datetime.combine(SUITE_NOW.date() + timedelta(days=30), time(9, 0), tzinfo=COPENHAGEN).astimezone(
-    timezone.utc
-)
+FUTURE = datetime.combine(SUITE_NOW.date() + timedelta(days=30), time(9, 0), tzinfo=COPENHAGEN).astimezone(timezone.utc)
 
 
 @dataclass
@@ -301,8 +300,14 @@ def create_user(app, fast_password_hashing):
     An email that already has an account gets the role in this organisation as well.
     """
 
-    def _create(organisation_id: int, role: str = "organiser", email: str | None = None,
-                password: str = PASSWORD, name: str = "Anne Arrangør", active: bool = True) -> int:
+    def _create(
+        organisation_id: int,
+        role: str = "organiser",
+        email: str | None = None,
+        password: str = PASSWORD,
+        name: str = "Anne Arrangør",
+        active: bool = True,
+    ) -> int:
         email = email or f"{role}-{uuid.uuid4().hex[:6]}@example.org"
         with app.test_request_context():
             existing = db.session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()

@@ -1,11 +1,12 @@
 """Helpers for tests that talk to the app through its HTML forms."""
+
 from __future__ import annotations
 
 import html as html_lib
 import re
 
-from eventsite.extensions import db
 from eventsite.accounts.models import User
+from eventsite.extensions import db
 
 #: The password of every account the tests make, unless a test says otherwise.
 PASSWORD = "korrekt-hest-batteri"

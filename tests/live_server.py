@@ -6,6 +6,7 @@
 The server is a child process group of its own; leaving the `with` block (also by an
 exception) stops it, and `stop()` escalates to SIGKILL if gunicorn does not go.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -65,18 +66,28 @@ class LiveServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "gunicorn",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--worker-class", self.worker_class,
-            "--threads", str(self.threads),
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
             # Load the app once in the master; workers fork with it ready (faster start,
             # and an import error shows up before any worker exists).
             "--preload",
-            "--graceful-timeout", "5",
-            "--timeout", "60",
-            "--log-level", "warning",
-            "--chdir", ROOT,
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+            "--chdir",
+            ROOT,
             self.app,
         ]
 

@@ -1,4 +1,5 @@
 """Configuration and commands."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -47,7 +48,18 @@ def test_seed_demo_loads_the_promised_events_once(app):
         temadag = db.session.execute(select(Event).where(Event.title.like("Temadag%"))).scalar_one()
         assert [s.local_start.month for s in temadag.sessions] == [5, 5]
         assert temadag.sessions[0].local_start.date() != temadag.sessions[1].local_start.date()
-        programme = [(i.starts_at.strftime("%H:%M"), i.title) for i in db.session.execute(select(ProgrammeItem)).scalars()]
-        assert ("08:30", "Morgenmad") in programme and ("08:45", "Velkomst") in programme and ("12:00", "Frokost") in programme
+        programme = [
+            (i.starts_at.strftime("%H:%M"), i.title) for i in db.session.execute(select(ProgrammeItem)).scalars()
+        ]
+        assert (
+            ("08:30", "Morgenmad") in programme
+            and ("08:45", "Velkomst") in programme
+            and ("12:00", "Frokost") in programme
+        )
         assert db.session.execute(select(func.count()).where(EventSession.online_url.is_not(None))).scalar_one() >= 1
-        assert db.session.execute(select(func.count(Registration.id)).where(Registration.status == RegistrationStatus.WAITLISTED)).scalar_one() >= 1
+        assert (
+            db.session.execute(
+                select(func.count(Registration.id)).where(Registration.status == RegistrationStatus.WAITLISTED)
+            ).scalar_one()
+            >= 1
+        )

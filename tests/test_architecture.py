@@ -1,4 +1,5 @@
 """The house rules that import-linter and ruff do not check themselves."""
+
 import ast
 import pathlib
 

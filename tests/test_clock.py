@@ -1,4 +1,5 @@
 """The app's one clock: the suite runs at a fixed date, whatever the real date is."""
+
 from __future__ import annotations
 
 import time
@@ -63,4 +64,3 @@ def test_production_refuses_a_moved_clock():
 
     with pytest.raises(RuntimeError, match="EVENTSITE_CLOCK_START"):
         create_app(Production)
-

@@ -1,7 +1,9 @@
 """eventsite.db and eventsite.web: SQLite's write lock per unit of work (lock="now" or "late")."""
+
 import threading
 
 import pytest
+
 from eventsite.db import start_writing
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
@@ -9,7 +11,6 @@ from eventsite.registration import operations
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.operations import PersonDetails
 from eventsite.web import unit_of_work
-
 
 # SQLite's transaction modes only: PostgreSQL locks rows instead (FOR UPDATE).
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -1,4 +1,5 @@
 """Protective headers on every response; personal-token pages are never cached or referred."""
+
 from __future__ import annotations
 
 import glob
@@ -19,7 +20,10 @@ def test_every_page_gets_the_protective_headers(client, create_event):
         headers = response.headers
         response.close()  # a static file is streamed from an open file
         assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
-        assert "script-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert (
+            "script-src 'self'" in headers["Content-Security-Policy"]
+            and "unsafe-inline" not in headers["Content-Security-Policy"]
+        )
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "DENY"
@@ -28,7 +32,9 @@ def test_every_page_gets_the_protective_headers(client, create_event):
         assert "Strict-Transport-Security" not in headers  # plain http in tests
 
 
-def test_pages_reached_through_a_personal_token_are_not_stored_and_send_no_referrer(client, create_event, register_person):
+def test_pages_reached_through_a_personal_token_are_not_stored_and_send_no_referrer(
+    client, create_event, register_person
+):
     event = create_event()
     registration = register_person(event.session_id)
     for url in (

@@ -1,4 +1,5 @@
 """The migrations are the only source of the schema: models must match them."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -39,17 +40,24 @@ def test_0007_moves_feed_keys_onto_people_and_links_handed_out_keep_working(tmp_
     with app.app_context():
         flask_migrate.upgrade(revision="0006")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO organisations (id, slug, name, created_at) VALUES (1, 'lf', 'Lederforeningen', '2026-01-01')"
-            ))
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, slug, name, created_at) VALUES (1, 'lf', 'Lederforeningen', '2026-01-01')"
+                )
+            )
             for person_id in (1, 2):
-                connection.execute(text(
-                    "INSERT INTO people (id, organisation_id, email, name, job_title, workplace, created_at, updated_at) "
-                    "VALUES (:id, 1, :email, 'Leder', '', '', '2026-01-01', '2026-01-01')"
-                ), {"id": person_id, "email": f"leder{person_id}@example.dk"})
-            connection.execute(text(
-                "INSERT INTO personal_feed_keys (person_id, key, created_at) VALUES (1, 'handed-out-key', '2026-01-01')"
-            ))
+                connection.execute(
+                    text(
+                        "INSERT INTO people (id, organisation_id, email, name, job_title, workplace, created_at, updated_at) "
+                        "VALUES (:id, 1, :email, 'Leder', '', '', '2026-01-01', '2026-01-01')"
+                    ),
+                    {"id": person_id, "email": f"leder{person_id}@example.dk"},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO personal_feed_keys (person_id, key, created_at) VALUES (1, 'handed-out-key', '2026-01-01')"
+                )
+            )
         old_link = _serializer().dumps([1, "handed-out-key"])
 
         flask_migrate.upgrade()

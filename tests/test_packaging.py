@@ -8,6 +8,7 @@ words and Danish dates. The venv reuses this environment's packages through a .p
 file (`--no-deps`), so only the build itself is new and no network is needed beyond
 what pip finds for setuptools.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,7 +75,9 @@ def test_a_fresh_clone_installed_with_plain_pip_serves_danish_pages(fresh_clone,
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
-    venv_site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+    venv_site = Path(
+        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
     # This environment's packages, as a plain path entry: its own .pth files (the
     # editable hook of the checkout under test) are not processed, so `eventsite`
     # can only come from the clone.

@@ -1,4 +1,5 @@
 """Everything a person reads goes through Flask-Babel with a complete Danish catalogue."""
+
 from eventsite.i18n_check import missing, stale_compiled
 
 

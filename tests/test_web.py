@@ -1,4 +1,5 @@
 """eventsite.web: the one transaction boundary (`writes`, `unit_of_work`) and `UserError`."""
+
 import pytest
 from flask import Blueprint, abort, render_template_string
 from sqlalchemy import func, select

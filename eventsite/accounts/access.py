@@ -42,6 +42,7 @@ Templates extend ``organiser/layout.html``. Endpoints the login flow redirects t
 ``HOME_ENDPOINT`` (the dashboard) and ``CHECKIN_HOME_ENDPOINT`` for check-in helpers; if
 they do not exist (yet), ``organiser.index`` falls back to the event list.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,9 +52,9 @@ from flask import Blueprint, abort, current_app, g, redirect, request, session, 
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from eventsite.accounts.models import Membership, Organisation, Role, User
 from eventsite.db import utcnow
 from eventsite.extensions import db
-from eventsite.accounts.models import Membership, Organisation, Role, User
 
 bp = Blueprint("organiser", __name__, url_prefix="/arrangoer")
 
@@ -77,6 +78,7 @@ def _as_roles(roles: Iterable[Role | str]) -> tuple[Role, ...]:
 
 
 # --- declarations ----------------------------------------------------------------
+
 
 def public(view: Callable) -> Callable:
     """Mark a view as reachable without login (only the login page)."""
@@ -119,6 +121,7 @@ def role_required(*roles: Role | str) -> Callable[[Callable], Callable]:
 
 # --- the current user's organisations ---------------------------------------------
 
+
 def _roles_by_organisation() -> dict[int, Role]:
     if not current_user.is_authenticated:
         return {}
@@ -153,7 +156,9 @@ def current_organisations(*roles: Role | str) -> list[Organisation]:
     ids = current_organisation_ids(*roles)
     if not ids:
         return []
-    return list(db.session.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars())
+    return list(
+        db.session.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars()
+    )
 
 
 def is_admin_anywhere() -> bool:
@@ -165,6 +170,7 @@ def is_staff_anywhere() -> bool:
 
 
 # --- loaders: 404 for anything outside the user's organisations ----------------------
+
 
 def organisation_for_current_user_or_404(organisation_id: int | None, *roles: Role | str) -> Organisation:
     if organisation_id is None or not has_role(organisation_id, *roles):
@@ -184,6 +190,7 @@ def user_for_current_admin_or_404(user_id: int) -> User:
 
 
 # --- the blueprint-wide guard -----------------------------------------------------
+
 
 def safe_next_url(value: str | None) -> str | None:
     """Only local back-office paths are followed after login (no open redirect)."""

@@ -1,4 +1,5 @@
 """Organiser accounts: creating them, checking passwords, slowing down guessing."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,11 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eventsite.db import utcnow
-from eventsite.accounts.models import Organisation
-from eventsite.extensions import db
+from eventsite.accounts.models import EMAIL_MAX, FailedLogin, Membership, Organisation, Role, User, new_session_token
 from eventsite.audit import record_audit
-from eventsite.accounts.models import EMAIL_MAX, FailedLogin, Membership, Role, User, new_session_token
+from eventsite.db import utcnow
+from eventsite.extensions import db
 from eventsite.web import UserError
 
 PASSWORD_MIN = 10
@@ -120,7 +120,9 @@ def create_user(email: str, password: str, organisation: Organisation, role: Rol
     user.memberships.append(Membership(organisation_id=organisation.id, role=Role(role)))
     db.session.add(user)
     db.session.flush()
-    record_audit(organisation.id, "user", user.id, "created", after={"email": email, "name": user.name, "role": Role(role).value})
+    record_audit(
+        organisation.id, "user", user.id, "created", after={"email": email, "name": user.name, "role": Role(role).value}
+    )
     return user
 
 
@@ -163,13 +165,22 @@ def change_role(membership: Membership, role: Role) -> None:
     before = {"role": membership.role.value}
     membership.role = role
     db.session.flush()
-    record_audit(membership.organisation_id, "user", membership.user_id, "role_changed", before=before, after={"role": role.value})
+    record_audit(
+        membership.organisation_id,
+        "user",
+        membership.user_id,
+        "role_changed",
+        before=before,
+        after={"role": role.value},
+    )
 
 
 def remove_membership(membership: Membership) -> None:
     """Take a user out of an organisation (the account itself stays)."""
     if membership.role is Role.ADMIN and admin_count(membership.organisation_id) <= 1:
         raise AccountError(_l("The organisation must keep at least one administrator."), "role")
-    record_audit(membership.organisation_id, "user", membership.user_id, "removed", before={"role": membership.role.value})
+    record_audit(
+        membership.organisation_id, "user", membership.user_id, "removed", before={"role": membership.role.value}
+    )
     db.session.delete(membership)
     db.session.flush()

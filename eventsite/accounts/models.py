@@ -1,4 +1,5 @@
 """Organisations, the accounts that work for them, their roles, and failed logins."""
+
 from __future__ import annotations
 
 import enum
@@ -73,9 +74,7 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     # Flask-Login: an inactive account cannot log in and its cookies stop working.
     @property

@@ -1,4 +1,5 @@
 """GET /api/v1/events and /api/v1/events/<id>: public events with seat counts."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify

@@ -4,6 +4,7 @@ Each function changes one registration, writes an audit entry and flushes; the
 request commits. Recording the same state twice (a double tap at the door) changes
 nothing and writes no entry.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, EventSession
 from eventsite.extensions import db
-from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration.models import (
     ATTENDANCE_NOTE_MAX,
     Attendance,
@@ -54,7 +55,9 @@ def _record(registration: Registration, action: str, user, change) -> bool:
     old, new = changed_only(before, snapshot(registration, _AUDITED))
     if not new:
         return False
-    record_audit(registration.event.organisation_id, "registration", registration.id, action, before=old, after=new, user=user)
+    record_audit(
+        registration.event.organisation_id, "registration", registration.id, action, before=old, after=new, user=user
+    )
     db.session.flush()
     return True
 

@@ -9,6 +9,7 @@ Spreadsheet programs run a cell that starts with "=", "+", "-" or "@" (and, in s
 tab or carriage return) as a formula. Every text cell is passed through
 `neutralise`, which puts an apostrophe in front of such values, in both formats.
 """
+
 from __future__ import annotations
 
 import enum
@@ -27,7 +28,6 @@ from sqlalchemy import and_, select
 
 from eventsite.events.models import LOCAL_TZ, EventSession, Venue
 from eventsite.extensions import db
-from eventsite.spreadsheets import BATCH, csv_chunks, neutralise, xlsx_chunks, write_xlsx  # noqa: F401  (the writers, re-exported for the export views)
 from eventsite.geo import municipality, region_for
 from eventsite.payments.models import SubsidyRequest, SubsidyStatus
 from eventsite.registration.models import (
@@ -37,7 +37,7 @@ from eventsite.registration.models import (
     Registration,
     RegistrationStatus,
 )
-
+from eventsite.spreadsheets import BATCH, csv_chunks, neutralise, write_xlsx, xlsx_chunks  # noqa: F401  (the writers, re-exported for the export views)
 
 
 class ExportKind(str, enum.Enum):

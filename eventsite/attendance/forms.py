@@ -1,13 +1,23 @@
 """Forms of the participant lists and the check-in screen."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from eventsite.forms import BaseForm
 from eventsite.attendance.participants import REASON_MAX
+from eventsite.forms import BaseForm
 from eventsite.registration.forms import municipality_choices, single_line
 from eventsite.registration.models import (
     ATTENDANCE_NOTE_MAX,
@@ -57,8 +67,14 @@ class NoteForm(DoorForm):
 class AddParticipantForm(BaseForm):
     """A sign-up taken by phone; the same fields as the public form."""
 
-    session_id = SelectField(_l("Venue and date"), coerce=int, validators=[InputRequired(message=_l("Choose a venue and date."))])
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(message=_l("Enter the person's name.")), _max(NAME_MAX), single_line])
+    session_id = SelectField(
+        _l("Venue and date"), coerce=int, validators=[InputRequired(message=_l("Choose a venue and date."))]
+    )
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter the person's name.")), _max(NAME_MAX), single_line],
+    )
     email = EmailField(
         _l("E-mail"),
         filters=[_strip],
@@ -83,7 +99,9 @@ class AddParticipantForm(BaseForm):
 
 
 class MoveParticipantForm(BaseForm):
-    session_id = SelectField(_l("Move to"), coerce=int, validators=[InputRequired(message=_l("Choose a venue and date."))])
+    session_id = SelectField(
+        _l("Move to"), coerce=int, validators=[InputRequired(message=_l("Choose a venue and date."))]
+    )
     submit = SubmitField(_l("Move"))
 
     def __init__(self, *args, sessions=(), **kwargs):
@@ -113,6 +131,9 @@ class PromoteForm(BaseForm):
         _l("Reason"),
         description=_l("Why this person gets a seat before those ahead of them on the waiting list."),
         filters=[_strip],
-        validators=[DataRequired(message=_l("Give a reason for letting this person skip the waiting list.")), _max(REASON_MAX)],
+        validators=[
+            DataRequired(message=_l("Give a reason for letting this person skip the waiting list.")),
+            _max(REASON_MAX),
+        ],
     )
     submit = SubmitField(_l("Give a seat now"))

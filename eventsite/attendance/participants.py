@@ -4,6 +4,7 @@ Lists are read per event (a few hundred rows at most), then searched and sorted 
 Python, so that "ø" and "Å" match and sort the Danish way on SQLite and PostgreSQL
 alike. Every change reuses the sign-up operations and writes an audit entry.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -14,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError
@@ -151,7 +152,15 @@ def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
 
 def _audit(registration: Registration, action: str, before: dict | None, user, **extra) -> None:
     after = {**snapshot(registration, _AUDITED), **extra}
-    record_audit(registration.event.organisation_id, "registration", registration.id, action, before=before, after=after, user=user)
+    record_audit(
+        registration.event.organisation_id,
+        "registration",
+        registration.id,
+        action,
+        before=before,
+        after=after,
+        user=user,
+    )
 
 
 def _audit_promotions(promoted: list[Registration], user) -> None:
@@ -189,8 +198,13 @@ def correct_on_behalf(registration: Registration, changes: operations.DetailChan
     if changes.dietary_needs is not None and changes.dietary_needs.strip() != had_note:
         after["dietary_needs_changed"] = True
     record_audit(
-        registration.event.organisation_id, "registration", registration.id, "details_corrected",
-        before=before, after=after, user=user,
+        registration.event.organisation_id,
+        "registration",
+        registration.id,
+        "details_corrected",
+        before=before,
+        after=after,
+        user=user,
     )
     db.session.flush()
     return True
@@ -207,7 +221,9 @@ def _locked_and_fresh(registration: Registration) -> None:
     db.session.refresh(registration)
 
 
-def move_on_behalf(registration: Registration, target_session_id: int, *, user=None, now: datetime | None = None) -> list[Registration]:
+def move_on_behalf(
+    registration: Registration, target_session_id: int, *, user=None, now: datetime | None = None
+) -> list[Registration]:
     """Move someone to another session of the same event; returns those promoted behind them."""
     _locked_and_fresh(registration)
     before = snapshot(registration, _AUDITED)
@@ -256,10 +272,7 @@ def promote_out_of_order(registration: Registration, reason: str, *, user=None, 
     counts = operations.seat_counts(session)
     if counts.is_full:
         raise RegistrationError(
-            _l(
-                "The session is full. Free a seat first: cancel a place and keep the seat free, "
-                "or raise the capacity."
-            )
+            _l("The session is full. Free a seat first: cancel a place and keep the seat free, or raise the capacity.")
         )
     position = operations.waitlist_position(registration)
     before = snapshot(registration, _AUDITED)

@@ -5,6 +5,7 @@ the access layer and loads objects with its `*_for_current_user_or_404` loaders,
 another organisation's event answers 404. Check-in endpoints are named `checkin*`
 (the only ones a check-in helper reaches); everything else needs an organiser.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,14 +28,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventsite.db import utcnow
-from eventsite.events.models import Event, EventSession
-from eventsite.extensions import db
-from eventsite.invitations.colleagues import inviter_of
-from eventsite.attendance import checkin, participants
 from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, has_role, role_required
-from eventsite.events.access import event_for_current_user_or_404, session_for_current_user_or_404
-from eventsite.registration.access import registration_for_current_user_or_404
+from eventsite.attendance import checkin, participants
+from eventsite.attendance.exports import (
+    ExportKind,
+    csv_chunks,
+    export_rows,
+    session_label,
+    short_datetime_formatter,
+    xlsx_chunks,
+)
 from eventsite.attendance.forms import (
     AbsentForm,
     AddParticipantForm,
@@ -45,20 +48,17 @@ from eventsite.attendance.forms import (
     PromoteForm,
     ResendForm,
 )
-from eventsite.audit import decoded, record_audit
-from eventsite.attendance.exports import (
-    ExportKind,
-    csv_chunks,
-    export_rows,
-    session_label,
-    short_datetime_formatter,
-    xlsx_chunks,
-)
-from eventsite.audit import AuditEntry
+from eventsite.audit import AuditEntry, decoded, record_audit
+from eventsite.db import utcnow
+from eventsite.events.access import event_for_current_user_or_404, session_for_current_user_or_404
+from eventsite.events.models import Event, EventSession
+from eventsite.extensions import db
+from eventsite.invitations.colleagues import inviter_of
 from eventsite.payments.subsidies import subsidised_registration_ids
 from eventsite.registration import notifications
-from eventsite.registration.models import Attendance, Registration, RegistrationStatus
+from eventsite.registration.access import registration_for_current_user_or_404
 from eventsite.registration.forms import DetailsForm
+from eventsite.registration.models import Attendance, Registration, RegistrationStatus
 from eventsite.registration.operations import DetailChanges, PersonDetails, RegistrationError
 from eventsite.web import discard, refuse, writes
 
@@ -163,7 +163,9 @@ def participant_add(event_id: int):
                 else:
                     flash(_("%(name)s has been put on the waiting list.", name=registration.person.name), "success")
                 return redirect(url_for("organiser.participants_session", session_id=registration.session_id), code=303)
-    return render_template("organiser/participants_add.html", event=event, form=form, has_sessions=bool(sessions)), status
+    return render_template(
+        "organiser/participants_add.html", event=event, form=form, has_sessions=bool(sessions)
+    ), status
 
 
 def _move_targets(registration: Registration) -> list[EventSession]:
@@ -172,15 +174,19 @@ def _move_targets(registration: Registration) -> list[EventSession]:
 
 def _render_registration(registration: Registration, status: int = 200, **forms):
     targets = _move_targets(registration)
-    entries = db.session.execute(
-        select(AuditEntry)
-        .where(
-            AuditEntry.organisation_id == registration.event.organisation_id,
-            AuditEntry.object_type == "registration",
-            AuditEntry.object_id == registration.id,
+    entries = (
+        db.session.execute(
+            select(AuditEntry)
+            .where(
+                AuditEntry.organisation_id == registration.event.organisation_id,
+                AuditEntry.object_type == "registration",
+                AuditEntry.object_id == registration.id,
+            )
+            .order_by(AuditEntry.created_at, AuditEntry.id)
         )
-        .order_by(AuditEntry.created_at, AuditEntry.id)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     forms.setdefault("move_form", MoveParticipantForm(sessions=[(s, session_label(s)) for s in targets]))
     forms.setdefault("cancel_form", CancelParticipantForm())
     forms.setdefault("promote_form", PromoteForm())
@@ -291,7 +297,9 @@ def registration_cancel(registration_id: int):
             cancel_form=form,
         )
     try:
-        promoted = participants.cancel_on_behalf(registration, fill_seat=not form.keep_seat_free.data, user=current_user)
+        promoted = participants.cancel_on_behalf(
+            registration, fill_seat=not form.keep_seat_free.data, user=current_user
+        )
         notifications.notify_cancelled(registration, by_organiser=True)
         notifications.notify_promoted(promoted)
     except RegistrationError as error:
@@ -408,20 +416,24 @@ def _door_or_404(session: EventSession) -> EventSession:
 @role_required(*CHECKIN_ROLES)
 def checkin_home():
     now = utcnow()
-    sessions = db.session.execute(
-        select(EventSession)
-        .join(Event, Event.id == EventSession.event_id)
-        .where(
-            Event.organisation_id.in_(current_organisation_ids(*CHECKIN_ROLES)),
-            Event.cancelled_at.is_(None),
-            EventSession.cancelled_at.is_(None),
-            # Still running or ended today, up to a week ahead.
-            EventSession.ends_at > now - timedelta(hours=12),
-            EventSession.starts_at < now + timedelta(days=7),
+    sessions = (
+        db.session.execute(
+            select(EventSession)
+            .join(Event, Event.id == EventSession.event_id)
+            .where(
+                Event.organisation_id.in_(current_organisation_ids(*CHECKIN_ROLES)),
+                Event.cancelled_at.is_(None),
+                EventSession.cancelled_at.is_(None),
+                # Still running or ended today, up to a week ahead.
+                EventSession.ends_at > now - timedelta(hours=12),
+                EventSession.starts_at < now + timedelta(days=7),
+            )
+            .options(selectinload(EventSession.event), selectinload(EventSession.venue))
+            .order_by(EventSession.starts_at, EventSession.id)
         )
-        .options(selectinload(EventSession.event), selectinload(EventSession.venue))
-        .order_by(EventSession.starts_at, EventSession.id)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     # Check-in helpers see only the sessions they may open now.
     sessions = [s for s in sessions if has_role(s.event.organisation_id, *STAFF_ROLES) or _at_the_door(s, now)]
     today = [s for s in sessions if checkin.attendance_opens_at(s) <= now]

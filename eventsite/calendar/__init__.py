@@ -1,4 +1,5 @@
 """Calendars: the iCal builder, .ics downloads, public and personal feeds."""
+
 from __future__ import annotations
 
 from flask import Flask

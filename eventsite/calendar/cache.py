@@ -17,6 +17,7 @@ edited event, a renamed venue or organisation, a new sender address) makes it an
 nothing has to remember to invalidate. A session keeps one VEVENT per context, and
 the cache holds at most MAX_ENTRIES of them, dropping the least recently used.
 """
+
 from __future__ import annotations
 
 import threading

@@ -5,15 +5,16 @@ Registration renders those emails and sits below calendar, so it offers a hook
 person's own entry as an iTIP REQUEST or CANCEL, built by the same builder as the
 downloads and feeds (same UID and SEQUENCE), and the link to the personal feed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import Flask
 
-from eventsite.calendar.links import webcal
 from eventsite.calendar.entries import personal_entry
 from eventsite.calendar.ical import CANCEL, build_calendar
+from eventsite.calendar.links import webcal
 from eventsite.calendar.personal import feed_token
 from eventsite.registration.email import EmailCalendar, set_email_calendar
 from eventsite.registration.models import Person, Registration

@@ -4,6 +4,7 @@ Public entries (downloads, organisation feeds) never carry the online link of a
 webinar; a person's own entries (invitations, personal feed) do, once the place is
 confirmed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -109,11 +110,26 @@ class PublicSession(NamedTuple):
     def of(cls, session: EventSession) -> PublicSession:
         event, venue = session.event, session.venue
         return cls(
-            session.id, session.starts_at, session.ends_at, session.sequence or 0, session.cancelled_at,
-            session.updated_at, event.id, event.title, event.kind, event.description, event.target_group,
-            event.updated_at, event.cancelled_at, event.organisation.name, event.organisation.sender_email,
-            venue.name if venue else None, venue.address if venue else None, venue.postcode if venue else None,
-            venue.city if venue else None, venue.municipality_code if venue else None,
+            session.id,
+            session.starts_at,
+            session.ends_at,
+            session.sequence or 0,
+            session.cancelled_at,
+            session.updated_at,
+            event.id,
+            event.title,
+            event.kind,
+            event.description,
+            event.target_group,
+            event.updated_at,
+            event.cancelled_at,
+            event.organisation.name,
+            event.organisation.sender_email,
+            venue.name if venue else None,
+            venue.address if venue else None,
+            venue.postcode if venue else None,
+            venue.city if venue else None,
+            venue.municipality_code if venue else None,
         )
 
     @property
@@ -154,7 +170,9 @@ def public_entries(sessions: Iterable[EventSession | PublicSession]) -> list[Cal
             )
         url, description, organizer, category = parts
         cancelled = row.session_cancelled_at is not None or row.event_cancelled_at is not None
-        changed = _newest(row.event_updated_at, row.session_updated_at, row.session_cancelled_at, row.event_cancelled_at)
+        changed = _newest(
+            row.event_updated_at, row.session_updated_at, row.session_cancelled_at, row.event_cancelled_at
+        )
         title = f"{row.title} – {row.venue_city}" if row.venue_city is not None else row.title
         entries.append(
             CalendarEntry(

@@ -7,12 +7,13 @@ cancellation, as STATUS:CANCELLED, so subscribed calendars remove them.
 The fingerprint (for ETag and Last-Modified) is one aggregate query, so a client
 polling an unchanged feed gets its 304 without the feed being built.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Protocol
 
 from flask import current_app
@@ -89,16 +90,31 @@ def _public_conditions(by_organisation: bool, by_kind: bool) -> list[ColumnEleme
 # The statements are built once per shape and reused: SQLAlchemy then compiles them
 # once and skips rebuilding them per request, which is most of a 304's cost.
 
+
 @lru_cache(maxsize=None)
 def _sessions_statement(by_organisation: bool, by_kind: bool) -> Select[Any]:
     return (
         select(
-            EventSession.id, EventSession.starts_at, EventSession.ends_at, EventSession.sequence,
-            EventSession.cancelled_at, EventSession.updated_at,
-            Event.id, Event.title, Event.kind, Event.description, Event.target_group,
-            Event.updated_at, Event.cancelled_at,
-            Organisation.name, Organisation.sender_email,
-            Venue.name, Venue.address, Venue.postcode, Venue.city, Venue.municipality_code,
+            EventSession.id,
+            EventSession.starts_at,
+            EventSession.ends_at,
+            EventSession.sequence,
+            EventSession.cancelled_at,
+            EventSession.updated_at,
+            Event.id,
+            Event.title,
+            Event.kind,
+            Event.description,
+            Event.target_group,
+            Event.updated_at,
+            Event.cancelled_at,
+            Organisation.name,
+            Organisation.sender_email,
+            Venue.name,
+            Venue.address,
+            Venue.postcode,
+            Venue.city,
+            Venue.municipality_code,
         )
         .join(Event, Event.id == EventSession.event_id)
         .join(Organisation, Organisation.id == Event.organisation_id)
@@ -178,8 +194,14 @@ def public_validators(organisation: FeedOrganisation | None, feed_filter: FeedFi
         changes.append(organisation.created_at)
     last_modified = max(changes) if changes else datetime(2020, 1, 1, tzinfo=timezone.utc)
     identity = (
-        count, sequences, max_id, [c.isoformat() for c in changes], parameters["since"].isoformat(),
-        feed_filter.key(), organisation.name if organisation else "", current_app.config["BASE_URL"],
+        count,
+        sequences,
+        max_id,
+        [c.isoformat() for c in changes],
+        parameters["since"].isoformat(),
+        feed_filter.key(),
+        organisation.name if organisation else "",
+        current_app.config["BASE_URL"],
     )
     digest = hashlib.sha1(repr(identity).encode("utf-8")).hexdigest()[:24]
     return Validators(etag=digest, last_modified=last_modified)

@@ -26,6 +26,7 @@ session's serialized VEVENT (`serialize_event`) between requests
 (eventsite.calendar.cache) and put them into the calendar with `join_calendar`,
 which gives the same bytes as `build_calendar` (a test holds them equal).
 """
+
 from __future__ import annotations
 
 import re
@@ -113,6 +114,7 @@ def invitation_uid(registration_id: int, host: str) -> str:
 
 # --- components -------------------------------------------------------------------
 
+
 def vtimezone() -> Timezone:
     """Europe/Copenhagen under the EU rule in force since 1996 (last Sunday of March and
     of October, 01:00 UTC), in the RRULE form Outlook, Google and Apple all read."""
@@ -158,12 +160,15 @@ def vevent(entry: CalendarEntry) -> Event:
         event["ORGANIZER"] = _address(entry.organizer, {})
     if entry.attendee:
         # RSVP=FALSE: calendar apps must not send acceptance replies to the organiser.
-        event["ATTENDEE"] = _address(entry.attendee, {
-            "CUTYPE": "INDIVIDUAL",
-            "ROLE": "REQ-PARTICIPANT",
-            "PARTSTAT": "DECLINED" if entry.status == CANCELLED else "ACCEPTED",
-            "RSVP": "FALSE",
-        })
+        event["ATTENDEE"] = _address(
+            entry.attendee,
+            {
+                "CUTYPE": "INDIVIDUAL",
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "DECLINED" if entry.status == CANCELLED else "ACCEPTED",
+                "RSVP": "FALSE",
+            },
+        )
     if entry.last_modified:
         event["LAST-MODIFIED"] = vDatetime(_utc(entry.last_modified))
     event["TRANSP"] = vText("TRANSPARENT" if entry.status == CANCELLED else "OPAQUE")
@@ -249,7 +254,7 @@ def _calendar_frame(method: str | None, name: str | None, refresh: timedelta | N
 def _closing_line() -> bytes:
     """The END line icalendar writes for a VCALENDAR (an empty one is BEGIN and END)."""
     empty = _ical(Calendar())
-    return empty[empty.index(b"\r\n") + 2:]
+    return empty[empty.index(b"\r\n") + 2 :]
 
 
 # --- values -----------------------------------------------------------------------
@@ -301,6 +306,7 @@ def _ical(component: Calendar | Event) -> bytes:
 
 
 # --- "add to calendar" links --------------------------------------------------------
+
 
 def google_calendar_link(entry: CalendarEntry) -> str:
     """A Google Calendar link that opens a filled-in new event."""

@@ -1,4 +1,5 @@
 """Calendar links for pages: the feed a page points to, "add to calendar" per session."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def feed_link(event=None) -> FeedLink:
 
 
 def session_links(session) -> dict[str, str]:
-    """"Add to calendar" links for one session: .ics download, Google Calendar, Outlook.com."""
+    """ "Add to calendar" links for one session: .ics download, Google Calendar, Outlook.com."""
     entry = public_entry(session)
     return {
         "ics": url_for("calendar.session_ics", event_id=session.event_id, session_id=session.id),

@@ -5,6 +5,7 @@ The link is signed with the app's secret key and names the person and their
 column, so a sign-up writes nothing extra for it and an email reads it with the
 person). Replacing the key revokes every link handed out so far.
 """
+
 from __future__ import annotations
 
 import hmac

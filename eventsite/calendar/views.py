@@ -1,4 +1,5 @@
 """.ics downloads, the public feeds per organisation and the personal feed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +12,10 @@ from sqlalchemy import bindparam, select
 from wtforms import SubmitField
 
 from eventsite.calendar import feeds
-from eventsite.calendar.links import webcal
 from eventsite.calendar.cache import public_events
 from eventsite.calendar.entries import last_change, personal_entry, public_entries
 from eventsite.calendar.ical import PUBLISH, build_calendar, join_calendar
+from eventsite.calendar.links import webcal
 from eventsite.calendar.personal import feed_token, person_from_feed_token, revoke_feed_token
 from eventsite.db import utcnow
 from eventsite.events.models import Organisation
@@ -163,10 +164,17 @@ def personal_calendar(token: str):
         if not form.validate():
             abort(400)
         revoke_feed_token(person)
-        flash(_("Your calendar has a new address; the old one no longer works. Subscribe again with the new one."), "success")
+        flash(
+            _("Your calendar has a new address; the old one no longer works. Subscribe again with the new one."),
+            "success",
+        )
         return redirect(url_for("calendar.personal_calendar", token=token), code=303)
     feed_url = absolute_url("calendar.personal_feed", token=feed_token(person))
     return render_template(
-        "calendar/personal.html", registration=registration, token=token, feed_url=feed_url,
-        webcal_url=webcal(feed_url), form=form,
+        "calendar/personal.html",
+        registration=registration,
+        token=token,
+        feed_url=feed_url,
+        webcal_url=webcal(feed_url),
+        form=form,
     )

@@ -3,6 +3,7 @@
 The rules are eventsite.accounts.access's (read its docstring); called without roles, a
 loader uses the roles the current view declared with ``role_required``.
 """
+
 from __future__ import annotations
 
 from flask import abort

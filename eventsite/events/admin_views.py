@@ -1,4 +1,5 @@
 """Back-office pages for events, their sessions and programme items."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,16 +10,20 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
 from eventsite.db import utcnow
+from eventsite.events import editing as operations
+from eventsite.events.access import (
+    event_for_current_user_or_404,
+    programme_item_for_current_user_or_404,
+    session_for_current_user_or_404,
+)
+from eventsite.events.editing import ConfirmationNeeded, EditError, EventData, SessionData
+from eventsite.events.forms import EventForm, ProgrammeItemForm, SessionForm
 from eventsite.events.models import LOCAL_TZ, Event, EventKind, EventSession, Venue, Visibility
 from eventsite.extensions import db
 from eventsite.formatting import format_clock, format_span
-from eventsite.events import editing as operations
-from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
-from eventsite.events.access import event_for_current_user_or_404, programme_item_for_current_user_or_404, session_for_current_user_or_404
-from eventsite.events.forms import EventForm, ProgrammeItemForm, SessionForm
 from eventsite.forms import ConfirmForm
-from eventsite.events.editing import ConfirmationNeeded, EditError, EventData, SessionData
 from eventsite.registration import notifications
 from eventsite.registration.operations import seat_counts_for
 from eventsite.text import render_markdown
@@ -34,12 +39,12 @@ def _local_naive(value: datetime | None) -> datetime | None:
     return value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value else None
 
 
-
 def _back_to_event(event_id: int):
     return redirect(url_for("organiser.event_detail", event_id=event_id), code=303)
 
 
 # --- events -----------------------------------------------------------------------
+
 
 @bp.get("/arrangementer")
 @role_required()
@@ -194,6 +199,7 @@ def event_cancel(event_id: int):
 
 
 # --- sessions -----------------------------------------------------------------------
+
 
 def _venues_of(organisation_id: int) -> list[Venue]:
     return list(
@@ -366,6 +372,7 @@ def session_delete(session_id: int):
 
 # --- programme items ----------------------------------------------------------------
 
+
 def _item_data(form: ProgrammeItemForm) -> operations.ItemData:
     return operations.ItemData(
         starts_at=form.starts_at.data,
@@ -396,8 +403,12 @@ def programme_copy(session_id: int):
     )
     for target, title in result.left_out:
         flash(
-            _("“%(title)s” does not fit within %(place)s, %(when)s and was left out.",
-              title=title, place=target.place_name, when=format_span(target.starts_at, target.ends_at)),
+            _(
+                "“%(title)s” does not fit within %(place)s, %(when)s and was left out.",
+                title=title,
+                place=target.place_name,
+                when=format_span(target.starts_at, target.ends_at),
+            ),
             "error",
         )
     return _back_to_event(session.event_id)
@@ -450,5 +461,3 @@ def programme_delete(item_id: int):
     operations.delete_programme_item(item)
     flash(_("The programme item has been deleted."), "success")
     return _back_to_event(event_id)
-
-

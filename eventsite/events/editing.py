@@ -4,6 +4,7 @@ Each function checks the change, applies it, writes an audit entry and flushes;
 none commits (the request does, once). Refusals raise EditError with a message
 for the organiser and, where it belongs to one field, that field's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,13 +14,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.db import utcnow
 from eventsite.events import programme
 from eventsite.events.models import Event, EventKind, EventSession, ProgrammeItem, Venue, Visibility
 from eventsite.extensions import db
 from eventsite.formatting import format_clock
 from eventsite.geo import municipality
-from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.registration.capacity import capacity_change_allowed
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import ACTIVE, lock_session, promote_waitlisted, seat_counts
@@ -94,7 +95,9 @@ def active_registration_count(*, event_id: int | None = None, session_id: int | 
 def create_event(organisation_id: int, data: EventData) -> Event:
     """A new, unpublished event."""
     _check_event(data)
-    event = Event(organisation_id=organisation_id, published=False, **{name: getattr(data, name) for name in EVENT_FIELDS})
+    event = Event(
+        organisation_id=organisation_id, published=False, **{name: getattr(data, name) for name in EVENT_FIELDS}
+    )
     event.title = event.title.strip()
     db.session.add(event)
     db.session.flush()
@@ -132,7 +135,9 @@ def publish_event(event: Event) -> None:
         return
     event.published = True
     db.session.flush()
-    record_audit(event.organisation_id, "event", event.id, "published", before={"published": False}, after={"published": True})
+    record_audit(
+        event.organisation_id, "event", event.id, "published", before={"published": False}, after={"published": True}
+    )
 
 
 def unpublish_event(event: Event) -> None:
@@ -141,7 +146,9 @@ def unpublish_event(event: Event) -> None:
         return
     event.published = False
     db.session.flush()
-    record_audit(event.organisation_id, "event", event.id, "unpublished", before={"published": True}, after={"published": False})
+    record_audit(
+        event.organisation_id, "event", event.id, "unpublished", before={"published": True}, after={"published": False}
+    )
 
 
 def cancel_event(event: Event, now: datetime | None = None) -> list[EventSession]:
@@ -218,7 +225,13 @@ def add_session(event: Event, data: SessionData, now: datetime | None = None) ->
     session = EventSession(event=event, sequence=0, **{name: getattr(data, name) for name in SESSION_FIELDS})
     db.session.add(session)
     db.session.flush()
-    record_audit(event.organisation_id, "session", session.id, "created", after=snapshot(session, SESSION_FIELDS) | {"event_id": event.id})
+    record_audit(
+        event.organisation_id,
+        "session",
+        session.id,
+        "created",
+        after=snapshot(session, SESSION_FIELDS) | {"event_id": event.id},
+    )
     return session
 
 
@@ -274,7 +287,10 @@ def update_session(
     update.promoted = promote_waitlisted(session, now)
     for registration in update.promoted:
         record_audit(
-            session.event.organisation_id, "registration", registration.id, "promoted",
+            session.event.organisation_id,
+            "registration",
+            registration.id,
+            "promoted",
             before={"status": RegistrationStatus.WAITLISTED.value},
             after={"status": RegistrationStatus.CONFIRMED.value, "reason": "capacity raised"},
         )
@@ -293,8 +309,15 @@ def cancel_session(session_id: int, now: datetime | None = None) -> EventSession
     session.sequence += 1
     db.session.flush()
     record_audit(
-        session.event.organisation_id, "session", session.id, "cancelled",
-        after={"cancelled_at": now, "sequence": session.sequence, "affected_registrations": active_registration_count(session_id=session.id)},
+        session.event.organisation_id,
+        "session",
+        session.id,
+        "cancelled",
+        after={
+            "cancelled_at": now,
+            "sequence": session.sequence,
+            "affected_registrations": active_registration_count(session_id=session.id),
+        },
     )
     return session
 
@@ -306,7 +329,9 @@ def delete_session(session: EventSession) -> None:
     ).first()
     if has_registrations:
         raise EditError(_l("People have signed up for this session, so it cannot be deleted. Cancel it instead."))
-    record_audit(session.event.organisation_id, "session", session.id, "deleted", before=snapshot(session, SESSION_FIELDS))
+    record_audit(
+        session.event.organisation_id, "session", session.id, "deleted", before=snapshot(session, SESSION_FIELDS)
+    )
     for item in list(session.programme):
         db.session.delete(item)
     db.session.delete(session)
@@ -364,8 +389,13 @@ def add_programme_item(session: EventSession, data: ItemData) -> ProgrammeItem:
     _apply_item(item, data)
     db.session.add(item)
     db.session.flush()
-    record_audit(session.event.organisation_id, "programme_item", item.id, "created",
-                 after=snapshot(item, ITEM_FIELDS) | {"session_id": session.id})
+    record_audit(
+        session.event.organisation_id,
+        "programme_item",
+        item.id,
+        "created",
+        after=snapshot(item, ITEM_FIELDS) | {"session_id": session.id},
+    )
     return item
 
 
@@ -380,8 +410,13 @@ def update_programme_item(item: ProgrammeItem, data: ItemData) -> None:
 
 
 def delete_programme_item(item: ProgrammeItem) -> None:
-    record_audit(item.session.event.organisation_id, "programme_item", item.id, "deleted",
-                 before=snapshot(item, ITEM_FIELDS) | {"session_id": item.session_id})
+    record_audit(
+        item.session.event.organisation_id,
+        "programme_item",
+        item.id,
+        "deleted",
+        before=snapshot(item, ITEM_FIELDS) | {"session_id": item.session_id},
+    )
     db.session.delete(item)
     db.session.flush()
 
@@ -427,7 +462,8 @@ def copy_programme(source: EventSession) -> CopyResult:
 def items_outside(session: EventSession) -> list[ProgrammeItem]:
     """Programme items that no longer lie within the session's time (after it moved)."""
     return [
-        item for item in session.programme
+        item
+        for item in session.programme
         if not programme.fits(session.local_start, session.local_end, item.starts_at, item.ends_at)
     ]
 

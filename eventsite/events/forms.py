@@ -1,4 +1,5 @@
 """Back-office forms of the events area: events, sessions, programme items, venues."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,12 +12,11 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, URL
+from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional
 
 from eventsite.events.models import EVENT_KIND_LABELS, VISIBILITY_LABELS
-from eventsite.registration.forms import municipality_choices, single_line
-
 from eventsite.forms import DanishDateField, DanishDateTimeField, DanishIntegerField, DanishTimeField, _max, _strip
+from eventsite.registration.forms import municipality_choices, single_line
 
 TITLE_MAX = 200
 URL_MAX = 500
@@ -60,7 +60,9 @@ class EventForm(FlaskForm):
     allows_multiple_sessions = BooleanField(_l("A person may sign up for several sessions"))
     colleague_limit = DanishIntegerField(
         _l("Colleagues per member (optional)"),
-        description=_l("How many colleagues one member may sign up with the colleague link in their invitation. Empty: no limit."),
+        description=_l(
+            "How many colleagues one member may sign up with the colleague link in their invitation. Empty: no limit."
+        ),
         validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Between 1 and 1000, or empty."))],
     )
     preview = SubmitField(_l("Preview"))
@@ -125,10 +127,14 @@ class VenueForm(FlaskForm):
         _l("Name"), filters=[_strip], validators=[DataRequired(message=_l("Enter a name.")), _max(200), single_line]
     )
     address = StringField(
-        _l("Address"), filters=[_strip], validators=[DataRequired(message=_l("Enter an address.")), _max(200), single_line]
+        _l("Address"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter an address.")), _max(200), single_line],
     )
     postcode = StringField(
-        _l("Postcode"), filters=[_strip], validators=[DataRequired(message=_l("Enter a postcode.")), _max(10), single_line]
+        _l("Postcode"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter a postcode.")), _max(10), single_line],
     )
     city = StringField(
         _l("Town"), filters=[_strip], validators=[DataRequired(message=_l("Enter a town.")), _max(100), single_line]

@@ -1,4 +1,5 @@
 """Organisation, Venue, Event, EventSession and ProgrammeItem."""
+
 from __future__ import annotations
 
 import enum
@@ -20,8 +21,6 @@ from eventsite.accounts.models import Organisation as Organisation  # the tenant
 from eventsite.clock import LOCAL_TZ as LOCAL_TZ  # every session's wall-clock times; storage is UTC
 from eventsite.db import Base, UTCDateTime, enum_column, utcnow
 from eventsite.geo import municipality, region_change_after, region_for
-
-
 
 # Kept under its old name for the areas' models that import it from here.
 _enum_column = enum_column
@@ -117,9 +116,7 @@ class Event(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Who the event is for, in the organisers' words, e.g. "mellemledere".
     target_group: Mapped[str] = mapped_column(String(200), default="")
-    visibility: Mapped[Visibility] = mapped_column(
-        _enum_column(Visibility, 20), default=Visibility.PUBLIC
-    )
+    visibility: Mapped[Visibility] = mapped_column(_enum_column(Visibility, 20), default=Visibility.PUBLIC)
     #: Sign-up is possible from this instant; None = from publication.
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The tilmeldingsfrist; None = until the session starts.
@@ -136,9 +133,7 @@ class Event(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="events")
-    sessions: Mapped[list[EventSession]] = relationship(
-        back_populates="event", order_by="EventSession.starts_at"
-    )
+    sessions: Mapped[list[EventSession]] = relationship(back_populates="event", order_by="EventSession.starts_at")
     #: Does the event have a fee, days, day prices, add-ons or a subsidy budget? Asked by
     #: every sign-up page, where most events have none of these and skip the rest. Not a
     #: column: eventsite.payments, which owns those tables, fills it in the query that

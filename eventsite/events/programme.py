@@ -4,6 +4,7 @@ A programme item's times are local wall-clock times on the session's day; a sess
 that runs past midnight continues on the next day, so an item at 00.30 in a session
 from 20.00 to 02.00 lies inside it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

@@ -1,4 +1,5 @@
 """Back-office pages for venues (per organisation; the region is derived from the municipality)."""
+
 from __future__ import annotations
 
 import re
@@ -8,14 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
 from eventsite.clock import local_today
+from eventsite.events import editing as operations
+from eventsite.events.access import venue_for_current_user_or_404
+from eventsite.events.editing import EditError, VenueData
+from eventsite.events.forms import VenueForm
 from eventsite.events.models import Venue
 from eventsite.extensions import db
-from eventsite.events import editing as operations
-from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
-from eventsite.events.access import venue_for_current_user_or_404
-from eventsite.events.forms import VenueForm
-from eventsite.events.editing import EditError, VenueData
 from eventsite.web import refuse, writes
 
 

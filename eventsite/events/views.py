@@ -1,4 +1,5 @@
 """Public pages: the list of upcoming events and an event's page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -53,14 +54,11 @@ def index():
     region = request.args.get("region") or None
     events = upcoming_events(kind)
     now = utcnow()
-    all_regions = sorted(
-        {s.region for e in events for s in e.active_sessions if s.region}
-    )
+    all_regions = sorted({s.region for e in events for s in e.active_sessions if s.region})
     if region:
         events = [e for e in events if any(s.region == region for s in e.active_sessions)]
     sessions = {
-        e.id: [s for s in e.active_sessions if s.ends_at > now and (not region or s.region == region)]
-        for e in events
+        e.id: [s for s in e.active_sessions if s.ends_at > now and (not region or s.region == region)] for e in events
     }
     counts = seat_counts_for([s.id for group in sessions.values() for s in group])
     return render_template(

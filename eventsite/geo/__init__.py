@@ -1,4 +1,5 @@
 """Danish municipalities and regions, with the 2027 regional reform, and how files name them."""
+
 from eventsite.geo.municipalities import (
     REGION_REFORM_DATE,
     Municipality,
@@ -12,6 +13,15 @@ from eventsite.geo.municipalities import (
 from eventsite.geo.parsing import known_regions, parse_municipality, parse_region
 
 __all__ = [
-    "REGION_REFORM_DATE", "Municipality", "all_municipalities", "known_regions", "municipality",
-    "municipality_codes", "parse_municipality", "parse_region", "region_change_after", "region_for", "regions_on",
+    "REGION_REFORM_DATE",
+    "Municipality",
+    "all_municipalities",
+    "known_regions",
+    "municipality",
+    "municipality_codes",
+    "parse_municipality",
+    "parse_region",
+    "region_change_after",
+    "region_for",
+    "regions_on",
 ]

@@ -3,6 +3,7 @@
 The region of a municipality is looked up for a date: on 1 January 2027 Region
 Hovedstaden and Region Sjælland merge into Region Østdanmark.
 """
+
 from __future__ import annotations
 
 import csv

@@ -5,6 +5,7 @@ Kommune", "Kobenhavn" without å); a region with or without its prefix ("Sjælla
 "region sjælland"). Everything here is pure: lookups are built once from the shipped
 table and cached.
 """
+
 from __future__ import annotations
 
 import re

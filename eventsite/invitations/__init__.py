@@ -8,6 +8,7 @@
 * `directory_views`, `round_views` – back office (on the organiser blueprint);
   `views` – the public links in the e-mail (sign-up prefill, decline, unsubscribe)
 """
+
 from __future__ import annotations
 
 from flask import Flask

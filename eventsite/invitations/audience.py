@@ -7,6 +7,7 @@ for the event, or who declined it, are left out; members already invited are lef
 out too, unless the round is a reminder, which goes only to those invited who have
 not answered and were not e-mailed within the reminder interval.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -134,16 +135,17 @@ def _declined(event: Event) -> Select:
     return select(Invitation.member_id).where(Invitation.event_id == event.id, Invitation.declined_at.is_not(None))
 
 
-def build_audience(event: Event, spec: AudienceSpec, *, now: datetime | None = None,
-                   reminder_interval: timedelta | None = None) -> Audience:
+def build_audience(
+    event: Event, spec: AudienceSpec, *, now: datetime | None = None, reminder_interval: timedelta | None = None
+) -> Audience:
     """The members a round with this spec would go to, by name, and who was left out why."""
     now = now or utcnow()
     chosen = _matching(event, spec).subquery()
-    rows = db.session.execute(
-        select(Member)
-        .where(Member.id.in_(select(chosen.c.id)))
-        .order_by(Member.name, Member.id)
-    ).scalars().all()
+    rows = (
+        db.session.execute(select(Member).where(Member.id.in_(select(chosen.c.id))).order_by(Member.name, Member.id))
+        .scalars()
+        .all()
+    )
     removed = set(spec.removed_ids)
     registered = set(db.session.execute(registered_emails(event)).scalars())
     declined = set(db.session.execute(_declined(event)).scalars())
@@ -154,8 +156,16 @@ def build_audience(event: Event, spec: AudienceSpec, *, now: datetime | None = N
     ).all()
     last_mailed = {member_id: queued for member_id, queued, _bounced in invited_rows}
     bounced = {member_id for member_id, _queued, b in invited_rows if b is not None}
-    excluded = {"removed": 0, "opted_out": 0, "registered": 0, "declined": 0, "invited": 0,
-                "not_invited": 0, "recently_mailed": 0, "bounced": 0}
+    excluded = {
+        "removed": 0,
+        "opted_out": 0,
+        "registered": 0,
+        "declined": 0,
+        "invited": 0,
+        "not_invited": 0,
+        "recently_mailed": 0,
+        "bounced": 0,
+    }
     members = []
     for member in rows:
         if member.id in removed:
@@ -172,8 +182,7 @@ def build_audience(event: Event, spec: AudienceSpec, *, now: datetime | None = N
             excluded["not_invited"] += 1
         elif spec.reminder and member.id in bounced:
             excluded["bounced"] += 1
-        elif (spec.reminder and reminder_interval is not None
-              and last_mailed[member.id] > now - reminder_interval):
+        elif spec.reminder and reminder_interval is not None and last_mailed[member.id] > now - reminder_interval:
             excluded["recently_mailed"] += 1
         else:
             members.append(member)

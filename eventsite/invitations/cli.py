@@ -1,4 +1,5 @@
 """`flask --app wsgi import-members FILE --org SLUG [--valid-only]` and `invite --event ID ...`."""
+
 from __future__ import annotations
 
 import os
@@ -9,15 +10,15 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventsite.audit import record_audit
 from eventsite.events.models import Event, Organisation
 from eventsite.extensions import db
-from eventsite.web import unit_of_work
 from eventsite.geo import parse_municipality, parse_region
 from eventsite.invitations import importing, sending
 from eventsite.invitations.audience import AudienceSpec, describe_exclusions
 from eventsite.invitations.directory import distinct_tags
 from eventsite.invitations.importing.checks import parse_job_level
-from eventsite.audit import record_audit
+from eventsite.web import unit_of_work
 
 
 def register_cli(app: Flask) -> None:
@@ -34,9 +35,9 @@ def register_cli(app: Flask) -> None:
         organisation = _organisation(org_slug)
         limit_mb = current_app.config["MEMBER_IMPORT_MAX_MB"]
         if os.path.getsize(path) > limit_mb * 1024 * 1024:
-            raise click.ClickException(_(
-                "The file is too large: at most %(max)d MB. Split the member list into smaller files.",
-                max=limit_mb))
+            raise click.ClickException(
+                _("The file is too large: at most %(max)d MB. Split the member list into smaller files.", max=limit_mb)
+            )
         with open(path, "rb") as handle:
             data = handle.read()
         preview = importing.check_file(organisation.id, os.path.basename(path), data)
@@ -49,25 +50,45 @@ def register_cli(app: Flask) -> None:
         try:
             with unit_of_work():
                 result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
-                record_audit(organisation.id, "member_import", None, "imported", after={
-                    "file": preview.filename, "created": result.created, "updated": result.updated,
-                    "skipped": result.skipped,
-                })
+                record_audit(
+                    organisation.id,
+                    "member_import",
+                    None,
+                    "imported",
+                    after={
+                        "file": preview.filename,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "skipped": result.skipped,
+                    },
+                )
         except importing.ImportRefused as refused:
             for line in refused.report:
                 if line not in preview.report:
                     click.echo(str(line))
             raise click.ClickException(refused.message + " " + _("(--valid-only imports the valid rows.)"))
-        click.echo(_("Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
-                     created=result.created, updated=result.updated, skipped=result.skipped))
-
+        click.echo(
+            _(
+                "Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
+                created=result.created,
+                updated=result.updated,
+                skipped=result.skipped,
+            )
+        )
 
     @app.cli.command("invite")
     @click.option("--event", "event_id", type=int, required=True, help="The event's id.")
-    @click.option("--region", "regions", multiple=True, metavar="NAME", help="E.g. \"Region Sjælland\" (repeatable).")
-    @click.option("--municipality", "municipalities", multiple=True, metavar="CODE", help="Municipality code (repeatable).")
-    @click.option("--level", "levels", multiple=True, metavar="NAME",
-                  help="direktør, chef, leder, mellemleder or andet (repeatable).")
+    @click.option("--region", "regions", multiple=True, metavar="NAME", help='E.g. "Region Sjælland" (repeatable).')
+    @click.option(
+        "--municipality", "municipalities", multiple=True, metavar="CODE", help="Municipality code (repeatable)."
+    )
+    @click.option(
+        "--level",
+        "levels",
+        multiple=True,
+        metavar="NAME",
+        help="direktør, chef, leder, mellemleder or andet (repeatable).",
+    )
     @click.option("--tag", "tags", multiple=True, metavar="NAME", help="A tag in the member directory (repeatable).")
     @click.option("--reminder", is_flag=True, help="Remind those invited who have not answered.")
     @click.option("--dry-run", is_flag=True, help="Only show who would be invited.")
@@ -99,8 +120,14 @@ def register_cli(app: Flask) -> None:
             spec.tags.append(known_tags[name.casefold()])
 
         audience = sending.preview_audience(event, spec)
-        click.echo(_("%(title)s: %(num)d recipients (%(audience)s).", title=event.title, num=audience.count,
-                     audience=spec.describe()))
+        click.echo(
+            _(
+                "%(title)s: %(num)d recipients (%(audience)s).",
+                title=event.title,
+                num=audience.count,
+                audience=spec.describe(),
+            )
+        )
         for line in describe_exclusions(audience.excluded):
             click.echo("  " + _("Left out:") + " " + line)
         if dry_run:
@@ -115,8 +142,13 @@ def register_cli(app: Flask) -> None:
                 round_id = result.round.id
         except sending.SendError as error:
             raise click.ClickException(error.message) from error
-        click.echo(_("%(num)d e-mails queued in round %(round)d; `flask --app wsgi worker` delivers them.",
-                     num=result.count, round=round_id))
+        click.echo(
+            _(
+                "%(num)d e-mails queued in round %(round)d; `flask --app wsgi worker` delivers them.",
+                num=result.count,
+                round=round_id,
+            )
+        )
 
 
 def _organisation(slug: str) -> Organisation:

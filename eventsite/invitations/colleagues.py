@@ -4,6 +4,7 @@ A member's invitation carries a colleague link (for a leader to forward to their
 middle managers). A sign-up through it is recorded against the inviting member, and
 an event may limit how many active registrations one member's link can make.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,7 +35,10 @@ def colleagues_signed_up(member_id: int, event_id: int) -> int:
 def record_colleague_signup(invitation: Invitation, registration: Registration, now: datetime) -> None:
     """Record who invited whom; refuse (RegistrationError) when the event's limit is used up."""
     event = registration.event
-    if event.colleague_limit is not None and colleagues_signed_up(invitation.member_id, event.id) >= event.colleague_limit:
+    if (
+        event.colleague_limit is not None
+        and colleagues_signed_up(invitation.member_id, event.id) >= event.colleague_limit
+    ):
         raise RegistrationError(
             _l(
                 "This colleague link has already been used for the most colleagues allowed (%(limit)d). "
@@ -43,7 +47,9 @@ def record_colleague_signup(invitation: Invitation, registration: Registration, 
             )
         )
     db.session.add(
-        ColleagueSignup(registration_id=registration.id, event_id=event.id, member_id=invitation.member_id, created_at=now)
+        ColleagueSignup(
+            registration_id=registration.id, event_id=event.id, member_id=invitation.member_id, created_at=now
+        )
     )
     db.session.flush()
 

@@ -1,4 +1,5 @@
 """The member directory by hand: search, add, edit, opt out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,19 +9,28 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.clock import local_today
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.geo import municipality
+from eventsite.invitations.audience import region_condition
 from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import JobLevel, Member, MemberTag
-from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.web import UserError
-from eventsite.invitations.audience import region_condition
 
 #: Fields shown in the audit trail when a member is changed.
-AUDITED = ("member_number", "email", "name", "job_title", "job_level", "workplace",
-           "municipality_code", "region", "opted_out_at")
+AUDITED = (
+    "member_number",
+    "email",
+    "name",
+    "job_title",
+    "job_level",
+    "workplace",
+    "municipality_code",
+    "region",
+    "opted_out_at",
+)
 
 PAGE_SIZE = 50
 
@@ -151,7 +161,6 @@ def search_members(organisation_id: int, search: MemberSearch, page: int = 1) ->
             ]
         query = query.where(or_(*conditions))
     if search.region:
-
         query = query.where(region_condition(search.region))
     if search.job_level:
         try:
@@ -196,6 +205,11 @@ def member_count(organisation_id: int) -> int:
 
 def is_member(organisation_id: int, email: str) -> bool:
     """Whether the address is in the organisation's member directory (for members-only events)."""
-    return db.session.execute(
-        select(Member.id).where(Member.organisation_id == organisation_id, Member.email == email.strip().lower()).limit(1)
-    ).first() is not None
+    return (
+        db.session.execute(
+            select(Member.id)
+            .where(Member.organisation_id == organisation_id, Member.email == email.strip().lower())
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -4,6 +4,7 @@ Registered on the organiser blueprint (see VIEW_MODULES in eventsite/organiser),
 its login guard and access rules apply; every object is loaded through a loader that
 answers 404 outside the user's organisations.
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,6 +13,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from eventsite.accounts.access import (
+    bp,
+    current_organisation_ids,
+    has_role,
+    organisation_for_current_user_or_404,
+    role_required,
+)
+from eventsite.audit import record_audit
 from eventsite.extensions import csrf, db
 from eventsite.geo import known_regions
 from eventsite.invitations import directory, importing
@@ -19,10 +28,7 @@ from eventsite.invitations.directory import MemberData, MemberError, MemberSearc
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
 from eventsite.invitations.importing import ImportRefused
 from eventsite.invitations.models import JobLevel, Member
-from eventsite.accounts.access import bp, current_organisation_ids, has_role, organisation_for_current_user_or_404, role_required
-from eventsite.audit import record_audit
 from eventsite.web import discard, refuse, writes
-
 
 #: Report lines shown on the preview page (the summary counts every row).
 REPORT_LIMIT = 1000
@@ -98,7 +104,6 @@ def _data_from(form: MemberForm) -> MemberData:
     )
 
 
-
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/ny", methods=["GET", "POST"])
 @writes()
 @role_required()
@@ -159,8 +164,13 @@ def _max_upload_mb() -> int:
 
 def _render_upload(organisation, form: ImportForm, status: int = 200, problem: str | None = None):
     return (
-        render_template("invitations/import_upload.html", organisation=organisation, form=form,
-                        problem=problem, max_mb=_max_upload_mb()),
+        render_template(
+            "invitations/import_upload.html",
+            organisation=organisation,
+            form=form,
+            problem=problem,
+            max_mb=_max_upload_mb(),
+        ),
         status,
     )
 
@@ -181,9 +191,13 @@ def member_import(organisation_id: int):
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         return _render_upload(
-            organisation, ImportForm(formdata=None), 413,
-            _("The file is too large: at most %(max)d MB. Split the member list into smaller files.",
-              max=_max_upload_mb()),
+            organisation,
+            ImportForm(formdata=None),
+            413,
+            _(
+                "The file is too large: at most %(max)d MB. Split the member list into smaller files.",
+                max=_max_upload_mb(),
+            ),
         )
     form = ImportForm()
     if upload is None or not upload.filename:
@@ -191,8 +205,9 @@ def member_import(organisation_id: int):
     data = upload.read()
     preview = importing.check_file(organisation.id, upload.filename, data)
     stored = importing.store_preview(organisation.id, preview, current_user.id)
-    return redirect(url_for("organiser.member_import_preview", organisation_id=organisation.id,
-                            token=stored.token), code=303)
+    return redirect(
+        url_for("organiser.member_import_preview", organisation_id=organisation.id, token=stored.token), code=303
+    )
 
 
 csrf.exempt(member_import)
@@ -216,10 +231,18 @@ def member_import_preview(organisation_id: int, token: str):
     if form.validate_on_submit():
         try:
             result = importing.apply_preview(organisation.id, preview, valid_only=form.valid_only.data)
-            record_audit(organisation.id, "member_import", None, "imported", after={
-                "file": preview.filename, "created": result.created, "updated": result.updated,
-                "skipped": result.skipped,
-            })
+            record_audit(
+                organisation.id,
+                "member_import",
+                None,
+                "imported",
+                after={
+                    "file": preview.filename,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "skipped": result.skipped,
+                },
+            )
             db.session.delete(stored)
         except ImportRefused as refused:
             discard()
@@ -228,15 +251,30 @@ def member_import_preview(organisation_id: int, token: str):
             status = 409
         except IntegrityError:
             discard()
-            form.form_errors.append(_("The member directory changed while importing; nothing was imported. "
-                                      "Upload the file again."))
+            form.form_errors.append(
+                _("The member directory changed while importing; nothing was imported. Upload the file again.")
+            )
             status = 409
         else:
-            flash(_("Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
-                    created=result.created, updated=result.updated, skipped=result.skipped), "success")
+            flash(
+                _(
+                    "Import done: %(created)d new, %(updated)d updated, %(skipped)d rows skipped.",
+                    created=result.created,
+                    updated=result.updated,
+                    skipped=result.skipped,
+                ),
+                "success",
+            )
             return redirect(url_for("organiser.members", organisation_id=organisation.id), code=303)
     return (
-        render_template("invitations/import_preview.html", organisation=organisation, preview=preview,
-                        form=form, token=token, sample=preview.valid_rows[:20], report_limit=REPORT_LIMIT),
+        render_template(
+            "invitations/import_preview.html",
+            organisation=organisation,
+            preview=preview,
+            form=form,
+            token=token,
+            sample=preview.valid_rows[:20],
+            report_limit=REPORT_LIMIT,
+        ),
         status,
     )

@@ -10,6 +10,7 @@ registry a batch of claimed rows, and `prepare` loads their invitations, their
 events with sessions, venues and programme, who has signed up and who has declined
 (see `_Batch`). Registered with eventsite.mail.render by `init_app`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,33 +52,41 @@ class _Batch:
 
 def prepare(rows: list[OutboxMessage], now: datetime) -> _Batch:
     """Load the invitations of these outbox rows and what they share, in a few queries."""
-    invitations = db.session.execute(
-        select(Invitation)
-        .where(Invitation.outbox_id.in_([row.id for row in rows]))
-        .options(
-            joinedload(Invitation.member),
-            joinedload(Invitation.round),
-            joinedload(Invitation.event).options(
-                joinedload(Event.organisation),
-                selectinload(Event.sessions).options(
-                    selectinload(EventSession.venue), selectinload(EventSession.programme)
+    invitations = (
+        db.session.execute(
+            select(Invitation)
+            .where(Invitation.outbox_id.in_([row.id for row in rows]))
+            .options(
+                joinedload(Invitation.member),
+                joinedload(Invitation.round),
+                joinedload(Invitation.event).options(
+                    joinedload(Event.organisation),
+                    selectinload(Event.sessions).options(
+                        selectinload(EventSession.venue), selectinload(EventSession.programme)
+                    ),
                 ),
-            ),
+            )
         )
-    ).unique().scalars().all()
+        .unique()
+        .scalars()
+        .all()
+    )
     batch = _Batch(now, {inv.outbox_id: inv for inv in invitations})
     for event in {inv.event_id: inv.event for inv in invitations}.values():
         batch.registered[event.id] = set(db.session.execute(registered_emails(event)).scalars())
         batch.declined[event.id] = set(
             db.session.execute(
-                select(Invitation.member_id).where(
-                    Invitation.event_id == event.id, Invitation.declined_at.is_not(None)
-                )
+                select(Invitation.member_id).where(Invitation.event_id == event.id, Invitation.declined_at.is_not(None))
             ).scalars()
         )
         batch.sessions[event.id] = [
-            dict(when=format_span(s.starts_at, s.ends_at), where=location_text(s.venue), region=s.region,
-                 programme=list(s.programme)[:HIGHLIGHTS], more=max(0, len(s.programme) - HIGHLIGHTS))
+            dict(
+                when=format_span(s.starts_at, s.ends_at),
+                where=location_text(s.venue),
+                region=s.region,
+                programme=list(s.programme)[:HIGHLIGHTS],
+                more=max(0, len(s.programme) - HIGHLIGHTS),
+            )
             for s in event.active_sessions
             if s.starts_at > now
         ]
@@ -114,8 +123,9 @@ def invitation_context(invitation: Invitation, batch: _Batch) -> dict:
         deadline=event.registration_closes_at,
         signup_url=absolute_url("events.event_page", event_id=event.id, invitation=token, _anchor="signup-heading"),
         decline_url=absolute_url("invitations.decline", token=token),
-        colleague_url=absolute_url("events.event_page", event_id=event.id, invitation=colleague_token(invitation),
-                                   _anchor="signup-heading"),
+        colleague_url=absolute_url(
+            "events.event_page", event_id=event.id, invitation=colleague_token(invitation), _anchor="signup-heading"
+        ),
         unsubscribe_url=absolute_url("invitations.unsubscribe", token=token),
     )
 

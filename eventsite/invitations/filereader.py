@@ -5,6 +5,7 @@ order mark, or Windows-1252, separated by commas or (Danish Excel) semicolons. T
 encoding and separator are detected, never asked for. The file type is decided by
 the content, not the name: an XLSX is a zip archive, anything else must be text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -13,7 +14,6 @@ import io
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -65,9 +65,7 @@ def read_table(data: bytes) -> Table:
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(data)
     if data.startswith(_OLE_MAGIC):
-        raise FileProblem(
-            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again.")
-        )
+        raise FileProblem(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV and try again."))
     return _read_csv(data)
 
 
@@ -77,7 +75,7 @@ def read_table(data: bytes) -> Table:
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was in: BOM first, then strict UTF-8, then Windows-1252."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8):], "utf-8"), "utf-8-sig"
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export.
         return _strict(data, "utf-16"), "utf-16"

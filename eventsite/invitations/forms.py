@@ -1,4 +1,5 @@
 """Forms for the member directory, the import and invitation rounds."""
+
 from __future__ import annotations
 
 import secrets
@@ -53,29 +54,43 @@ def region_choices() -> list[tuple[str, str]]:
 
 
 class MemberForm(BaseForm):
-    name = StringField(_l("Name"), filters=[_strip],
-                       validators=[DataRequired(message=_l("Enter the name.")), _max(NAME_MAX), single_line, no_formula])
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter the name.")), _max(NAME_MAX), single_line, no_formula],
+    )
     email = EmailField(
-        _l("E-mail"), filters=[_strip],
+        _l("E-mail"),
+        filters=[_strip],
         validators=[
-            DataRequired(message=_l("Enter the e-mail address.")), single_line, _max(EMAIL_MAX),
+            DataRequired(message=_l("Enter the e-mail address.")),
+            single_line,
+            _max(EMAIL_MAX),
             Email(message=_l("Enter a valid e-mail address, e.g. navn@kommune.dk."), check_deliverability=False),
         ],
     )
-    member_number = StringField(_l("Member number"), filters=[_strip],
-                                validators=[Optional(), _max(MEMBER_NUMBER_MAX), single_line, no_formula])
-    job_title = StringField(_l("Job title"), filters=[_strip],
-                            validators=[Optional(), _max(TEXT_MAX), single_line, no_formula])
+    member_number = StringField(
+        _l("Member number"), filters=[_strip], validators=[Optional(), _max(MEMBER_NUMBER_MAX), single_line, no_formula]
+    )
+    job_title = StringField(
+        _l("Job title"), filters=[_strip], validators=[Optional(), _max(TEXT_MAX), single_line, no_formula]
+    )
     job_level = SelectField(_l("Job level"), default=JobLevel.OTHER.value)
-    workplace = StringField(_l("Workplace"), filters=[_strip],
-                            validators=[Optional(), _max(TEXT_MAX), single_line, no_formula])
+    workplace = StringField(
+        _l("Workplace"), filters=[_strip], validators=[Optional(), _max(TEXT_MAX), single_line, no_formula]
+    )
     municipality_code = SelectField(_l("Municipality"), validators=[Optional()])
     region = SelectField(
-        _l("Region"), validators=[Optional()],
+        _l("Region"),
+        validators=[Optional()],
         description=_l("Only needed when the municipality is unknown; otherwise it follows from the municipality."),
     )
-    tags = StringField(_l("Tags"), filters=[_strip], description=_l("Separated by commas, e.g. Kreds Hovedstaden, netværk."),
-                       validators=[Optional(), _max(1000), single_line])
+    tags = StringField(
+        _l("Tags"),
+        filters=[_strip],
+        description=_l("Separated by commas, e.g. Kreds Hovedstaden, netværk."),
+        validators=[Optional(), _max(1000), single_line],
+    )
     opted_out = BooleanField(_l("Does not want invitations (unsubscribed)"))
     submit = SubmitField(_l("Save"))
 

@@ -3,6 +3,7 @@
 A Member is someone the organisation may invite; a Person (registration.models) is
 someone who signed up. They are matched by e-mail address within the organisation.
 """
+
 from __future__ import annotations
 
 import enum
@@ -209,15 +210,11 @@ class Invitation(Base):
     #: Copied from the round, so per-event questions need no join.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    state: Mapped[InvitationState] = mapped_column(
-        _enum_column(InvitationState, 20), default=InvitationState.QUEUED
-    )
+    state: Mapped[InvitationState] = mapped_column(_enum_column(InvitationState, 20), default=InvitationState.QUEUED)
     #: Secret part of the personal links; replacing it revokes them.
     token_key: Mapped[str] = mapped_column(String(20), default=new_invitation_key)
     #: The outbox row carrying the e-mail (None if the outbox row is deleted).
-    outbox_id: Mapped[int | None] = mapped_column(
-        ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True
-    )
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -234,9 +231,7 @@ class ColleagueSignup(Base):
 
     __tablename__ = "colleague_signups"
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     #: The inviting member (their invitation's colleague link was used).
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)

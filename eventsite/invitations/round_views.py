@@ -2,6 +2,7 @@
 
 Registered on the organiser blueprint (see VIEW_MODULES in eventsite/organiser).
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,14 +11,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from eventsite.accounts.access import bp, has_role, role_required
+from eventsite.events.access import event_for_current_user_or_404
 from eventsite.extensions import db
 from eventsite.geo import all_municipalities, known_regions, municipality
 from eventsite.invitations import directory, sending, tracking
 from eventsite.invitations.audience import AudienceSpec, describe_exclusions, find_members
 from eventsite.invitations.forms import ActionForm, SendForm
 from eventsite.invitations.models import InvitationRound, JobLevel
-from eventsite.accounts.access import bp, has_role, role_required
-from eventsite.events.access import event_for_current_user_or_404
 from eventsite.web import discard, writes
 
 #: Members listed under the audience preview (the count always covers everyone).
@@ -161,8 +162,12 @@ def invitation_send(event_id: int):
             raise
         return redirect(url_for("organiser.invitation_round", round_id=found.id), code=303)
     if result.created:
-        flash(_("%(num)d invitations are on their way.", num=result.count) if not spec.reminder
-              else _("%(num)d reminders are on their way.", num=result.count), "success")
+        flash(
+            _("%(num)d invitations are on their way.", num=result.count)
+            if not spec.reminder
+            else _("%(num)d reminders are on their way.", num=result.count),
+            "success",
+        )
     return redirect(url_for("organiser.invitation_round", round_id=result.round.id), code=303)
 
 
@@ -171,15 +176,25 @@ def invitation_send(event_id: int):
 def invitation_round(round_id: int):
     round_ = round_for_current_user_or_404(round_id)
     figures = tracking.round_figures(round_)
-    return render_template("invitations/round.html", round=round_, event=round_.event, figures=figures,
-                           progress_text=_progress_text(figures), stop_form=ActionForm())
+    return render_template(
+        "invitations/round.html",
+        round=round_,
+        event=round_.event,
+        figures=figures,
+        progress_text=_progress_text(figures),
+        stop_form=ActionForm(),
+    )
 
 
 def _progress_text(figures: tracking.Figures) -> str:
     if figures.done:
         return _("All %(num)d e-mails have been handled.", num=figures.invited)
-    return _("%(done)d of %(total)d e-mails handled; %(waiting)d waiting.",
-             done=figures.handled, total=figures.invited, waiting=figures.on_its_way)
+    return _(
+        "%(done)d of %(total)d e-mails handled; %(waiting)d waiting.",
+        done=figures.handled,
+        total=figures.invited,
+        waiting=figures.on_its_way,
+    )
 
 
 @bp.get("/invitationsrunder/<int:round_id>/fremdrift")

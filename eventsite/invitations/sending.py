@@ -11,6 +11,7 @@ quickly) and delivered by `flask --app wsgi worker`, at most MAIL_RATE messages 
 second. Their due times are spread at that rate, so a confirmation queued while a
 large round is being delivered is sent next rather than after the whole round.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
+from eventsite.audit import record_audit
 from eventsite.db import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
@@ -35,7 +37,6 @@ from eventsite.invitations.models import (
 )
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
 from eventsite.mail.outbox import new_message_id
-from eventsite.audit import record_audit
 from eventsite.web import UserError
 
 #: Rows per INSERT statement.
@@ -106,9 +107,13 @@ def send_round(
     db.session.add(round_)
     db.session.flush()
     queue_invitations(round_, audience.members, now)
-    record_audit(event.organisation_id, "invitation_round", round_.id,
-                 "sent" if round_.kind is RoundKind.INVITATION else "reminded",
-                 after={"event_id": event.id, "recipients": audience.count, "audience": round_.description})
+    record_audit(
+        event.organisation_id,
+        "invitation_round",
+        round_.id,
+        "sent" if round_.kind is RoundKind.INVITATION else "reminded",
+        after={"event_id": event.id, "recipients": audience.count, "audience": round_.description},
+    )
     return SendResult(round_, True, audience.count)
 
 
@@ -139,7 +144,7 @@ def queue_invitations(round_: InvitationRound, members: list[Member], now: datet
     # in parameter order would be sent one row at a time on SQLite.
     ids_by_key: dict[str, int] = {}
     for start in range(0, len(outbox_rows), CHUNK):
-        chunk = outbox_rows[start:start + CHUNK]
+        chunk = outbox_rows[start : start + CHUNK]
         db.session.execute(insert(OutboxMessage), chunk)
         ids_by_key.update(
             db.session.execute(
@@ -162,7 +167,7 @@ def queue_invitations(round_: InvitationRound, members: list[Member], now: datet
         for member, outbox_id in zip(members, outbox_ids)
     ]
     for start in range(0, len(invitation_rows), CHUNK):
-        db.session.execute(insert(Invitation), invitation_rows[start:start + CHUNK])
+        db.session.execute(insert(Invitation), invitation_rows[start : start + CHUNK])
     db.session.flush()
 
 

@@ -10,6 +10,7 @@ Two kinds, with different salts so one can never pass for the other:
 A token that was altered, revoked (new token_key) or belongs to another event
 gives nothing: no access, no prefill, no sign-up.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,9 +22,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from eventsite.db import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
+from eventsite.geo import municipality
 from eventsite.invitations.colleagues import record_colleague_signup
 from eventsite.invitations.models import Invitation, Member
-from eventsite.geo import municipality
 from eventsite.registration.models import Registration
 
 _PERSONAL_SALT = "eventsite.invitation"

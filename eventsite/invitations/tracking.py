@@ -10,6 +10,7 @@ round that reached them.
 cancelled later leaves the state REGISTERED there (the invitation did lead to a
 sign-up); the pages show the member's standing now.
 """
+
 from __future__ import annotations
 
 import enum
@@ -109,9 +110,15 @@ _DELIVERY = {
 def _rows(event: Event, round_id: int | None = None):
     query = (
         select(
-            Invitation.id, Invitation.round_id, Invitation.member_id, Invitation.declined_at,
-            OutboxMessage.status, OutboxMessage.sent_at,
-            Member.name, Member.email, Member.opted_out_at,
+            Invitation.id,
+            Invitation.round_id,
+            Invitation.member_id,
+            Invitation.declined_at,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+            Member.name,
+            Member.email,
+            Member.opted_out_at,
         )
         .join(Member, Member.id == Invitation.member_id)
         .outerjoin(OutboxMessage, OutboxMessage.id == Invitation.outbox_id)
@@ -150,13 +157,20 @@ def _outcome(delivery: str, email: str, member_id: int, opted_out: bool, registe
 
 #: The answers counted in a round's figures (delivery is counted from the outbox).
 _ANSWER_FIGURES = {
-    Outcome.REGISTERED: "registered", Outcome.DECLINED: "declined",
-    Outcome.OPTED_OUT: "opted_out", Outcome.NO_ANSWER: "no_answer",
+    Outcome.REGISTERED: "registered",
+    Outcome.DECLINED: "declined",
+    Outcome.OPTED_OUT: "opted_out",
+    Outcome.NO_ANSWER: "no_answer",
 }
 #: Every outcome's figure, for the event as a whole (each member once).
-_OUTCOME_FIGURES = dict(_ANSWER_FIGURES, **{
-    Outcome.BOUNCED: "bounced", Outcome.ON_ITS_WAY: "on_its_way", Outcome.NOT_SENT: "not_sent",
-})
+_OUTCOME_FIGURES = dict(
+    _ANSWER_FIGURES,
+    **{
+        Outcome.BOUNCED: "bounced",
+        Outcome.ON_ITS_WAY: "on_its_way",
+        Outcome.NOT_SENT: "not_sent",
+    },
+)
 
 
 def _add(figures: Figures, name: str) -> None:
@@ -205,8 +219,9 @@ def event_tracking(event: Event) -> EventTracking:
         outcome = _outcome(delivery, row.email, row.member_id, row.opted_out_at is not None, registered, declined)
         current = people.get(row.member_id)
         if current is None or rank.index(outcome) < rank.index(current.outcome):
-            people[row.member_id] = PersonRow(row.member_id, row.name, row.email, outcome, 0,
-                                              current.last_sent_at if current else None)
+            people[row.member_id] = PersonRow(
+                row.member_id, row.name, row.email, outcome, 0, current.last_sent_at if current else None
+            )
         person = people[row.member_id]
         if row.sent_at and (person.last_sent_at is None or row.sent_at > person.last_sent_at):
             person.last_sent_at = row.sent_at
@@ -241,8 +256,9 @@ def refresh_states(event: Event, now: datetime | None = None) -> None:
     )
     db.session.execute(
         update(Invitation)
-        .where(mine, Invitation.state.in_((InvitationState.QUEUED, InvitationState.SENT)),
-               Invitation.outbox_id.in_(failed))
+        .where(
+            mine, Invitation.state.in_((InvitationState.QUEUED, InvitationState.SENT)), Invitation.outbox_id.in_(failed)
+        )
         .values(state=InvitationState.BOUNCED, bounced_at=failed_at)
         .execution_options(synchronize_session=False)
     )

@@ -8,6 +8,7 @@ them. The decline and unsubscribe pages each show a button that POSTs. The
 unsubscribe POST is also RFC 8058's one-click endpoint (List-Unsubscribe-Post), so
 it takes no CSRF token: the signed token in its URL is what authorises it.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
@@ -46,16 +47,25 @@ def decline(token: str):
     registration = held_place(invitation)
     if registration is not None:
         return render_template(
-            "invitations/decline.html", invitation=invitation, event=invitation.event, form=None,
-            registration=registration, manage_url=url_for("registration.manage", token=manage_token(registration)),
+            "invitations/decline.html",
+            invitation=invitation,
+            event=invitation.event,
+            form=None,
+            registration=registration,
+            manage_url=url_for("registration.manage", token=manage_token(registration)),
         )
     done = False
     if form.validate_on_submit():
         sending.record_decline(invitation)
         done = True
     return render_template(
-        "invitations/decline.html", invitation=invitation, event=invitation.event, form=form, done=done,
-        already=invitation.declined_at is not None and not done, signup_url=_signup_url(invitation),
+        "invitations/decline.html",
+        invitation=invitation,
+        event=invitation.event,
+        form=form,
+        done=done,
+        already=invitation.declined_at is not None and not done,
+        signup_url=_signup_url(invitation),
     )
 
 
@@ -63,8 +73,11 @@ def decline(token: str):
 def unsubscribe(token: str):
     invitation = _invitation_or_404(token)
     return render_template(
-        "invitations/unsubscribe.html", invitation=invitation, organisation=invitation.event.organisation,
-        form=UnsubscribeForm(), done=False,
+        "invitations/unsubscribe.html",
+        invitation=invitation,
+        organisation=invitation.event.organisation,
+        form=UnsubscribeForm(),
+        done=False,
     )
 
 
@@ -74,6 +87,9 @@ def unsubscribe_one_click(token: str):
     invitation = _invitation_or_404(token)
     sending.unsubscribe(invitation.member)
     return render_template(
-        "invitations/unsubscribe.html", invitation=invitation, organisation=invitation.event.organisation,
-        form=None, done=True,
+        "invitations/unsubscribe.html",
+        invitation=invitation,
+        organisation=invitation.event.organisation,
+        form=None,
+        done=True,
     )

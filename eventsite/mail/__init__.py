@@ -7,6 +7,7 @@ renderer registry. What each email says belongs to the area that queues it (see
 * `render` – the renderer registry; `jobs` – periodic work registered by the areas
 * `claims`, `transport`, `worker` – claiming rows, SMTP, the delivery loop
 """
+
 from __future__ import annotations
 
 from flask import Flask

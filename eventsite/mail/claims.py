@@ -10,6 +10,7 @@ Every mark is its own unit of work, committed at once, and conditional on still
 holding the claim: a worker that stalls past its lease (and whose rows were
 claimed again) cannot overwrite the newer claim's outcome.
 """
+
 from __future__ import annotations
 
 import logging
@@ -106,8 +107,9 @@ def release(token: str) -> int:
         result = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
-            .values(status=OutboxStatus.QUEUED, claim_token=None, lease_expires_at=None,
-                    attempts=OutboxMessage.attempts - 1)
+            .values(
+                status=OutboxStatus.QUEUED, claim_token=None, lease_expires_at=None, attempts=OutboxMessage.attempts - 1
+            )
             .execution_options(synchronize_session=False)
         )
     return result.rowcount

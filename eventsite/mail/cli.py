@@ -1,4 +1,5 @@
 """`flask --app wsgi worker`: deliver queued emails and run the scheduled jobs."""
+
 from __future__ import annotations
 
 import logging

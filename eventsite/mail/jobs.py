@@ -6,6 +6,7 @@ queues its reminders this way). The worker runs every job once when it starts, s
 has passed. Each run is one unit of work: committed when it returns, rolled back
 (and logged) when it raises, and the worker carries on either way.
 """
+
 from __future__ import annotations
 
 import logging

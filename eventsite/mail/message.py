@@ -5,6 +5,7 @@ values (addresses, Message-ID, a List-Unsubscribe URL) go on the wire as they ar
 never folded, so a URL stays one piece a mail client can follow; anything else is
 RFC 2047-encoded as UTF-8 base64 words. Lines end in CRLF. Bodies are UTF-8 base64.
 """
+
 from __future__ import annotations
 
 import email.charset

@@ -1,4 +1,5 @@
 """The outbox: one row per email, written in the transaction that causes it."""
+
 from __future__ import annotations
 
 import enum
@@ -64,9 +65,7 @@ class OutboxMessage(Base):
     #: Address at the time of queuing (people are keyed by address, so it does not drift).
     recipient: Mapped[str] = mapped_column(String(254))
     #: The registration the email is about; NULL once the registration has been deleted.
-    registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
-    )
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
     #: The session the news is about (a changed or cancelled session, a reminder).
     session_id: Mapped[int | None] = mapped_column(ForeignKey("event_sessions.id", ondelete="SET NULL"))
     status: Mapped[OutboxStatus] = mapped_column(_enum_column(OutboxStatus, 20), default=OutboxStatus.QUEUED)

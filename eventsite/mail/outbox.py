@@ -3,6 +3,7 @@
 Rows are added to the caller's transaction and never committed here: an email
 exists exactly when the change that causes it is committed.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -11,6 +11,7 @@ A renderer may also `prepare` a batch: the worker renders claimed rows a batch a
 time, and whatever the rows of one batch share (their registrations, the events of
 an invitation round) is loaded once, in a few queries, instead of once per email.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ A 5xx refusal of the recipient or the message is permanent; a refused sender, a
 4xx or a timeout is temporary; a dropped or unusable server ends the connection
 (`classify`). EVENTSITE_MAIL_BACKEND=log prints each email instead (development).
 """
+
 from __future__ import annotations
 
 import logging

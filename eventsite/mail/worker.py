@@ -34,6 +34,7 @@ Locks
     keep writing while a batch renders. Claims and marks are short units of work
     of their own (BEGIN IMMEDIATE on SQLite).
 """
+
 from __future__ import annotations
 
 import logging
@@ -162,7 +163,9 @@ def send_batch(
                     report.skipped += 1
                     continue
                 if isinstance(outcome, Exception):
-                    report.count_retry(claims.retry_or_fail(row_id, token, attempts, transport.describe(outcome), utcnow()))
+                    report.count_retry(
+                        claims.retry_or_fail(row_id, token, attempts, transport.describe(outcome), utcnow())
+                    )
                     continue
                 if throttle is not None:
                     throttle.wait(stop)
@@ -174,8 +177,9 @@ def send_batch(
                     report.errors.append(description)
                     if kind == "permanent":
                         log.warning("outbox row %s failed permanently: %s", row_id, description)
-                        claims.mark(row_id, token, status=OutboxStatus.FAILED, failed_at=utcnow(),
-                                    last_error=description[:500])
+                        claims.mark(
+                            row_id, token, status=OutboxStatus.FAILED, failed_at=utcnow(), last_error=description[:500]
+                        )
                         report.failed += 1
                         continue
                     report.count_retry(claims.retry_or_fail(row_id, token, attempts, description, utcnow()))
@@ -332,7 +336,9 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
                 db.session.rollback()
                 report = DeliveryReport(errors=["batch failed"])
             total.add(report)
-            log.info("sent %d, retried %d, failed %d, skipped %d", report.sent, report.retried, report.failed, report.skipped)
+            log.info(
+                "sent %d, retried %d, failed %d, skipped %d", report.sent, report.retried, report.failed, report.skipped
+            )
             if report.retried and not report.sent:
                 stop.wait(config["MAIL_POLL_SECONDS"])  # the server is down: the rows wait for their back-off
     finally:

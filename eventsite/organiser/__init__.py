@@ -2,18 +2,19 @@
 
 The access rules live in `eventsite.accounts.access` (read its docstring first).
 """
+
 from __future__ import annotations
 
 import hmac
 import importlib
 
 from flask import Flask
-
-from eventsite.extensions import db, login_manager
 from flask_babel import lazy_gettext as _l
+
 from eventsite.accounts.access import bp
-from eventsite.organiser.cli import register_cli
 from eventsite.accounts.models import User
+from eventsite.extensions import db, login_manager
+from eventsite.organiser.cli import register_cli
 
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
 VIEW_MODULES = (

@@ -1,13 +1,24 @@
 """Login, logout, password change and the back office's front door."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from eventsite.db import utcnow
 from eventsite.accounts import logins as accounts
-from eventsite.accounts.access import CHECKIN_HOME_ENDPOINT, EVENTS_ENDPOINT, HOME_ENDPOINT, LOGIN_TIME_KEY, bp, is_staff_anywhere, login_required, public, safe_next_url
+from eventsite.accounts.access import (
+    CHECKIN_HOME_ENDPOINT,
+    EVENTS_ENDPOINT,
+    HOME_ENDPOINT,
+    LOGIN_TIME_KEY,
+    bp,
+    is_staff_anywhere,
+    login_required,
+    public,
+    safe_next_url,
+)
+from eventsite.db import utcnow
 from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
 from eventsite.web import discard, keep_changes, writes
 

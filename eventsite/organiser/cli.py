@@ -1,15 +1,16 @@
 """`flask --app wsgi create-organiser EMAIL --org SLUG --role admin|organiser|checkin`."""
+
 from __future__ import annotations
 
 import click
 from flask import Flask
 from sqlalchemy import select
 
+from eventsite.accounts import logins as accounts
+from eventsite.accounts.models import Role
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.web import unit_of_work
-from eventsite.accounts import logins as accounts
-from eventsite.accounts.models import Role
 
 
 def register_cli(app: Flask) -> None:
@@ -22,18 +23,25 @@ def register_cli(app: Flask) -> None:
     @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
     @click.option("--password", default=None, help="Omit to be asked (recommended: keeps it out of the shell history).")
     @click.option("--name", default="", help="The person's name.")
-    @click.option("--create-org", "create_org_name", default=None, metavar="NAME",
-                  help="Create the organisation with this name if the slug does not exist.")
+    @click.option(
+        "--create-org",
+        "create_org_name",
+        default=None,
+        metavar="NAME",
+        help="Create the organisation with this name if the slug does not exist.",
+    )
     def create_organiser_command(email, org_slug, role, password, name, create_org_name) -> None:
         """Create a back-office account with a role in an organisation."""
         slug = org_slug.strip().lower()
         organisation = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
         if organisation is None and not create_org_name:
             raise click.ClickException(
-                f"No organisation with the slug {slug!r}. Pass --create-org \"Name\" to create it."
+                f'No organisation with the slug {slug!r}. Pass --create-org "Name" to create it.'
             )
         if accounts.email_taken(email):
-            raise click.ClickException(f"An account with the e-mail address {accounts.normalise_email(email)} already exists.")
+            raise click.ClickException(
+                f"An account with the e-mail address {accounts.normalise_email(email)} already exists."
+            )
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:

@@ -6,6 +6,7 @@ title), however many events an organisation has; Python then folds the rows
 together. Regions are derived from the person's municipality on the day of the
 session (the 2027 reform), job levels from the job title (see `job_level`).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,11 @@ from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.geo import region_for
+
 # The member directory's levels, so the dashboard and invitations speak of the same groups.
 from eventsite.invitations.models import JobLevel
 from eventsite.payments.models import SubsidyRequest, SubsidyStatus
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus
-
 
 #: Job title words, checked in this order; the first that occurs in the title wins.
 #: Titles that contain "chef" or "leder" without leading people come first
@@ -38,7 +39,15 @@ _JOB_LEVEL_WORDS: tuple[tuple[JobLevel, tuple[str, ...]], ...] = (
     (JobLevel.DIREKTOER, ("direktør", "direktor", "director")),
     (
         JobLevel.MELLEMLEDER,
-        ("mellemleder", "souschef", "teamleder", "afdelingsleder", "sektionsleder", "funktionsleder", "teamkoordinator"),
+        (
+            "mellemleder",
+            "souschef",
+            "teamleder",
+            "afdelingsleder",
+            "sektionsleder",
+            "funktionsleder",
+            "teamkoordinator",
+        ),
     ),
     (JobLevel.CHEF, ("chef",)),
     (JobLevel.LEDER, ("leder", "manager", "forstander")),
@@ -180,18 +189,23 @@ def build_dashboard(organisation_ids: list[int], now: datetime | None = None) ->
     any_session = select(other.id).where(other.event_id == Event.id)
     # One query for events, sessions and venues, loaded into the relationships (which
     # also keeps them in the session's identity map while the page renders).
-    loaded = db.session.execute(
-        select(Event)
-        .outerjoin(Event.sessions)
-        .outerjoin(EventSession.venue)
-        .where(
-            Event.organisation_id.in_(organisation_ids),
-            # Drafts without sessions, and events not long over.
-            or_(recent.exists(), ~any_session.exists()),
+    loaded = (
+        db.session.execute(
+            select(Event)
+            .outerjoin(Event.sessions)
+            .outerjoin(EventSession.venue)
+            .where(
+                Event.organisation_id.in_(organisation_ids),
+                # Drafts without sessions, and events not long over.
+                or_(recent.exists(), ~any_session.exists()),
+            )
+            .options(contains_eager(Event.sessions).contains_eager(EventSession.venue))
+            .order_by(Event.id, EventSession.starts_at, EventSession.id)
         )
-        .options(contains_eager(Event.sessions).contains_eager(EventSession.venue))
-        .order_by(Event.id, EventSession.starts_at, EventSession.id)
-    ).unique().scalars().all()
+        .unique()
+        .scalars()
+        .all()
+    )
     events = {event.id: event for event in loaded}
     sessions_of = {event.id: list(event.sessions) for event in loaded}
     session_ids = [s.id for group in sessions_of.values() for s in group]

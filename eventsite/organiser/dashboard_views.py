@@ -1,4 +1,5 @@
 """The back office's front page (/arrangoer/oversigt): figures across the user's organisations."""
+
 from __future__ import annotations
 
 from flask import render_template

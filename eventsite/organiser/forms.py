@@ -1,4 +1,5 @@
 """Back-office forms of the organiser shell: login, password, accounts."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -10,14 +11,12 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Optional
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from eventsite.accounts.logins import PASSWORD_MAX, PASSWORD_MIN
 from eventsite.accounts.models import EMAIL_MAX, NAME_MAX, ROLE_LABELS
-
 from eventsite.forms import _max, _strip
 from eventsite.registration.forms import single_line
-from wtforms.validators import ValidationError
 
 
 class LoginForm(FlaskForm):

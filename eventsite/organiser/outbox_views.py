@@ -4,13 +4,14 @@ Registered on the organiser blueprint (listed in eventsite.organiser.VIEW_MODULE
 so the organiser access rules apply: staff see their own organisations' emails only.
 The outbox itself (eventsite.mail) sits below the back office and knows nothing of it.
 """
+
 from __future__ import annotations
 
 from flask import render_template
 
+from eventsite.accounts.access import bp, current_organisation_ids, role_required
 from eventsite.mail.models import OutboxStatus
 from eventsite.mail.outbox import queue_counts, undeliverable
-from eventsite.accounts.access import bp, current_organisation_ids, role_required
 
 
 @bp.get("/post")

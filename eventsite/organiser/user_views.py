@@ -1,4 +1,5 @@
 """Administrators' pages: accounts and roles, and the audit trail."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -7,13 +8,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventsite.extensions import db
 from eventsite.accounts import logins as accounts
-from eventsite.accounts.access import ADMIN_ROLES, bp, current_organisation_ids, current_organisations, organisation_for_current_user_or_404, role_required, user_for_current_admin_or_404
-from eventsite.audit import decoded
-from eventsite.organiser.forms import MembershipForm, UserCreateForm
-from eventsite.audit import AuditEntry
+from eventsite.accounts.access import (
+    ADMIN_ROLES,
+    bp,
+    current_organisation_ids,
+    current_organisations,
+    organisation_for_current_user_or_404,
+    role_required,
+    user_for_current_admin_or_404,
+)
 from eventsite.accounts.models import Membership, Role, User
+from eventsite.audit import AuditEntry, decoded
+from eventsite.extensions import db
+from eventsite.organiser.forms import MembershipForm, UserCreateForm
 from eventsite.web import discard, refuse, writes
 
 AUDIT_PAGE_SIZE = 100
@@ -70,7 +78,9 @@ def user_new():
         return render_template("organiser/user_form.html", form=form), 422
     organisation = organisation_for_current_user_or_404(form.organisation_id.data)
     try:
-        accounts.create_user(form.email.data, form.password.data, organisation, Role(form.role.data), name=form.name.data or "")
+        accounts.create_user(
+            form.email.data, form.password.data, organisation, Role(form.role.data), name=form.name.data or ""
+        )
     except accounts.AccountError as error:
         discard()
         getattr(form, error.field or "email").errors.append(str(error.message))

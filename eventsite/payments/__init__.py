@@ -9,6 +9,7 @@
 * `signup`       the extra fieldsets on the public sign-up form.
 * `views`        back-office pages on the organiser blueprint (/arrangoer/...).
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -2,6 +2,7 @@
 
 Called at the end of `eventsite.demo.seed_demo`; flushes, never commits.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -23,18 +24,74 @@ from eventsite.registration.operations import PersonDetails, register
 
 #: (name, job title, workplace, municipality code, member?, days, add-on keys, invoice or None, subsidy or None)
 PARTICIPANTS = [
-    ("Mette Kjær Hansen", "Afdelingsleder", "Næstved Kommune, Ældreområdet", "0370", True, (1, 2),
-     ("workshop", "reception", "single"), InvoiceDetails("5798000416604", "Næstved Kommune", "MKH01", "PO-2027-114"), None),
-    ("Lars Østergaard", "Teamleder", "Silkeborg Kommune, Borgerservice", "0740", True, (1, 2),
-     ("workshop", "double"), InvoiceDetails("5790001330583", "Silkeborg Kommune", "LOE", cvr="29189730"), None),
-    ("Anne-Sofie Bærentsen", "Institutionsleder", "Børnehuset Solsikken", "0370", True, (1,),
-     ("reception",), None, None),
-    ("Fatima El-Sayed", "Souschef", "Odense Kommune, Sundhed", "0461", True, (1, 2),
-     ("double",), None, SubsidyWish(fee=True, accommodation=True, reason="Min afdeling har brugt sit kursusbudget; jeg deler gerne værelse.")),
-    ("Peter Skov", "Leder", "Slagelse Kommune, Skoleområdet", "0330", False, (2,),
-     ("workshop",), InvoiceDetails("5798009811578", "Slagelse Kommune", "Peter Skov"), None),
-    ("Birgitte Lund", "Daglig leder", "Plejecenter Åbyhøj", "0751", True, (1, 2),
-     ("double", "reception"), None, SubsidyWish(fee=True, transport=True, reason="Selvejende institution uden midler til efteruddannelse.")),
+    (
+        "Mette Kjær Hansen",
+        "Afdelingsleder",
+        "Næstved Kommune, Ældreområdet",
+        "0370",
+        True,
+        (1, 2),
+        ("workshop", "reception", "single"),
+        InvoiceDetails("5798000416604", "Næstved Kommune", "MKH01", "PO-2027-114"),
+        None,
+    ),
+    (
+        "Lars Østergaard",
+        "Teamleder",
+        "Silkeborg Kommune, Borgerservice",
+        "0740",
+        True,
+        (1, 2),
+        ("workshop", "double"),
+        InvoiceDetails("5790001330583", "Silkeborg Kommune", "LOE", cvr="29189730"),
+        None,
+    ),
+    (
+        "Anne-Sofie Bærentsen",
+        "Institutionsleder",
+        "Børnehuset Solsikken",
+        "0370",
+        True,
+        (1,),
+        ("reception",),
+        None,
+        None,
+    ),
+    (
+        "Fatima El-Sayed",
+        "Souschef",
+        "Odense Kommune, Sundhed",
+        "0461",
+        True,
+        (1, 2),
+        ("double",),
+        None,
+        SubsidyWish(
+            fee=True, accommodation=True, reason="Min afdeling har brugt sit kursusbudget; jeg deler gerne værelse."
+        ),
+    ),
+    (
+        "Peter Skov",
+        "Leder",
+        "Slagelse Kommune, Skoleområdet",
+        "0330",
+        False,
+        (2,),
+        ("workshop",),
+        InvoiceDetails("5798009811578", "Slagelse Kommune", "Peter Skov"),
+        None,
+    ),
+    (
+        "Birgitte Lund",
+        "Daglig leder",
+        "Plejecenter Åbyhøj",
+        "0751",
+        True,
+        (1, 2),
+        ("double", "reception"),
+        None,
+        SubsidyWish(fee=True, transport=True, reason="Selvejende institution uden midler til efteruddannelse."),
+    ),
 ]
 
 
@@ -61,7 +118,11 @@ def seed_conference(org: Organisation, venue: Venue, first_day: date) -> Event:
     )
     db.session.add(event)
     session = EventSession(
-        event=event, venue=venue, starts_at=_local(first_day, "09:30"), ends_at=_local(second_day, "15:30"), capacity=120
+        event=event,
+        venue=venue,
+        starts_at=_local(first_day, "09:30"),
+        ends_at=_local(second_day, "15:30"),
+        capacity=120,
     )
     db.session.add(session)
     for clock, title, speaker in [
@@ -70,7 +131,9 @@ def seed_conference(org: Organisation, venue: Venue, first_day: date) -> Event:
         ("13:00", "Workshops", ""),
         ("18:30", "Reception og middag", ""),
     ]:
-        db.session.add(ProgrammeItem(session=session, starts_at=time.fromisoformat(clock), title=title, speaker=speaker))
+        db.session.add(
+            ProgrammeItem(session=session, starts_at=time.fromisoformat(clock), title=title, speaker=speaker)
+        )
     db.session.flush()
 
     days = {
@@ -78,25 +141,57 @@ def seed_conference(org: Organisation, venue: Venue, first_day: date) -> Event:
         2: EventDay(event_id=event.id, day=second_day, label="Strategi og netværk"),
     }
     db.session.add_all(days.values())
-    db.session.add_all([
-        DayPriceRow(event_id=event.id, days=1, member_price_ore=213300, non_member_price_ore=275000),
-        DayPriceRow(event_id=event.id, days=2, member_price_ore=330400, non_member_price_ore=420000),
-    ])
+    db.session.add_all(
+        [
+            DayPriceRow(event_id=event.id, days=1, member_price_ore=213300, non_member_price_ore=275000),
+            DayPriceRow(event_id=event.id, days=2, member_price_ore=330400, non_member_price_ore=420000),
+        ]
+    )
     addons = {
-        "workshop": AddOn(event_id=event.id, kind=AddOnKind.WORKSHOP, title="Workshop: Den svære samtale", price_ore=45000,
-                          capacity=3, position=1, description="Træning med skuespillere. Få pladser."),
-        "reception": AddOn(event_id=event.id, kind=AddOnKind.RECEPTION, title="Reception og middag", price_ore=0,
-                           capacity=80, position=2),
-        "single": AddOn(event_id=event.id, kind=AddOnKind.SINGLE_ROOM, title="Overnatning i enkeltværelse", price_ore=125000,
-                        capacity=20, position=3),
-        "double": AddOn(event_id=event.id, kind=AddOnKind.DOUBLE_ROOM, title="Plads i delt dobbeltværelse", price_ore=75000,
-                        capacity=30, position=4, description="Skriv gerne, hvem du vil dele værelse med."),
+        "workshop": AddOn(
+            event_id=event.id,
+            kind=AddOnKind.WORKSHOP,
+            title="Workshop: Den svære samtale",
+            price_ore=45000,
+            capacity=3,
+            position=1,
+            description="Træning med skuespillere. Få pladser.",
+        ),
+        "reception": AddOn(
+            event_id=event.id,
+            kind=AddOnKind.RECEPTION,
+            title="Reception og middag",
+            price_ore=0,
+            capacity=80,
+            position=2,
+        ),
+        "single": AddOn(
+            event_id=event.id,
+            kind=AddOnKind.SINGLE_ROOM,
+            title="Overnatning i enkeltværelse",
+            price_ore=125000,
+            capacity=20,
+            position=3,
+        ),
+        "double": AddOn(
+            event_id=event.id,
+            kind=AddOnKind.DOUBLE_ROOM,
+            title="Plads i delt dobbeltværelse",
+            price_ore=75000,
+            capacity=30,
+            position=4,
+            description="Skriv gerne, hvem du vil dele værelse med.",
+        ),
     }
     db.session.add_all(addons.values())
-    db.session.add(SubsidyBudget(
-        event_id=event.id, places=4, amount_ore=1_000_000,
-        description="Sektionen betaler for medlemmer, der ikke selv kan finansiere deltagelsen, i delt dobbeltværelse.",
-    ))
+    db.session.add(
+        SubsidyBudget(
+            event_id=event.id,
+            places=4,
+            amount_ore=1_000_000,
+            description="Sektionen betaler for medlemmer, der ikke selv kan finansiere deltagelsen, i delt dobbeltværelse.",
+        )
+    )
     db.session.flush()
 
     registrations = []
@@ -104,7 +199,9 @@ def seed_conference(org: Organisation, venue: Venue, first_day: date) -> Event:
         email = name.lower().replace(" ", ".").replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
         registration = register(
             session.id,
-            PersonDetails(name=name, email=f"{email}@example.dk", job_title=title, workplace=workplace, municipality_code=code),
+            PersonDetails(
+                name=name, email=f"{email}@example.dk", job_title=title, workplace=workplace, municipality_code=code
+            ),
         )
         record_choices(
             registration,

@@ -1,4 +1,5 @@
 """Danish display of amounts and event days, as Jinja filters (`dkk`, `event_day`)."""
+
 from __future__ import annotations
 
 from datetime import date

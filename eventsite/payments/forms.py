@@ -1,4 +1,5 @@
 """Back-office forms: fee, day prices, days, add-ons, subsidy budget and decisions, invoicing marks."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -71,11 +72,18 @@ class DayEditForm(FlaskForm):
 
 class AddOnForm(FlaskForm):
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, ADDON_KIND_LABELS[k]) for k in AddOnKind],
+        _l("Kind"),
+        choices=[SelectChoice(k.value, ADDON_KIND_LABELS[k]) for k in AddOnKind],
         validators=[InputRequired(message=_l("Choose a kind."))],
     )
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(message=_l("Give the add-on a title.")), _max(TITLE_MAX), single_line])
-    description = TextAreaField(_l("Description (optional)"), filters=[_strip], validators=[Optional(), _max(DESCRIPTION_MAX)])
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Give the add-on a title.")), _max(TITLE_MAX), single_line],
+    )
+    description = TextAreaField(
+        _l("Description (optional)"), filters=[_strip], validators=[Optional(), _max(DESCRIPTION_MAX)]
+    )
     price = PriceField(_l("Price"))
     capacity = DanishIntegerField(_l("Places (leave empty for unlimited)"), validators=[Optional()])
     submit = SubmitField(_l("Save the add-on"))
@@ -98,7 +106,9 @@ class DecisionForm(FlaskForm):
     )
     #: Required only when the budget is an amount (the view sets the label to say so).
     granted = PriceField(_l("Amount granted"), required=False)
-    note = TextAreaField(_l("Note to the person (sent by e-mail)"), filters=[_strip], validators=[Optional(), _max(NOTE_MAX)])
+    note = TextAreaField(
+        _l("Note to the person (sent by e-mail)"), filters=[_strip], validators=[Optional(), _max(NOTE_MAX)]
+    )
     submit = SubmitField(_l("Save the decision"))
 
 

@@ -5,6 +5,7 @@ from letters and web pages with spaces, hyphens or full stops between the groups
 those are removed before checking. Anything else (letters, the wrong number of
 digits, a wrong check digit) is refused with a message that says which.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum import ean as stdnum_ean
 from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import ValidationError
+
 from eventsite.web import UserError
 
 EAN_LENGTH = 13
@@ -33,15 +35,15 @@ def normalise_ean(text: str | None) -> str:
     if not compact.isascii() or not compact.isdigit():
         raise IdentifierError(_l("An EAN number contains digits only."))
     if len(compact) != EAN_LENGTH:
-        raise IdentifierError(
-            _l("An EAN number has 13 digits; you entered %(count)d.", count=len(compact))
-        )
+        raise IdentifierError(_l("An EAN number has 13 digits; you entered %(count)d.", count=len(compact)))
     try:
         stdnum_ean.validate(compact)
     except ValidationError:
         raise IdentifierError(
-            _l("The EAN number is not valid: the check digit (the last digit) does not match. "
-               "Check the number against your employer's invoicing details.")
+            _l(
+                "The EAN number is not valid: the check digit (the last digit) does not match. "
+                "Check the number against your employer's invoicing details."
+            )
         ) from None
     return compact
 
@@ -56,9 +58,7 @@ def normalise_cvr(text: str | None) -> str | None:
     if not compact.isascii() or not compact.isdigit():
         raise IdentifierError(_l("A CVR number contains digits only."))
     if len(compact) != CVR_LENGTH:
-        raise IdentifierError(
-            _l("A CVR number has 8 digits; you entered %(count)d.", count=len(compact))
-        )
+        raise IdentifierError(_l("A CVR number has 8 digits; you entered %(count)d.", count=len(compact)))
     try:
         stdnum_cvr.validate(compact)
     except ValidationError:

@@ -6,6 +6,7 @@ column per add-on), any subsidy granted, and what is due now. The CSV is written
 for Danish Excel (UTF-8 with BOM, semicolons, decimal commas); both formats pass
 text through `organiser.exports.neutralise` against formula injection.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,10 +22,10 @@ from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsite.audit import record_audit
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event
 from eventsite.extensions import db
-from eventsite.spreadsheets import neutralise
 from eventsite.payments import pricing
 from eventsite.payments.models import (
     AddOn,
@@ -36,7 +37,7 @@ from eventsite.payments.models import (
 )
 from eventsite.payments.operations import chosen_addons, snapshot_quote
 from eventsite.registration.models import Registration, RegistrationStatus
-from eventsite.audit import record_audit
+from eventsite.spreadsheets import neutralise
 
 
 @dataclass
@@ -147,13 +148,20 @@ def mark(event: Event, registration_ids: Iterable[int], action: str, *, now: dat
         else:
             continue
         changed += 1
-        record_audit(event.organisation_id, "registration", billing.registration_id, f"marked_{action}",
-                     before=before, after={"invoiced_at": billing.invoiced_at, "paid_at": billing.paid_at})
+        record_audit(
+            event.organisation_id,
+            "registration",
+            billing.registration_id,
+            f"marked_{action}",
+            before=before,
+            after={"invoiced_at": billing.invoiced_at, "paid_at": billing.paid_at},
+        )
     db.session.flush()
     return changed
 
 
 # --- exports ------------------------------------------------------------------------
+
 
 def _kroner(ore: int) -> str:
     """'1234,50' for a spreadsheet cell: a decimal comma, no thousands separator, no currency."""
@@ -167,10 +175,22 @@ def _local(value: datetime | None) -> str:
 
 def export_table(event_id: int) -> tuple[list[str], list[list]]:
     """Header and rows of the invoicing export, amounts as øre (formatted per file type)."""
-    addons = list(db.session.execute(select(AddOn).where(AddOn.event_id == event_id).order_by(AddOn.position, AddOn.id)).scalars())
+    addons = list(
+        db.session.execute(select(AddOn).where(AddOn.event_id == event_id).order_by(AddOn.position, AddOn.id)).scalars()
+    )
     header = [
-        _("Registration no."), _("Participant"), _("E-mail"), _("Status"), _("Payer"), _("Paying organisation"),
-        _("EAN number"), _("CVR number"), _("Person reference"), _("Order number"), _("Member"), _("Days"),
+        _("Registration no."),
+        _("Participant"),
+        _("E-mail"),
+        _("Status"),
+        _("Payer"),
+        _("Paying organisation"),
+        _("EAN number"),
+        _("CVR number"),
+        _("Person reference"),
+        _("Order number"),
+        _("Member"),
+        _("Days"),
         _("Fee"),
     ]
     header += [addon.title for addon in addons]
@@ -180,13 +200,29 @@ def export_table(event_id: int) -> tuple[list[str], list[list]]:
         r, b = row.registration, row.billing
         member = "" if b.is_member is None else (_("Yes") if b.is_member else _("No"))
         line = [
-            r.id, r.person.name, r.person.email, r.status.label, b.payer_kind.label, b.invoice_organisation,
-            b.ean or "", b.cvr or "", b.invoice_reference, b.order_number, member, row.days or "",
+            r.id,
+            r.person.name,
+            r.person.email,
+            r.status.label,
+            b.payer_kind.label,
+            b.invoice_organisation,
+            b.ean or "",
+            b.cvr or "",
+            b.invoice_reference,
+            b.order_number,
+            member,
+            row.days or "",
             ("ore", row.quote.fee),
         ]
         amounts = row.addon_amounts
         line += [("ore", amounts[a.id]) if a.id in amounts else "" for a in addons]
-        line += [("ore", row.quote.total), ("ore", row.granted), ("ore", row.due), _local(b.invoiced_at), _local(b.paid_at)]
+        line += [
+            ("ore", row.quote.total),
+            ("ore", row.granted),
+            ("ore", row.due),
+            _local(b.invoiced_at),
+            _local(b.paid_at),
+        ]
         body.append(line)
     return header, body
 

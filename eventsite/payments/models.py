@@ -4,6 +4,7 @@ Amounts are integer øre throughout (see `eventsite.payments.pricing`). Prices a
 person was quoted are copied onto their registration (`Billing.fee_ore`,
 `RegistrationAddOn.price_ore`), so a later price change never alters an invoice.
 """
+
 from __future__ import annotations
 
 import enum
@@ -183,9 +184,7 @@ class RegistrationDay(Base):
 
     __tablename__ = "registration_days"
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     day_id: Mapped[int] = mapped_column(ForeignKey("event_days.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     registration: Mapped[Registration] = relationship()
@@ -198,9 +197,7 @@ class RegistrationAddOn(Base):
     __tablename__ = "registration_addons"
     __table_args__ = (CheckConstraint("price_ore >= 0", name="price_not_negative"),)
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     addon_id: Mapped[int] = mapped_column(ForeignKey("event_addons.id"), primary_key=True, index=True)
     #: The price quoted at sign-up, in øre.
     price_ore: Mapped[int] = mapped_column(Integer)
@@ -221,9 +218,7 @@ class Billing(Base):
         CheckConstraint("payer_kind <> 'ean' OR ean IS NOT NULL", name="ean_given"),
     )
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     #: As the person declared it when signing up; None when the event did not ask.
     is_member: Mapped[bool | None] = mapped_column(Boolean)
     #: The fee quoted at sign-up (for the days attended), in øre; add-ons are kept apart.
@@ -276,23 +271,17 @@ class SubsidyRequest(Base):
     """A person's request for a subsidised place, and the organiser's decision."""
 
     __tablename__ = "subsidy_requests"
-    __table_args__ = (
-        CheckConstraint("granted_ore IS NULL OR granted_ore >= 0", name="granted_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("granted_ore IS NULL OR granted_ore >= 0", name="granted_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
     #: Denormalised from the registration so the queue and the budget count need no join.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     wants_fee: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_transport: Mapped[bool] = mapped_column(Boolean, default=False)
     wants_accommodation: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
-    status: Mapped[SubsidyStatus] = mapped_column(
-        _enum_column(SubsidyStatus, 20), default=SubsidyStatus.REQUESTED
-    )
+    status: Mapped[SubsidyStatus] = mapped_column(_enum_column(SubsidyStatus, 20), default=SubsidyStatus.REQUESTED)
     #: Amount granted in øre (set against the fee on the invoice); None = a place without an amount.
     granted_ore: Mapped[int | None] = mapped_column(Integer)
     #: The organiser's note to the person, sent with the decision.

@@ -1,4 +1,5 @@
 """Emails about subsidies, written to the outbox in the decision's transaction."""
+
 from __future__ import annotations
 
 from eventsite.mail.models import MailKind

@@ -3,6 +3,7 @@
 `event_offer` is for showing and quoting; decisions about places are made in
 `eventsite.payments.operations` after locking the rows concerned.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from eventsite.payments.models import (
     SubsidyBudget,
 )
 from eventsite.registration.models import Registration, RegistrationStatus
-
 
 #: Does the event have a fee, days, day prices, add-ons or a subsidy budget? Correlated
 #: to the event of the query it is part of.
@@ -109,7 +109,9 @@ def event_offer(event_id: int, *, with_places: bool = True) -> EventOffer:
                 select(DayPriceRow).where(DayPriceRow.event_id == event_id).order_by(DayPriceRow.days)
             ).scalars()
         ),
-        days=list(db.session.execute(select(EventDay).where(EventDay.event_id == event_id).order_by(EventDay.day)).scalars()),
+        days=list(
+            db.session.execute(select(EventDay).where(EventDay.event_id == event_id).order_by(EventDay.day)).scalars()
+        ),
         addons=list(
             db.session.execute(
                 select(AddOn).where(AddOn.event_id == event_id).order_by(AddOn.position, AddOn.id)

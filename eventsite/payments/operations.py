@@ -11,6 +11,7 @@ A full add-on or day is shown as full and cannot be chosen: there is no waiting
 list per add-on. A person on the session's waiting list holds their days and
 add-ons, so a promotion never fails for want of a workshop place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,11 +36,11 @@ from eventsite.payments.models import (
     RegistrationAddOn,
     RegistrationDay,
     SubsidyRequest,
+    SubsidyStatus,
 )
 from eventsite.payments.offer import EventOffer, event_offer, has_offer, taken_per_addon, taken_per_day
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import RegistrationError
-from eventsite.payments.models import SubsidyStatus
 
 
 class PaymentError(RegistrationError):
@@ -100,9 +101,7 @@ def lock_addons(addon_ids: list[int]) -> list[AddOn]:
     if not addon_ids:
         return []
     return list(
-        db.session.execute(
-            select(AddOn).where(AddOn.id.in_(addon_ids)).order_by(AddOn.id).with_for_update()
-        ).scalars()
+        db.session.execute(select(AddOn).where(AddOn.id.in_(addon_ids)).order_by(AddOn.id).with_for_update()).scalars()
     )
 
 
@@ -126,9 +125,7 @@ def record_choices(registration: Registration, choices: Choices, *, now: datetim
     now = now or utcnow()
     offer = event_offer(registration.event_id, with_places=False)
     try:
-        quote = pricing.quote(
-            offer.prices, pricing.Choice(choices.is_member, choices.day_ids, choices.addon_ids)
-        )
+        quote = pricing.quote(offer.prices, pricing.Choice(choices.is_member, choices.day_ids, choices.addon_ids))
     except pricing.ChoiceError as error:
         raise PaymentError(error.message) from None
 
@@ -192,6 +189,7 @@ def record_choices(registration: Registration, choices: Choices, *, now: datetim
 
 
 # --- what a registration has chosen and owes ------------------------------------------
+
 
 @dataclass
 class RegistrationPayment:
@@ -260,7 +258,9 @@ def snapshot_quote(billing: Billing | None, days: int, addons: list[Registration
         kind = pricing.LineKind.DAYS if days else pricing.LineKind.FEE
         lines.append(pricing.Line(kind, billing.fee_ore, is_member=billing.is_member, days=days))
     for chosen in addons:
-        lines.append(pricing.Line(pricing.LineKind.ADDON, chosen.price_ore, title=chosen.addon.title, addon_id=chosen.addon_id))
+        lines.append(
+            pricing.Line(pricing.LineKind.ADDON, chosen.price_ore, title=chosen.addon.title, addon_id=chosen.addon_id)
+        )
     return pricing.Quote(tuple(lines))
 
 
@@ -310,7 +310,11 @@ def registration_payments(registrations: list[Registration]) -> dict[int, Regist
         rid = registration.id
         billing = billings.get(rid)
         payment = RegistrationPayment(
-            registration, days[rid], addons[rid], billing, subsidies.get(rid),
+            registration,
+            days[rid],
+            addons[rid],
+            billing,
+            subsidies.get(rid),
             snapshot_quote(billing, len(days[rid]), addons[rid]),
         )
         payments[rid] = None if payment.is_empty else payment

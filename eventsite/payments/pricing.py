@@ -10,6 +10,7 @@ price per number of days attended (1 day 2.133 kr., 2 days 3.304 kr., ...), agai
 for members and non-members. Add-ons (workshop, reception, dinner, a night in a
 single room or a place in a shared double room) add their own price.
 """
+
 from __future__ import annotations
 
 import enum
@@ -20,9 +21,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
-from flask_babel import lazy_gettext as _l
-from eventsite.web import UserError
 from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from eventsite.web import UserError
 
 #: The highest price an organiser may type (100.000 kr.); anything above is a typo.
 MAX_PRICE_ORE = 100_000_00
@@ -40,6 +42,7 @@ class ChoiceError(UserError, ValueError):
 
 
 # --- money -----------------------------------------------------------------------
+
 
 def format_dkk(ore: int, locale: str = "da_DK") -> str:
     """An amount in øre as Danish kroner: 123450 -> "1.234,50 kr."."""
@@ -92,6 +95,7 @@ def ore_to_input(ore: int | None) -> str:
 
 
 # --- what is offered and what is chosen --------------------------------------------
+
 
 @dataclass(frozen=True)
 class DayPrice:
@@ -215,8 +219,10 @@ def check_choice(prices: PriceList, choice: Choice) -> None:
             raise ChoiceError(_l("Choose the days you will attend."))
         if prices.day_prices and len(choice.day_ids) not in prices.day_prices:
             raise ChoiceError(
-                _l("The organiser has set no price for %(days)d days; choose fewer days or contact the organiser.",
-                   days=len(choice.day_ids))
+                _l(
+                    "The organiser has set no price for %(days)d days; choose fewer days or contact the organiser.",
+                    days=len(choice.day_ids),
+                )
             )
     offered = {a.id for a in prices.addons}
     if not choice.addon_ids <= offered:
@@ -247,6 +253,7 @@ def quote(prices: PriceList, choice: Choice) -> Quote:
 
 
 # --- what is due -----------------------------------------------------------------
+
 
 def amount_due(
     total: int,

@@ -4,6 +4,7 @@ Every function checks its input (prices through `pricing.check_price`), records 
 audit entry and flushes; the view commits. Capacities never drop below the places
 already taken, counted after locking the row, as for sessions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.events.models import LOCAL_TZ, Event
 from eventsite.extensions import db
 from eventsite.payments.display import format_event_day
@@ -29,9 +31,6 @@ from eventsite.payments.offer import taken_per_addon, taken_per_day
 from eventsite.payments.operations import lock_addons, lock_days
 from eventsite.payments.pricing import PriceError, check_price
 from eventsite.web import UserError
-from eventsite.audit import record_audit
-from eventsite.audit import snapshot
-from eventsite.audit import changed_only
 
 #: A multi-day event longer than this is a typo (the day price table would be absurd).
 MAX_DAYS = 14
@@ -66,19 +65,28 @@ def _capacity(capacity: int | None) -> int | None:
 
 # --- the fee -----------------------------------------------------------------------
 
+
 def save_fee(event: Event, member_ore: int | None, non_member_ore: int | None) -> FeeSettings:
     """Set the fee for members and non-members (events without days). Flushes."""
     member = _price(member_ore, "member_price")
     non_member = _price(non_member_ore, "non_member_price")
     fees = db.session.get(FeeSettings, event.id)
-    before = {"member_price_ore": fees.member_price_ore, "non_member_price_ore": fees.non_member_price_ore} if fees else None
+    before = (
+        {"member_price_ore": fees.member_price_ore, "non_member_price_ore": fees.non_member_price_ore} if fees else None
+    )
     if fees is None:
         fees = FeeSettings(event_id=event.id)
         db.session.add(fees)
     fees.member_price_ore, fees.non_member_price_ore = member, non_member
     db.session.flush()
-    _audit(event, "event_fee", event.id, "updated" if before else "created", before,
-           {"member_price_ore": member, "non_member_price_ore": non_member})
+    _audit(
+        event,
+        "event_fee",
+        event.id,
+        "updated" if before else "created",
+        before,
+        {"member_price_ore": member, "non_member_price_ore": non_member},
+    )
     return fees
 
 
@@ -93,27 +101,41 @@ def save_day_price(event: Event, days: int | None, member_ore: int | None, non_m
     row = db.session.execute(
         select(DayPriceRow).where(DayPriceRow.event_id == event.id, DayPriceRow.days == days)
     ).scalar_one_or_none()
-    before = {"member_price_ore": row.member_price_ore, "non_member_price_ore": row.non_member_price_ore} if row else None
+    before = (
+        {"member_price_ore": row.member_price_ore, "non_member_price_ore": row.non_member_price_ore} if row else None
+    )
     if row is None:
         row = DayPriceRow(event_id=event.id, days=days)
         db.session.add(row)
     row.member_price_ore, row.non_member_price_ore = member, non_member
     db.session.flush()
-    _audit(event, "event_day_price", row.id, "updated" if before else "created", before,
-           {"days": days, "member_price_ore": member, "non_member_price_ore": non_member})
+    _audit(
+        event,
+        "event_day_price",
+        row.id,
+        "updated" if before else "created",
+        before,
+        {"days": days, "member_price_ore": member, "non_member_price_ore": non_member},
+    )
     return row
 
 
 def delete_day_price(row: DayPriceRow) -> None:
     """Remove the price for a number of days (registrations keep the price they were quoted). Flushes."""
     event = db.session.get(Event, row.event_id)
-    _audit(event, "event_day_price", row.id, "deleted", {"days": row.days, "member_price_ore": row.member_price_ore,
-                                                         "non_member_price_ore": row.non_member_price_ore})
+    _audit(
+        event,
+        "event_day_price",
+        row.id,
+        "deleted",
+        {"days": row.days, "member_price_ore": row.member_price_ore, "non_member_price_ore": row.non_member_price_ore},
+    )
     db.session.delete(row)
     db.session.flush()
 
 
 # --- days ---------------------------------------------------------------------------
+
 
 def event_dates(event: Event) -> set[date]:
     """The local dates the event's active sessions cover (a day must be one of them)."""
@@ -133,7 +155,9 @@ def add_day(event: Event, day: date | None, label: str = "", capacity: int | Non
         raise SettingsError(_l("Enter a valid date."), "day")
     if day not in event_dates(event):
         raise SettingsError(
-            _l("%(day)s is not one of the event's days: add a session that covers it first.", day=format_event_day(day)),
+            _l(
+                "%(day)s is not one of the event's days: add a session that covers it first.", day=format_event_day(day)
+            ),
             "day",
         )
     if len(label) > TITLE_MAX:
@@ -154,11 +178,20 @@ def update_day(day: EventDay, label: str, capacity: int | None) -> None:
     capacity = _capacity(capacity)
     taken = taken_per_day([locked.id]).get(locked.id, 0)
     if capacity is not None and capacity < taken:
-        raise SettingsError(_l("%(count)d people have chosen this day; the places cannot be fewer.", count=taken), "capacity")
+        raise SettingsError(
+            _l("%(count)d people have chosen this day; the places cannot be fewer.", count=taken), "capacity"
+        )
     before = {"label": locked.label, "capacity": locked.capacity}
     locked.label, locked.capacity = label.strip(), capacity
     db.session.flush()
-    _audit(db.session.get(Event, locked.event_id), "event_day", locked.id, "updated", before, {"label": locked.label, "capacity": capacity})
+    _audit(
+        db.session.get(Event, locked.event_id),
+        "event_day",
+        locked.id,
+        "updated",
+        before,
+        {"label": locked.label, "capacity": capacity},
+    )
 
 
 def delete_day(day: EventDay) -> None:
@@ -172,6 +205,7 @@ def delete_day(day: EventDay) -> None:
 
 
 # --- add-ons --------------------------------------------------------------------------
+
 
 @dataclass
 class AddOnData:
@@ -196,10 +230,17 @@ def add_addon(event: Event, data: AddOnData) -> AddOn:
     """Offer an add-on (workshop, reception, dinner, room) with its price and places. Flushes."""
 
     _check_addon(data)
-    position = db.session.execute(select(func.coalesce(func.max(AddOn.position), 0)).where(AddOn.event_id == event.id)).scalar_one()
+    position = db.session.execute(
+        select(func.coalesce(func.max(AddOn.position), 0)).where(AddOn.event_id == event.id)
+    ).scalar_one()
     addon = AddOn(
-        event_id=event.id, kind=data.kind, title=data.title.strip(), price_ore=data.price_ore,
-        capacity=data.capacity, description=data.description.strip(), position=position + 1,
+        event_id=event.id,
+        kind=data.kind,
+        title=data.title.strip(),
+        price_ore=data.price_ore,
+        capacity=data.capacity,
+        description=data.description.strip(),
+        position=position + 1,
     )
     db.session.add(addon)
     db.session.flush()
@@ -217,7 +258,9 @@ def update_addon(addon: AddOn, data: AddOnData) -> None:
     (locked,) = lock_addons([addon.id])
     taken = taken_per_addon([locked.id]).get(locked.id, 0)
     if data.capacity is not None and data.capacity < taken:
-        raise SettingsError(_l("%(count)d people have chosen this add-on; the places cannot be fewer.", count=taken), "capacity")
+        raise SettingsError(
+            _l("%(count)d people have chosen this add-on; the places cannot be fewer.", count=taken), "capacity"
+        )
     before = snapshot(locked, _ADDON_FIELDS)
     locked.kind, locked.title, locked.price_ore = data.kind, data.title.strip(), data.price_ore
     locked.capacity, locked.description = data.capacity, data.description.strip()
@@ -231,7 +274,9 @@ def delete_addon(addon: AddOn) -> None:
     """Remove an add-on nobody has chosen. Flushes."""
     chosen = db.session.execute(select(func.count()).where(RegistrationAddOn.addon_id == addon.id)).scalar_one()
     if chosen:
-        raise SettingsError(_l("People have chosen this add-on; it cannot be removed. Set its places to the number taken to close it."))
+        raise SettingsError(
+            _l("People have chosen this add-on; it cannot be removed. Set its places to the number taken to close it.")
+        )
     _audit(db.session.get(Event, addon.event_id), "event_addon", addon.id, "deleted", {"title": addon.title})
     db.session.delete(addon)
     db.session.flush()

@@ -7,6 +7,7 @@ offers no days, add-ons or subsidised places, and then the sign-up form looks
 exactly as before. The fields live in their own form (without a CSRF token of its
 own: the sign-up form carries one) and are posted with the sign-up form.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -22,9 +23,9 @@ from eventsite.payments.identifiers import IdentifierError, normalise_cvr, norma
 from eventsite.payments.models import (
     ORDER_NUMBER_MAX,
     ORGANISATION_MAX,
+    PAYER_KIND_LABELS,
     REASON_MAX,
     REFERENCE_MAX,
-    PAYER_KIND_LABELS,
     SHARE_WITH_MAX,
     PayerKind,
 )
@@ -83,7 +84,11 @@ class SignupExtrasForm(BaseForm):
     share_with = StringField(
         _l("I would like to share the room with (optional)"),
         filters=[_strip],
-        validators=[Optional(), Length(max=SHARE_WITH_MAX, message=_l("At most %(max)d characters.", max=SHARE_WITH_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=SHARE_WITH_MAX, message=_l("At most %(max)d characters.", max=SHARE_WITH_MAX)),
+            single_line,
+        ],
     )
     payer = RadioField(
         _l("Who pays?"),
@@ -100,18 +105,30 @@ class SignupExtrasForm(BaseForm):
     invoice_organisation = StringField(
         _l("Paying organisation"),
         filters=[_strip],
-        validators=[Optional(), Length(max=ORGANISATION_MAX, message=_l("At most %(max)d characters.", max=ORGANISATION_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=ORGANISATION_MAX, message=_l("At most %(max)d characters.", max=ORGANISATION_MAX)),
+            single_line,
+        ],
     )
     invoice_reference = StringField(
         _l("Person reference"),
         description=_l("The person or user id at your workplace who approves the invoice."),
         filters=[_strip],
-        validators=[Optional(), Length(max=REFERENCE_MAX, message=_l("At most %(max)d characters.", max=REFERENCE_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=REFERENCE_MAX, message=_l("At most %(max)d characters.", max=REFERENCE_MAX)),
+            single_line,
+        ],
     )
     order_number = StringField(
         _l("Order or requisition number (optional)"),
         filters=[_strip],
-        validators=[Optional(), Length(max=ORDER_NUMBER_MAX, message=_l("At most %(max)d characters.", max=ORDER_NUMBER_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=ORDER_NUMBER_MAX, message=_l("At most %(max)d characters.", max=ORDER_NUMBER_MAX)),
+            single_line,
+        ],
     )
     cvr = StringField(
         _l("CVR number (optional)"),

@@ -6,6 +6,7 @@ approved under that lock, and refuses to exceed either limit, so two organisers
 approving at once cannot overspend. Approved requests of cancelled registrations
 no longer count: cancelling gives the place back to the budget.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,15 +17,15 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from eventsite.audit import record_audit, snapshot
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
 from eventsite.payments.models import SubsidyBudget, SubsidyRequest, SubsidyStatus
+from eventsite.payments.notifications import notify_subsidy_decision
 from eventsite.payments.pricing import check_price, format_dkk
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.web import UserError
-from eventsite.audit import record_audit, snapshot
-from eventsite.payments.notifications import notify_subsidy_decision
 
 _ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -34,6 +35,7 @@ class SubsidyError(UserError, ValueError):
 
 
 # --- pure budget arithmetic ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BudgetUse:
@@ -68,6 +70,7 @@ def approval_problem(use: BudgetUse, granted: int | None):
 
 
 # --- reading ------------------------------------------------------------------------
+
 
 def lock_budget(event_id: int) -> SubsidyBudget | None:
     """The event's budget with its row locked until the transaction ends."""
@@ -120,6 +123,7 @@ def subsidy_requests(event_ids: Iterable[int], status: SubsidyStatus | None = No
 
 # --- deciding ------------------------------------------------------------------------
 
+
 def decide(
     request: SubsidyRequest,
     approve: bool,
@@ -158,14 +162,21 @@ def decide(
     request.decided_by_id = user.id if user is not None else None
     db.session.flush()
     record_audit(
-        registration.event.organisation_id, "subsidy_request", request.id,
-        "approved" if approve else "declined", before=before, after=snapshot(request, fields), user=user,
+        registration.event.organisation_id,
+        "subsidy_request",
+        request.id,
+        "approved" if approve else "declined",
+        before=before,
+        after=snapshot(request, fields),
+        user=user,
     )
     notify_subsidy_decision(request)
     return request
 
 
-def save_budget(event: Event, *, places: int | None, amount_ore: int | None, description: str = "", user=None) -> SubsidyBudget:
+def save_budget(
+    event: Event, *, places: int | None, amount_ore: int | None, description: str = "", user=None
+) -> SubsidyBudget:
     """Offer subsidised places (or change the budget); never below what is already approved. Flushes."""
 
     if places is None and amount_ore is None:
@@ -183,17 +194,27 @@ def save_budget(event: Event, *, places: int | None, amount_ore: int | None, des
     db.session.flush()
     use = budget_use(budget)
     if places is not None and use.places_used > places:
-        raise SubsidyError(_l("%(count)d places are already granted; the budget cannot be smaller.", count=use.places_used))
+        raise SubsidyError(
+            _l("%(count)d places are already granted; the budget cannot be smaller.", count=use.places_used)
+        )
     if amount_ore is not None and use.amount_used > amount_ore:
         raise SubsidyError(
             _l("%(amount)s is already granted; the budget cannot be smaller.", amount=format_dkk(use.amount_used))
         )
-    record_audit(event.organisation_id, "subsidy_budget", event.id, "updated" if before else "created",
-                 before=before, after=snapshot(budget, fields), user=user)
+    record_audit(
+        event.organisation_id,
+        "subsidy_budget",
+        event.id,
+        "updated" if before else "created",
+        before=before,
+        after=snapshot(budget, fields),
+        user=user,
+    )
     return budget
 
 
 # --- the report --------------------------------------------------------------------
+
 
 @dataclass
 class ReportRow:
@@ -253,20 +274,23 @@ def subsidy_report(organisation_ids: Iterable[int], year: int) -> Report:
     budgets = {
         b.event_id: b
         for b in db.session.execute(
-            select(SubsidyBudget).join(Event, Event.id == SubsidyBudget.event_id).where(Event.organisation_id.in_(org_ids))
+            select(SubsidyBudget)
+            .join(Event, Event.id == SubsidyBudget.event_id)
+            .where(Event.organisation_id.in_(org_ids))
         ).scalars()
     }
     with_requests = set(
         db.session.execute(
-            select(SubsidyRequest.event_id).join(Event, Event.id == SubsidyRequest.event_id).where(Event.organisation_id.in_(org_ids))
+            select(SubsidyRequest.event_id)
+            .join(Event, Event.id == SubsidyRequest.event_id)
+            .where(Event.organisation_id.in_(org_ids))
         ).scalars()
     )
     event_ids = set(budgets) | with_requests
     if not event_ids:
         return report
     events = [
-        e for e in db.session.execute(select(Event).where(Event.id.in_(event_ids))).scalars()
-        if event_year(e) == year
+        e for e in db.session.execute(select(Event).where(Event.id.in_(event_ids))).scalars() if event_year(e) == year
     ]
     rows = {e.id: ReportRow(e, budgets.get(e.id)) for e in events}
     counts = db.session.execute(
@@ -299,6 +323,8 @@ def report_years(organisation_ids: Iterable[int]) -> list[int]:
     if not org_ids:
         return []
     starts = db.session.execute(
-        select(EventSession.starts_at).join(Event, Event.id == EventSession.event_id).where(Event.organisation_id.in_(org_ids))
+        select(EventSession.starts_at)
+        .join(Event, Event.id == EventSession.event_id)
+        .where(Event.organisation_id.in_(org_ids))
     ).scalars()
     return sorted({s.astimezone(LOCAL_TZ).year for s in starts}, reverse=True)

@@ -4,18 +4,20 @@ Thin views: validate, call one domain function, commit, flash, redirect (303).
 Objects are loaded with the organiser area's access rules: anything outside the
 user's organisations is a 404.
 """
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
+from eventsite.accounts.access import bp, current_organisation_ids, has_role, role_required
 from eventsite.db import utcnow
+from eventsite.events.access import event_for_current_user_or_404
 from eventsite.events.models import Event
 from eventsite.extensions import db
-from eventsite.accounts.access import bp, current_organisation_ids, has_role, role_required
-from eventsite.events.access import event_for_current_user_or_404
 from eventsite.forms import ConfirmForm
 from eventsite.payments import invoicing, settings, subsidies
 from eventsite.payments.forms import (
@@ -34,10 +36,9 @@ from eventsite.payments.pricing import ore_to_input
 from eventsite.payments.settings import AddOnData, SettingsError
 from eventsite.payments.subsidies import SubsidyError
 from eventsite.web import discard, refuse, writes
-from sqlalchemy import select
-
 
 # --- loaders ---------------------------------------------------------------------------
+
 
 def _owned_or_404(model, object_id: int):
     found = db.session.get(model, object_id)
@@ -49,12 +50,12 @@ def _owned_or_404(model, object_id: int):
     return found, event
 
 
-
 def _to_settings(event_id: int, anchor: str = ""):
     return redirect(url_for("organiser.payments_settings", event_id=event_id) + anchor, code=303)
 
 
 # --- settings: fee, day prices, days, add-ons, budget -------------------------------------
+
 
 def _render_settings(event: Event, status: int = 200, **forms):
     offer = event_offer(event.id)
@@ -111,9 +112,12 @@ def payments_fee(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = FeeForm()
     return _settings_post(
-        event, form, "fee_form",
+        event,
+        form,
+        "fee_form",
         lambda: settings.save_fee(event, form.member_price.ore, form.non_member_price.ore),
-        _("The fee has been saved."), "#fee",
+        _("The fee has been saved."),
+        "#fee",
     )
 
 
@@ -124,9 +128,12 @@ def payments_day_price(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = DayPriceForm()
     return _settings_post(
-        event, form, "day_price_form",
+        event,
+        form,
+        "day_price_form",
         lambda: settings.save_day_price(event, form.days.data, form.member_price.ore, form.non_member_price.ore),
-        _("The day price has been saved."), "#day-prices",
+        _("The day price has been saved."),
+        "#day-prices",
     )
 
 
@@ -149,9 +156,12 @@ def payments_day_add(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = DayForm()
     return _settings_post(
-        event, form, "day_form",
+        event,
+        form,
+        "day_form",
         lambda: settings.add_day(event, form.day.data, form.label.data or "", form.capacity.data),
-        _("The day has been added."), "#days",
+        _("The day has been added."),
+        "#days",
     )
 
 
@@ -208,8 +218,12 @@ def payments_addon_add(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = AddOnForm()
     return _settings_post(
-        event, form, "addon_form", lambda: settings.add_addon(event, _addon_data(form)),
-        _("The add-on has been added."), "#addons",
+        event,
+        form,
+        "addon_form",
+        lambda: settings.add_addon(event, _addon_data(form)),
+        _("The add-on has been added."),
+        "#addons",
     )
 
 
@@ -257,21 +271,30 @@ def payments_budget(event_id: int):
     event = event_for_current_user_or_404(event_id)
     form = BudgetForm()
     return _settings_post(
-        event, form, "budget_form",
+        event,
+        form,
+        "budget_form",
         lambda: subsidies.save_budget(
-            event, places=form.places.data, amount_ore=form.amount.ore, description=form.description.data or "",
+            event,
+            places=form.places.data,
+            amount_ore=form.amount.ore,
+            description=form.description.data or "",
             user=current_user,
         ),
-        _("The subsidy budget has been saved."), "#subsidy",
+        _("The subsidy budget has been saved."),
+        "#subsidy",
     )
 
 
 # --- subsidy requests: the queue, decisions, the report ----------------------------------------
 
+
 def _events_of_user() -> list[Event]:
 
     org_ids = current_organisation_ids()
-    return list(db.session.execute(select(Event).where(Event.organisation_id.in_(org_ids)).order_by(Event.title)).scalars())
+    return list(
+        db.session.execute(select(Event).where(Event.organisation_id.in_(org_ids)).order_by(Event.title)).scalars()
+    )
 
 
 @bp.get("/tilskud")
@@ -297,8 +320,14 @@ def subsidy_queue():
         offer_budget = event_offer(event.id, with_places=False).budget
         budgets[event.id] = subsidies.budget_use(offer_budget) if offer_budget else None
     return render_template(
-        "payments/subsidy_queue.html", lists=lists, budgets=budgets, status=status, status_arg=status_arg,
-        statuses=list(SubsidyStatus), event_id=event_id, events=_events_of_user(),
+        "payments/subsidy_queue.html",
+        lists=lists,
+        budgets=budgets,
+        status=status,
+        status_arg=status_arg,
+        statuses=list(SubsidyStatus),
+        event_id=event_id,
+        events=_events_of_user(),
     )
 
 
@@ -316,7 +345,12 @@ def subsidy_request(request_id: int):
     def page(status: int = 200):
         use = subsidies.budget_use(budget, excluding=found.id) if budget else None
         return render_template(
-            "payments/subsidy_request.html", request_=found, event=event, form=form, budget=budget, use=use,
+            "payments/subsidy_request.html",
+            request_=found,
+            event=event,
+            form=form,
+            budget=budget,
+            use=use,
             amount_needed=amount_needed,
         ), status
 
@@ -329,8 +363,12 @@ def subsidy_request(request_id: int):
         return page(422)
     try:
         subsidies.decide(
-            found, form.decision.data == "approve", granted_ore=form.granted.ore, note=form.note.data or "",
-            user=current_user._get_current_object(), now=utcnow(),
+            found,
+            form.decision.data == "approve",
+            granted_ore=form.granted.ore,
+            note=form.note.data or "",
+            user=current_user._get_current_object(),
+            now=utcnow(),
         )
     except SubsidyError as error:
         discard()
@@ -355,13 +393,15 @@ def subsidy_report():
 
 # --- invoicing --------------------------------------------------------------------------------
 
+
 @bp.get("/arrangementer/<int:event_id>/fakturering")
 @role_required()
 def invoicing_list(event_id: int):
     event = event_for_current_user_or_404(event_id)
     rows = invoicing.invoice_rows(event.id)
-    return render_template("payments/invoicing.html", event=event, rows=rows, form=MarkForm(),
-                           total_due=sum(r.due for r in rows))
+    return render_template(
+        "payments/invoicing.html", event=event, rows=rows, form=MarkForm(), total_due=sum(r.due for r in rows)
+    )
 
 
 @bp.post("/arrangementer/<int:event_id>/fakturering/marker")
@@ -389,7 +429,8 @@ def invoicing_export(event_id: int, fmt: str):
     stem = f"fakturering-{event.id}"
     if fmt == "csv":
         return Response(
-            invoicing.invoicing_csv(event.id), mimetype="text/csv; charset=utf-8",
+            invoicing.invoicing_csv(event.id),
+            mimetype="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
         )
     if fmt == "xlsx":

@@ -1,4 +1,5 @@
 """Registration: people, their places on sessions, waiting lists, and the emails about them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -2,6 +2,7 @@
 
 The rules are eventsite.accounts.access's (read its docstring).
 """
+
 from __future__ import annotations
 
 from flask import abort

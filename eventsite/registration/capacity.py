@@ -3,6 +3,7 @@
 The callers lock the session row first and pass in the counts they read under
 that lock; these functions only decide.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

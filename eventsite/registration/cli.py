@@ -1,4 +1,5 @@
 """`flask --app wsgi send-reminders`: queue the reminders due now, without the worker."""
+
 from __future__ import annotations
 
 import click

@@ -15,6 +15,7 @@ above this one contribute through hooks owned here:
 * `set_email_calendar`: the calendar invitation (REQUEST or CANCEL) in the email
   and the link to the person's own feed (eventsite.calendar).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -67,6 +68,7 @@ EMAIL_CALENDAR = "eventsite.registration.email.calendar"
 
 
 # --- hooks for the areas above ------------------------------------------------------------
+
 
 def add_email_context(
     app: Flask,
@@ -121,6 +123,7 @@ def _feed_url(person: Person) -> str | None:
 
 
 # --- what an email says now ---------------------------------------------------------------
+
 
 def decide_method(row: OutboxMessage, registration: Registration) -> str | None | Skip:
     """The calendar method for this email now, None for no calendar, or Skip."""
@@ -186,6 +189,7 @@ def _subject(kind: MailKind, title: str) -> str:
 
 
 # --- rendering --------------------------------------------------------------------------
+
 
 @dataclass
 class Prepared:
@@ -278,7 +282,7 @@ def render(row: OutboxMessage, now: datetime, prepared: Prepared) -> Email | Ski
 
 
 def _render_confirm_signup(row: OutboxMessage, now: datetime) -> Email | Skip:
-    """"Bekræft din tilmelding": the link that decides a pending sign-up."""
+    """ "Bekræft din tilmelding": the link that decides a pending sign-up."""
     pending = verification.pending_for_email(row)
     if pending is None:
         return Skip("the pending sign-up is gone (confirmed, refused or expired)")
@@ -306,7 +310,7 @@ def _render_confirm_signup(row: OutboxMessage, now: datetime) -> Email | Skip:
 
 
 def _render_links(row: OutboxMessage, registration: Registration, now: datetime) -> Email | Skip:
-    """"Send mig mit link igen": every personal link of the person that still works."""
+    """ "Send mig mit link igen": every personal link of the person that still works."""
     person = registration.person
     organisation = registration.event.organisation
     current = links_to_send(person, now)

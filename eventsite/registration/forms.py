@@ -1,13 +1,14 @@
 """Sign-up, cancel and move forms."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from eventsite.forms import BaseForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from eventsite.forms import BaseForm
 from eventsite.geo import all_municipalities, municipality_codes
 from eventsite.registration.models import (
     COMMENT_MAX,
@@ -80,13 +81,21 @@ class SignupForm(BaseForm):
     job_title = StringField(
         _l("Job title"),
         filters=[_strip],
-        validators=[Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)),
+            single_line,
+        ],
         render_kw={"autocomplete": "organization-title"},
     )
     workplace = StringField(
         _l("Workplace"),
         filters=[_strip],
-        validators=[Optional(), Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)), single_line],
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=_l("At most %(max)d characters.", max=TEXT_MAX)),
+            single_line,
+        ],
         render_kw={"autocomplete": "organization"},
     )
     municipality_code = SelectField(
@@ -96,9 +105,7 @@ class SignupForm(BaseForm):
     )
     dietary_needs = TextAreaField(
         _l("Dietary needs (optional)"),
-        description=_l(
-            "Only shared with the caterer, and deleted after the event."
-        ),
+        description=_l("Only shared with the caterer, and deleted after the event."),
         filters=[_strip],
         validators=[Optional(), Length(max=DIETARY_MAX, message=_l("At most %(max)d characters.", max=DIETARY_MAX))],
     )

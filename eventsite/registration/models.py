@@ -1,4 +1,5 @@
 """Person, Registration and the separately kept DietaryNote."""
+
 from __future__ import annotations
 
 import enum
@@ -148,9 +149,7 @@ class DietaryNote(Base):
 
     __tablename__ = "dietary_notes"
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
     text: Mapped[str] = mapped_column(String(DIETARY_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

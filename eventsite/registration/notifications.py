@@ -10,6 +10,7 @@ person's entry (one UID per registration) gets a strictly higher SEQUENCE each
 time: a CANCEL outranks the invitation before it, and an invitation after a move
 back or a promotion outranks that CANCEL.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -171,8 +172,14 @@ def notify_reminders_due(now: datetime, days: int | None = None) -> int:
         .exists()
     )
     candidates = db.session.execute(
-        select(Registration.id, Registration.session_id, Person.email, Event.organisation_id,
-               EventSession.starts_at, Registration.confirmed_at)
+        select(
+            Registration.id,
+            Registration.session_id,
+            Person.email,
+            Event.organisation_id,
+            EventSession.starts_at,
+            Registration.confirmed_at,
+        )
         .join(EventSession, EventSession.id == Registration.session_id)
         .join(Event, Event.id == Registration.event_id)
         .join(Person, Person.id == Registration.person_id)

@@ -3,6 +3,7 @@
 Each function locks the affected session row, reads the counts, lets
 `capacity` decide, and flushes. None of them commits: the request does, once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -195,7 +196,17 @@ def _person_upsert(update: bool = True):
     table's types all the same.
     """
     people = Person.__table__
-    given = ("organisation_id", "email", "name", "job_title", "workplace", "municipality_code", "created_at", "updated_at", "feed_key")
+    given = (
+        "organisation_id",
+        "email",
+        "name",
+        "job_title",
+        "workplace",
+        "municipality_code",
+        "created_at",
+        "updated_at",
+        "feed_key",
+    )
     # onupdate defaults do not apply to ON CONFLICT: updated_at is among the values.
     updated = ("name", "job_title", "workplace", "municipality_code", "updated_at")
     assignments = ", ".join(f"{name} = excluded.{name}" for name in updated) if update else "email = people.email"
@@ -330,7 +341,9 @@ def register(
     if unlocked is None:
         raise LookupError(session_id)
     event = unlocked.event
-    person = _upsert_person(event.organisation_id, details, now, by_organiser if update_person is None else update_person)
+    person = _upsert_person(
+        event.organisation_id, details, now, by_organiser if update_person is None else update_person
+    )
 
     connection = db.session.connection()
     capacity_now, starts_at, cancelled_at = connection.execute(_LOCK_SEATS, {"session_id": session_id}).one()
@@ -466,7 +479,11 @@ def move(
             raise RegistrationError(_l("You are already signed up for this session."))
 
     status = capacity.status_for_new_signup(seat_counts(target))
-    if status is RegistrationStatus.WAITLISTED and registration.status is RegistrationStatus.CONFIRMED and not give_up_seat:
+    if (
+        status is RegistrationStatus.WAITLISTED
+        and registration.status is RegistrationStatus.CONFIRMED
+        and not give_up_seat
+    ):
         raise SeatWouldBeLost(position_if_moved(registration, target))
     registration.session_id = target.id
     registration.session = target

@@ -5,6 +5,7 @@ downloads); `render_event_page` shows it with the sign-up form, which the event
 page (eventsite.events.views) and the sign-up views here (again, with what was
 posted and why it was refused) both render.
 """
+
 from __future__ import annotations
 
 from flask import abort, render_template, request

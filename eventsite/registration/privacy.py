@@ -1,4 +1,5 @@
 """Deleting personal data the association no longer needs."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -16,9 +17,7 @@ def purge_dietary_notes(after_days: int = 7, now: datetime | None = None) -> int
     now = now or utcnow()
     cutoff = now - timedelta(days=after_days)
     finished_events = (
-        select(EventSession.event_id)
-        .group_by(EventSession.event_id)
-        .having(func.max(EventSession.ends_at) < cutoff)
+        select(EventSession.event_id).group_by(EventSession.event_id).having(func.max(EventSession.ends_at) < cutoff)
     )
     doomed = select(Registration.id).where(Registration.event_id.in_(finished_events))
     result = db.session.execute(

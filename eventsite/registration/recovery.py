@@ -1,4 +1,4 @@
-""""Send mig mit link igen": a person's personal links, emailed on request.
+""" "Send mig mit link igen": a person's personal links, emailed on request.
 
 Anyone may ask with just an email address, so the answer must never tell whether
 the address is known: the view always shows the same sentence with the same status,
@@ -9,6 +9,7 @@ it is rendered (like every email) when it is sent, from the newest data.
 Asking again within THROTTLE sends nothing more, so the form cannot be used to
 flood someone's inbox.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

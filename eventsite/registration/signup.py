@@ -17,6 +17,7 @@ start-up, in their `init_app`, as they do with mail's `add_email_context`:
 email-confirmed sign-up and an organiser's phone sign-up all go through it. Like
 every domain function it flushes and never commits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -166,9 +167,7 @@ def event_query() -> Select[tuple[Event]]:
     if contributions.event_query is None:
         options = [option for extras in contributions.extras for option in extras.event_options]
         contributions.event_query = (
-            select(Event)
-            .options(joinedload(Event.sessions), *options)
-            .where(Event.id == bindparam("event_id"))
+            select(Event).options(joinedload(Event.sessions), *options).where(Event.id == bindparam("event_id"))
         )
     return contributions.event_query
 

@@ -1,4 +1,5 @@
 """Personal manage links: signed, unguessable, and expiring after the event."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

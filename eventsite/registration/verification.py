@@ -13,6 +13,7 @@ to become a member.
 The membership check is contributed by the area that owns the member directory
 (`add_membership_check`), so this area does not depend on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -128,7 +129,7 @@ def pending_for_email(row: OutboxMessage) -> PendingSignup | None:
     """The pending sign-up an outbox row is about (for rendering the email)."""
     if not (row.dedupe_key or "").startswith(_DEDUPE_PREFIX):
         return None
-    pending_id, _, key = row.dedupe_key[len(_DEDUPE_PREFIX):].partition(":")
+    pending_id, _, key = row.dedupe_key[len(_DEDUPE_PREFIX) :].partition(":")
     pending = db.session.get(PendingSignup, int(pending_id))
     return pending if pending is not None and pending.token_key == key else None
 

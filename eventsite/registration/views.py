@@ -1,4 +1,5 @@
 """Sign-up, receipt and the personal manage page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,8 +17,8 @@ from eventsite.registration.forms import (
     SendLinkForm,
     SignupForm,
 )
-from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
 from eventsite.registration.models import RegistrationStatus
+from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
 from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
 from eventsite.registration.pages import render_event_page, visible_event_or_404
 from eventsite.registration.signup import extra_fields, manage_context, sign_up, voucher_for
@@ -126,8 +127,12 @@ def confirm_signup(token: str):
     if request.method == "GET" or not confirm.validate():
         session = next((s for s in event.sessions if str(s.id) == formdata.get("session_id")), None)
         return render_template(
-            "registration/confirm_signup.html", event=event, session=session, name=formdata.get("name"),
-            email=pending.email, confirm_form=confirm,
+            "registration/confirm_signup.html",
+            event=event,
+            session=session,
+            name=formdata.get("name"),
+            email=pending.email,
+            confirm_form=confirm,
         )
     member = verification.is_member(event.organisation_id, pending.email)
     verification.discard(pending)
@@ -153,7 +158,9 @@ def send_link(event_id: int):
         return render_template("registration/send_link.html", event=event, form=form, sent=False), status
     recovery.request_links(event.organisation_id, form.email.data, utcnow())
     # Known or not, signed up or not: the same page, the same words, the same status.
-    return render_template("registration/send_link.html", event=event, form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None), sent=True)
+    return render_template(
+        "registration/send_link.html", event=event, form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None), sent=True
+    )
 
 
 def _registration_or_abort(token: str):
@@ -163,9 +170,7 @@ def _registration_or_abort(token: str):
 def _manage_context(registration):
     now = utcnow()
     event = registration.event
-    other_sessions = [
-        s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now
-    ]
+    other_sessions = [s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now]
     token = manage_token(registration)
     before_start = registration.session.starts_at > now
     deadline_passed = operations.deadline_passed(event, now)
@@ -251,7 +256,10 @@ def cancel(token: str):
         return _back_to_manage(token)
     if not context["can_change"]:
         if context["after_cancellation_deadline"]:
-            flash(_("The deadline for cancelling or changing your registration has passed. Contact the organiser."), "error")
+            flash(
+                _("The deadline for cancelling or changing your registration has passed. Contact the organiser."),
+                "error",
+            )
         else:
             flash(_("The session has already taken place and can no longer be cancelled."), "error")
         return _back_to_manage(token)
@@ -276,7 +284,10 @@ def move(token: str):
     form = context["move_form"]
     if not context["can_change"]:
         if context["after_cancellation_deadline"]:
-            flash(_("The deadline for cancelling or changing your registration has passed. Contact the organiser."), "error")
+            flash(
+                _("The deadline for cancelling or changing your registration has passed. Contact the organiser."),
+                "error",
+            )
         else:
             flash(_("This registration can no longer be changed."), "error")
         return _back_to_manage(token)
@@ -299,5 +310,8 @@ def move(token: str):
     if position is None:
         flash(_("Your registration has been moved."), "success")
     else:
-        flash(_("Your registration has been moved. You are number %(position)d on the waiting list.", position=position), "success")
+        flash(
+            _("Your registration has been moved. You are number %(position)d on the waiting list.", position=position),
+            "success",
+        )
     return _back_to_manage(token)

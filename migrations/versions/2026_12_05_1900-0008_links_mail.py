@@ -9,27 +9,38 @@ Revises: 0007
 Create Date: 2026-12-05 19:00:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
-OLD_KINDS = ('confirmation', 'waitlisted', 'promoted', 'moved', 'cancelled', 'cancelled_by_organiser',
-             'session_changed', 'session_cancelled', 'reminder', 'subsidy_decision', 'invitation')
-NEW_KINDS = OLD_KINDS + ('links',)
-NAME = 'ck_outbox_messages_mailkind'
+OLD_KINDS = (
+    "confirmation",
+    "waitlisted",
+    "promoted",
+    "moved",
+    "cancelled",
+    "cancelled_by_organiser",
+    "session_changed",
+    "session_cancelled",
+    "reminder",
+    "subsidy_decision",
+    "invitation",
+)
+NEW_KINDS = OLD_KINDS + ("links",)
+NAME = "ck_outbox_messages_mailkind"
 
 
 def _replace_check(kinds):
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f(NAME), type_='check')
-        batch_op.create_check_constraint(op.f(NAME), sa.column('kind').in_(kinds))
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f(NAME), type_="check")
+        batch_op.create_check_constraint(op.f(NAME), sa.column("kind").in_(kinds))
 
 
 def upgrade():

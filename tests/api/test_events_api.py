@@ -1,11 +1,17 @@
 """The public JSON API: public events with counts, never personal data."""
+
 from datetime import datetime
 
 from eventsite.events.models import Visibility
 
 
 def test_the_list_has_public_events_with_sessions_and_counts(client, create_event, register_person):
-    event = create_event(sessions=[{"city": "Næstved", "capacity": 17}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31}])
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "capacity": 17},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31},
+        ]
+    )
     register_person(event.session_ids[0], name="Mette Hemmelig", email="mette.hemmelig@example.dk")
     create_event(title="Kun for medlemmer", visibility=Visibility.MEMBERS)
     create_event(title="Kladde", published=False)
@@ -21,7 +27,13 @@ def test_the_list_has_public_events_with_sessions_and_counts(client, create_even
     assert set(listed["organisation"]) == {"slug", "name"}
     assert listed["url"].endswith(f"/arrangementer/{event.id}")
     naestved, silkeborg = listed["sessions"]
-    assert (naestved["city"], naestved["capacity"], naestved["confirmed"], naestved["waitlisted"], naestved["seats_left"]) == ("Næstved", 17, 1, 0, 16)
+    assert (
+        naestved["city"],
+        naestved["capacity"],
+        naestved["confirmed"],
+        naestved["waitlisted"],
+        naestved["seats_left"],
+    ) == ("Næstved", 17, 1, 0, 16)
     assert silkeborg["region"] == "Region Midtjylland"
     start = datetime.fromisoformat(naestved["start"])
     assert start.utcoffset() is not None

@@ -9,6 +9,7 @@ Chromium must be Debian's /usr/bin/chromium (never a browser downloaded by Playw
 installed by `make node_modules/axe-core/axe.min.js` (npm). Without them the tests skip,
 or fail under EVENTSITE_TEST_REQUIRE_ALL=1 (CI).
 """
+
 from __future__ import annotations
 
 import functools
@@ -209,7 +210,9 @@ def axe_check(page: Page) -> None:
     """
     violations = axe_violations(page)
     if violations:
-        pytest.fail("axe-core found WCAG 2.1 A/AA violations\n" + describe_violations(page.url, violations), pytrace=False)
+        pytest.fail(
+            "axe-core found WCAG 2.1 A/AA violations\n" + describe_violations(page.url, violations), pytrace=False
+        )
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 These pages never reach the app: the browser's requests for them are answered here.
 """
+
 import pytest
 
 pytestmark = pytest.mark.browser

@@ -3,6 +3,7 @@
 Driven by labels and button names on a 390 × 844 touch screen; every page is checked
 with axe-core (see conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,11 +30,15 @@ HELPER_PASSWORD = "indgang-ved-doeren-42"
 def door_today(app, create_event, register_person, create_user):
     """A theme day in Næstved that began half an hour ago, with three confirmed leaders."""
     event = create_event(title="Temadag for mellemledere", sessions=[{"city": "Næstved", "capacity": 30}])
-    people = {name: register_person(event.session_id, name=name).id for name in ("Mette Hansen", "Søren Æbelø", "Åse Ørum")}
+    people = {
+        name: register_person(event.session_id, name=name).id for name in ("Mette Hansen", "Søren Æbelø", "Åse Ørum")
+    }
     with app.test_request_context(method="POST"):
         start = utcnow() - timedelta(minutes=30)
         db.session.execute(
-            update(EventSession).where(EventSession.id == event.session_id).values(starts_at=start, ends_at=start + timedelta(hours=6))
+            update(EventSession)
+            .where(EventSession.id == event.session_id)
+            .values(starts_at=start, ends_at=start + timedelta(hours=6))
         )
         db.session.commit()
     create_user(event.organisation_id, "checkin", email=HELPER_EMAIL, password=HELPER_PASSWORD, name="Dorte Dør")

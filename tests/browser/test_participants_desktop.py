@@ -3,6 +3,7 @@
 Every page on the way (dashboard, lists, the registration page, print list and badges)
 is checked with axe-core (see conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,10 @@ def full_theme_day(create_event, register_person, create_user):
     """Næstved with 2 seats taken and two on the waiting list; an organiser account."""
     event = create_event(
         title="Temadag for mellemledere",
-        sessions=[{"city": "Næstved", "capacity": 2}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 30}],
+        sessions=[
+            {"city": "Næstved", "capacity": 2},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 30},
+        ],
     )
     people = {
         name: register_person(event.session_ids[0], name=name, job_title=title, municipality_code="0370").id

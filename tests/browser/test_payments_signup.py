@@ -2,6 +2,7 @@
 
 Part of eventsite.payments (issue 6). Every page is checked with axe-core (see conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,23 +20,44 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def conference(app, create_event):
-    from tests.conftest import FUTURE
-    from eventsite.events.models import LOCAL_TZ
-    from eventsite.payments.models import AddOn, AddOnKind, DayPriceRow, EventDay, SubsidyBudget
     from datetime import timedelta
 
-    created = create_event("Lederkonference 2027", sessions=[{"hours": 32, "city": "Odense", "municipality_code": "0461"}])
+    from eventsite.events.models import LOCAL_TZ
+    from eventsite.payments.models import AddOn, AddOnKind, DayPriceRow, EventDay, SubsidyBudget
+    from tests.conftest import FUTURE
+
+    created = create_event(
+        "Lederkonference 2027", sessions=[{"hours": 32, "city": "Odense", "municipality_code": "0461"}]
+    )
     with app.app_context():
         first = FUTURE.astimezone(LOCAL_TZ).date()
-        db.session.add_all([
-            EventDay(event_id=created.id, day=first, label="Oplæg"),
-            EventDay(event_id=created.id, day=first + timedelta(days=1), label="Netværk"),
-            DayPriceRow(event_id=created.id, days=1, member_price_ore=213300, non_member_price_ore=275000),
-            DayPriceRow(event_id=created.id, days=2, member_price_ore=330400, non_member_price_ore=420000),
-            AddOn(event_id=created.id, kind=AddOnKind.WORKSHOP, title="Workshop: Svære samtaler", price_ore=45000, capacity=10, position=1),
-            AddOn(event_id=created.id, kind=AddOnKind.DOUBLE_ROOM, title="Plads i delt dobbeltværelse", price_ore=75000, capacity=10, position=2),
-            SubsidyBudget(event_id=created.id, places=2, amount_ore=None, description="Til medlemmer uden kursusmidler."),
-        ])
+        db.session.add_all(
+            [
+                EventDay(event_id=created.id, day=first, label="Oplæg"),
+                EventDay(event_id=created.id, day=first + timedelta(days=1), label="Netværk"),
+                DayPriceRow(event_id=created.id, days=1, member_price_ore=213300, non_member_price_ore=275000),
+                DayPriceRow(event_id=created.id, days=2, member_price_ore=330400, non_member_price_ore=420000),
+                AddOn(
+                    event_id=created.id,
+                    kind=AddOnKind.WORKSHOP,
+                    title="Workshop: Svære samtaler",
+                    price_ore=45000,
+                    capacity=10,
+                    position=1,
+                ),
+                AddOn(
+                    event_id=created.id,
+                    kind=AddOnKind.DOUBLE_ROOM,
+                    title="Plads i delt dobbeltværelse",
+                    price_ore=75000,
+                    capacity=10,
+                    position=2,
+                ),
+                SubsidyBudget(
+                    event_id=created.id, places=2, amount_ore=None, description="Til medlemmer uden kursusmidler."
+                ),
+            ]
+        )
         db.session.commit()
     return created
 

@@ -2,6 +2,7 @@
 
 Every page these tests visit is checked with axe-core (see conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -32,17 +33,26 @@ def theme_day(create_event):
         description="Om at lede ledere – med oplæg og gruppearbejde.",
         target_group="mellemledere",
         sessions=[
-            {"city": "Næstved", "capacity": 17, "start": NAESTVED_START, "programme": [("08:30", "Morgenmad"), ("08:45", "Velkomst")]},
-            {"city": "Silkeborg", "municipality_code": "0740", "postcode": "8600", "capacity": 31, "start": SILKEBORG_START},
+            {
+                "city": "Næstved",
+                "capacity": 17,
+                "start": NAESTVED_START,
+                "programme": [("08:30", "Morgenmad"), ("08:45", "Velkomst")],
+            },
+            {
+                "city": "Silkeborg",
+                "municipality_code": "0740",
+                "postcode": "8600",
+                "capacity": 31,
+                "start": SILKEBORG_START,
+            },
         ],
     )
 
 
 def registration_of(app, email: str) -> Registration:
     with app.app_context():
-        registration = db.session.execute(
-            select(Registration).join(Person).where(Person.email == email)
-        ).scalar_one()
+        registration = db.session.execute(select(Registration).join(Person).where(Person.email == email)).scalar_one()
         db.session.expunge(registration)
         return registration
 
@@ -235,7 +245,9 @@ def test_form_errors_are_explained_in_danish_and_tied_to_their_fields(app, page,
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_accessible_description("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.")
     expect(email).to_have_value("ole@")
-    expect(page.get_by_role("group", name="Vælg sted og dato")).to_have_accessible_description("Vælg et sted og en dato.")
+    expect(page.get_by_role("group", name="Vælg sted og dato")).to_have_accessible_description(
+        "Vælg et sted og en dato."
+    )
     expect(page.get_by_label("Navn", exact=True)).to_have_value("Ole Berg")
     with app.app_context():
         assert db.session.execute(select(Registration)).first() is None

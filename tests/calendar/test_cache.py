@@ -1,5 +1,6 @@
 """Kept VEVENTs (eventsite.calendar.cache): a feed from the cache is the feed built anew,
 and every change to what a VEVENT shows reaches the next request."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -58,6 +59,7 @@ def venue_id(app, session_id: int) -> int:
 
 # --- the cache is invisible ---------------------------------------------------------
 
+
 def test_a_feed_from_kept_vevents_is_byte_for_byte_the_feed_built_anew(app, client, organisation, create_event):
     create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     create_event(organisation_id=organisation, title="Webinar", kind=EventKind.WEBINAR, sessions=[{"online": True}])
@@ -88,6 +90,7 @@ def test_a_warm_feed_writes_no_vevent_again(app, client, organisation, create_ev
 
 # --- every change reaches the next request -------------------------------------------------
 
+
 def test_moving_or_cancelling_a_session_makes_its_vevent_anew(app, client, organisation, create_event):
     event = create_event(organisation_id=organisation)
     before = only_event(client.get(FEED))
@@ -110,10 +113,19 @@ def test_moving_or_cancelling_a_session_makes_its_vevent_anew(app, client, organ
 
 
 def test_editing_the_event_reaches_every_session(app, client, organisation, create_event):
-    event = create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
+    event = create_event(
+        organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}]
+    )
     client.get(FEED)
-    change(app, Event, event.id, title="Ny titel", description="Nyt **indhold**", target_group="ledere",
-           kind=EventKind.LEDERFORUM)
+    change(
+        app,
+        Event,
+        event.id,
+        title="Ny titel",
+        description="Nyt **indhold**",
+        target_group="ledere",
+        kind=EventKind.LEDERFORUM,
+    )
 
     events = icalendar.Calendar.from_ical(client.get(FEED).data).walk("VEVENT")
     assert len(events) == 2
@@ -129,8 +141,15 @@ def test_a_renamed_venue_reaches_the_feed_though_no_session_changed(app, client,
     event = create_event(organisation_id=organisation)
     assert "Mødecenter Næstved" in str(only_event(client.get(FEED))["LOCATION"])
 
-    change(app, Venue, venue_id(app, event.session_id), name="Hotel Kongen", address="Kongevej 2", city="Ringsted",
-           postcode="4100")
+    change(
+        app,
+        Venue,
+        venue_id(app, event.session_id),
+        name="Hotel Kongen",
+        address="Kongevej 2",
+        city="Ringsted",
+        postcode="4100",
+    )
 
     vevent = only_event(client.get(FEED))
     assert str(vevent["LOCATION"]) == "Hotel Kongen, Kongevej 2, 4100 Ringsted"
@@ -168,11 +187,30 @@ def test_settings_in_a_vevent_are_part_of_what_it_is_kept_with(app, client, orga
 
 # --- bounded -----------------------------------------------------------------------
 
+
 def row(session_id: int, title: str = "Temadag") -> PublicSession:
     start = datetime(2026, 6, 1, 7, tzinfo=timezone.utc)
     return PublicSession(
-        session_id, start, start + timedelta(hours=6), 0, None, start, 1, title, EventKind.TEMADAG, "", "", start, None,
-        "Lederne", None, "Mødecenter", "Torvet 1", "4700", "Næstved", "0370",
+        session_id,
+        start,
+        start + timedelta(hours=6),
+        0,
+        None,
+        start,
+        1,
+        title,
+        EventKind.TEMADAG,
+        "",
+        "",
+        start,
+        None,
+        "Lederne",
+        None,
+        "Mødecenter",
+        "Torvet 1",
+        "4700",
+        "Næstved",
+        "0370",
     )
 
 
@@ -207,18 +245,43 @@ text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size
 
 
 @settings(max_examples=60, deadline=None)
-@given(summary=text, description=text, location=text, name=text, email=text, calendar_name=text,
-       minutes=st.integers(min_value=0, max_value=60 * 24 * 400), cancelled=st.booleans())
+@given(
+    summary=text,
+    description=text,
+    location=text,
+    name=text,
+    email=text,
+    calendar_name=text,
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 400),
+    cancelled=st.booleans(),
+)
 def test_kept_vevents_joined_give_the_bytes_of_the_calendar_built_at_once(
-    summary, description, location, name, email, calendar_name, minutes, cancelled,
+    summary,
+    description,
+    location,
+    name,
+    email,
+    calendar_name,
+    minutes,
+    cancelled,
 ):
     start = datetime(2026, 3, 1, 8, tzinfo=CPH).astimezone(timezone.utc) + timedelta(minutes=minutes)
     entries = [
         CalendarEntry(
-            uid=f"registration-{number}@eventsite.example", sequence=number, summary=summary, starts_at=start,
-            ends_at=start + timedelta(hours=number), stamp=start, status=CANCELLED if cancelled else "CONFIRMED",
-            location=location, description=description, url="https://eventsite.example/arrangementer/1",
-            organizer=Party(name, email), attendee=Party(name, email), last_modified=start, categories=summary,
+            uid=f"registration-{number}@eventsite.example",
+            sequence=number,
+            summary=summary,
+            starts_at=start,
+            ends_at=start + timedelta(hours=number),
+            stamp=start,
+            status=CANCELLED if cancelled else "CONFIRMED",
+            location=location,
+            description=description,
+            url="https://eventsite.example/arrangementer/1",
+            organizer=Party(name, email),
+            attendee=Party(name, email),
+            last_modified=start,
+            categories=summary,
         )
         for number in (1, 2)
     ]

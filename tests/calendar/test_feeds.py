@@ -1,9 +1,9 @@
 """Downloads, public feeds and the personal feed, parsed back with icalendar."""
+
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 import re
+from datetime import timedelta, timezone
 
 import icalendar
 import pytest
@@ -43,8 +43,12 @@ def organisation(create_organisation):
     return create_organisation(slug="lederne", name="Lederne Sjælland")
 
 
-def test_an_organisations_feed_lists_only_its_published_public_sessions(app, client, organisation, create_event, create_organisation):
-    public = create_event(organisation_id=organisation, sessions=[{"city": "Næstved"}, {"city": "Silkeborg", "municipality_code": "0740"}])
+def test_an_organisations_feed_lists_only_its_published_public_sessions(
+    app, client, organisation, create_event, create_organisation
+):
+    public = create_event(
+        organisation_id=organisation, sessions=[{"city": "Næstved"}, {"city": "Silkeborg", "municipality_code": "0740"}]
+    )
     create_event(organisation_id=organisation, title="Kun for medlemmer", visibility=Visibility.MEMBERS)
     create_event(organisation_id=organisation, title="Kladde", published=False)
     create_event(organisation_id=create_organisation(slug="andre"), title="En anden forenings dag")
@@ -78,8 +82,12 @@ def test_an_unknown_organisation_is_a_404(client):
 
 
 def test_the_feed_filters_by_kind_and_region(app, client, organisation, create_event):
-    theme_day = create_event(organisation_id=organisation, sessions=[{"city": "Næstved"}, {"city": "Silkeborg", "municipality_code": "0740"}])
-    webinar = create_event(organisation_id=organisation, title="Webinar", kind=EventKind.WEBINAR, sessions=[{"online": True}])
+    theme_day = create_event(
+        organisation_id=organisation, sessions=[{"city": "Næstved"}, {"city": "Silkeborg", "municipality_code": "0740"}]
+    )
+    webinar = create_event(
+        organisation_id=organisation, title="Webinar", kind=EventKind.WEBINAR, sessions=[{"online": True}]
+    )
 
     webinars = parse(client.get("/kalender/lederne.ics?type=webinar"))
     midtjylland = parse(client.get("/kalender/lederne.ics", query_string={"region": "Region Midtjylland"}))
@@ -107,7 +115,9 @@ def test_nonsense_filters_give_an_empty_feed_not_an_error(client, organisation, 
     assert calendar.walk("VEVENT") == []
 
 
-def test_an_unchanged_feed_answers_304_to_etag_and_date_and_changes_after_an_edit(app, client, organisation, create_event):
+def test_an_unchanged_feed_answers_304_to_etag_and_date_and_changes_after_an_edit(
+    app, client, organisation, create_event
+):
     event = create_event(organisation_id=organisation)
     first = client.get("/kalender/lederne.ics")
     etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -141,8 +151,12 @@ def test_a_filtered_feed_has_its_own_etag(client, organisation, create_event):
     assert plain != filtered
 
 
-def test_a_cancelled_session_stays_in_the_feed_as_cancelled_for_a_while_then_goes(app, client, organisation, create_event):
-    event = create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
+def test_a_cancelled_session_stays_in_the_feed_as_cancelled_for_a_while_then_goes(
+    app, client, organisation, create_event
+):
+    event = create_event(
+        organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}]
+    )
     recent, old = event.session_ids
     now = utcnow()
     with app.app_context():
@@ -171,7 +185,9 @@ def test_past_sessions_stay_for_the_keep_period(app, client, organisation, creat
 
 
 def test_downloads_per_event_and_per_session(app, client, organisation, create_event):
-    event = create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
+    event = create_event(
+        organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}]
+    )
     other = create_event(organisation_id=organisation)
 
     whole = client.get(f"/arrangementer/{event.id}/kalender.ics")
@@ -192,7 +208,9 @@ def test_an_unpublished_event_has_no_download(client, organisation, create_event
 
 def test_the_online_link_is_never_public(app, client, organisation, create_event, register_person, personal_feed_url):
     webinar = create_event(
-        organisation_id=organisation, title="Webinar om trivsel", kind=EventKind.WEBINAR,
+        organisation_id=organisation,
+        title="Webinar om trivsel",
+        kind=EventKind.WEBINAR,
         sessions=[{"online": True, "online_url": SECRET_LINK, "capacity": 1}],
     )
     confirmed = register_person(webinar.session_id, "forst@example.dk", notify=True).id
@@ -218,7 +236,10 @@ def test_the_event_page_offers_add_to_calendar_and_a_subscription(app, client, o
     html = client.get(f"/arrangementer/{event.id}").data.decode()
     text = visible_text(html)
 
-    assert '<link rel="alternate" type="text/calendar" title="Lederne Sjælland – arrangementer" href="http://localhost/kalender/lederne.ics">' in html
+    assert (
+        '<link rel="alternate" type="text/calendar" title="Lederne Sjælland – arrangementer" href="http://localhost/kalender/lederne.ics">'
+        in html
+    )
     assert "Tilføj til kalender" in text
     assert f'href="/arrangementer/{event.id}/kalender/{event.session_id}.ics"' in html
     assert f'href="/arrangementer/{event.id}/kalender.ics"' in html
@@ -230,10 +251,15 @@ def test_the_event_page_offers_add_to_calendar_and_a_subscription(app, client, o
 
 def test_pages_without_an_organisation_point_to_the_site_feed(client):
     html = client.get("/").data.decode()
-    assert '<link rel="alternate" type="text/calendar" title="Offentlige arrangementer" href="http://localhost/kalender.ics">' in html
+    assert (
+        '<link rel="alternate" type="text/calendar" title="Offentlige arrangementer" href="http://localhost/kalender.ics">'
+        in html
+    )
 
 
-def test_the_personal_feed_lists_only_that_persons_active_registrations(app, client, organisation, create_event, register_person, personal_feed_url):
+def test_the_personal_feed_lists_only_that_persons_active_registrations(
+    app, client, organisation, create_event, register_person, personal_feed_url
+):
     theme_day = create_event(organisation_id=organisation)
     full = create_event(organisation_id=organisation, title="Lederforum", sessions=[{"capacity": 1}])
     cancelled_event = create_event(organisation_id=organisation, title="Reception")
@@ -264,7 +290,9 @@ def test_the_personal_feed_lists_only_that_persons_active_registrations(app, cli
     assert client.get(personal_feed_url(mine), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
-def test_a_tampered_or_revoked_personal_feed_link_is_a_404(app, client, organisation, create_event, register_person, personal_feed_url):
+def test_a_tampered_or_revoked_personal_feed_link_is_a_404(
+    app, client, organisation, create_event, register_person, personal_feed_url
+):
     event = create_event(organisation_id=organisation)
     registration_id = register_person(event.session_id, notify=True).id
     url = personal_feed_url(registration_id)
@@ -281,7 +309,9 @@ def test_a_tampered_or_revoked_personal_feed_link_is_a_404(app, client, organisa
     assert client.get(url).status_code == 404
 
 
-def test_a_feed_request_leaves_no_autocommit_connection_behind_for_the_next_request(app, client, organisation, create_event):
+def test_a_feed_request_leaves_no_autocommit_connection_behind_for_the_next_request(
+    app, client, organisation, create_event
+):
     """Feeds read in autocommit on PostgreSQL; a sign-up on the same pooled connection
     afterwards must be a transaction again, or its row lock would end at once."""
     event = create_event(organisation_id=organisation)
@@ -296,7 +326,9 @@ def test_a_feed_request_leaves_no_autocommit_connection_behind_for_the_next_requ
 MARKDOWN = "# Program\n\nEn dag om **faglig ledelse**.\n\n- Oplæg ved [KL](https://kl.dk)\n- Workshop i *grupper*"
 
 
-def test_markdown_descriptions_reach_calendars_and_calendar_links_as_plain_text(app, client, organisation, create_event):
+def test_markdown_descriptions_reach_calendars_and_calendar_links_as_plain_text(
+    app, client, organisation, create_event
+):
     from urllib.parse import parse_qs, urlparse
 
     event = create_event(organisation_id=organisation, description=MARKDOWN)
@@ -305,8 +337,10 @@ def test_markdown_descriptions_reach_calendars_and_calendar_links_as_plain_text(
         parse_qs(urlparse(href.replace("&amp;", "&")).query)
         for href in re.findall(r'href="(https://(?:calendar\.google|outlook\.live)\.com[^"]+)"', html)
     ]
-    descriptions = [str(parse(client.get(url)).walk("VEVENT")[0]["DESCRIPTION"]) for url in (
-        f"/arrangementer/{event.id}/kalender.ics", "/kalender/lederne.ics", "/kalender.ics")]
+    descriptions = [
+        str(parse(client.get(url)).walk("VEVENT")[0]["DESCRIPTION"])
+        for url in (f"/arrangementer/{event.id}/kalender.ics", "/kalender/lederne.ics", "/kalender.ics")
+    ]
     descriptions += [(query.get("details") or query.get("body"))[0] for query in links]
 
     assert len(descriptions) == 5
@@ -321,16 +355,22 @@ def test_downloaded_calendar_files_have_readable_names(client, organisation, cre
     from eventsite.events.models import LOCAL_TZ
 
     event = create_event(
-        organisation_id=organisation, title="Temadag for mellemledere",
+        organisation_id=organisation,
+        title="Temadag for mellemledere",
         sessions=[{"city": "Næstved", "start": datetime(2027, 5, 11, 9, 0, tzinfo=LOCAL_TZ)}],
     )
     whole = client.get(f"/arrangementer/{event.id}/kalender.ics")
     single = client.get(f"/arrangementer/{event.id}/kalender/{event.session_id}.ics")
     assert whole.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere.ics"'
-    assert single.headers["Content-Disposition"] == 'attachment; filename="temadag-for-mellemledere-naestved-2027-05-11.ics"'
+    assert (
+        single.headers["Content-Disposition"]
+        == 'attachment; filename="temadag-for-mellemledere-naestved-2027-05-11.ics"'
+    )
 
 
-def test_a_person_gives_their_feed_a_new_address_and_the_old_one_stops_working(app, client, organisation, create_event, register_person):
+def test_a_person_gives_their_feed_a_new_address_and_the_old_one_stops_working(
+    app, client, organisation, create_event, register_person
+):
     from tests.helpers import csrf_token
 
     event = create_event(organisation_id=organisation)

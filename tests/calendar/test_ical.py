@@ -1,4 +1,5 @@
 """The iCal builder, read back with the icalendar package: instants, not strings."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -95,9 +96,7 @@ def test_every_line_is_at_most_75_octets_and_ends_with_crlf():
 
 def test_a_header_or_parameter_injection_attempt_stays_inside_its_value():
     evil = 'Mette"\r\nATTENDEE:mailto:evil@example.com;X="'
-    event = only_event(
-        parse(build_calendar([entry(summary=evil, attendee=Party(evil, "mette@example.dk"))]))
-    )
+    event = only_event(parse(build_calendar([entry(summary=evil, attendee=Party(evil, "mette@example.dk"))])))
     assert not isinstance(event["ATTENDEE"], list)  # one attendee, not a smuggled second
     assert str(event["ATTENDEE"]) == "mailto:mette@example.dk"
     assert "evil@example.com" in str(event["SUMMARY"])  # as text, not as a property
@@ -106,9 +105,7 @@ def test_a_header_or_parameter_injection_attempt_stays_inside_its_value():
 def test_an_invitation_has_method_request_an_attendee_without_rsvp_and_a_cancel_outranks_it():
     attendee = Party("Mette Hansen", "mette@example.dk")
     invitation = parse(build_calendar([entry(attendee=attendee, sequence=4)], method=REQUEST))
-    cancel = parse(
-        build_calendar([entry(attendee=attendee, sequence=5, status=CANCELLED)], method=CANCEL)
-    )
+    cancel = parse(build_calendar([entry(attendee=attendee, sequence=5, status=CANCELLED)], method=CANCEL))
     assert str(invitation["METHOD"]) == "REQUEST"
     assert str(cancel["METHOD"]) == "CANCEL"
     sent, cancelled = only_event(invitation), only_event(cancel)
@@ -136,10 +133,12 @@ def test_a_session_on_the_last_sunday_of_october_keeps_its_instants():
     start = datetime(2026, 10, 25, 10, 0, tzinfo=CPH)  # after the shift: CET, UTC+1
     saturday = datetime(2026, 10, 24, 10, 0, tzinfo=CPH)  # before it: CEST, UTC+2
     events = parse(
-        build_calendar([
-            entry(uid="a@x", starts_at=start, ends_at=start + timedelta(hours=6)),
-            entry(uid="b@x", starts_at=saturday, ends_at=saturday + timedelta(hours=6)),
-        ])
+        build_calendar(
+            [
+                entry(uid="a@x", starts_at=start, ends_at=start + timedelta(hours=6)),
+                entry(uid="b@x", starts_at=saturday, ends_at=saturday + timedelta(hours=6)),
+            ]
+        )
     ).walk("VEVENT")
     assert instant(events[0], "dtstart") == datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
     assert instant(events[0], "dtend") == datetime(2026, 10, 25, 15, 0, tzinfo=UTC)
@@ -183,6 +182,7 @@ def test_the_vtimezone_gives_the_offsets_of_the_tz_database_across_years():
 
 
 # --- "add to calendar" links ----------------------------------------------------------
+
 
 def test_the_google_link_carries_utc_times_and_the_outlook_link_local_times_with_offset():
     start = datetime(2026, 10, 25, 10, 0, tzinfo=CPH)

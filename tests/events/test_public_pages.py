@@ -1,4 +1,5 @@
 """The list of upcoming events and the event page."""
+
 from datetime import datetime, timedelta, timezone
 
 from eventsite.db import utcnow
@@ -7,7 +8,12 @@ from tests.helpers import visible_text
 
 
 def test_upcoming_events_are_listed_with_sessions_and_seats(client, create_event, register_person):
-    event = create_event(sessions=[{"city": "Næstved", "capacity": 17}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31}])
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "capacity": 17},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31},
+        ]
+    )
     register_person(event.session_ids[0], name="Skjult Navn")
     text = visible_text(client.get("/").data)
     assert "Temadag for mellemledere" in text
@@ -30,7 +36,11 @@ def test_past_draft_invitation_only_and_cancelled_events_are_not_listed(client, 
 def test_the_list_filters_by_kind_and_region(client, create_event):
     create_event(title="Temadag i Næstved", sessions=[{"city": "Næstved", "municipality_code": "0370"}])
     create_event(title="Webinar om trivsel", kind=EventKind.WEBINAR, sessions=[{"online": True}])
-    create_event(title="Lederforum i Aarhus", kind=EventKind.LEDERFORUM, sessions=[{"city": "Aarhus", "municipality_code": "0751"}])
+    create_event(
+        title="Lederforum i Aarhus",
+        kind=EventKind.LEDERFORUM,
+        sessions=[{"city": "Aarhus", "municipality_code": "0751"}],
+    )
 
     webinars = visible_text(client.get("/?type=webinar").data)
     assert "Webinar om trivsel" in webinars and "Temadag i Næstved" not in webinars

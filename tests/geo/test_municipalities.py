@@ -1,4 +1,5 @@
 """The shipped table of municipalities and the dated region lookup."""
+
 from datetime import date
 
 from eventsite.geo import REGION_REFORM_DATE, all_municipalities, municipality, region_for, regions_on
@@ -21,4 +22,9 @@ def test_sjaelland_and_hovedstaden_become_oestdanmark_on_1_january_2027():
 
 def test_five_regions_before_and_four_after_the_reform():
     assert len(regions_on(date(2026, 6, 1))) == 5
-    assert regions_on(date(2027, 6, 1)) == ["Region Midtjylland", "Region Nordjylland", "Region Syddanmark", "Region Østdanmark"]
+    assert regions_on(date(2027, 6, 1)) == [
+        "Region Midtjylland",
+        "Region Nordjylland",
+        "Region Syddanmark",
+        "Region Østdanmark",
+    ]

@@ -1,4 +1,5 @@
 """Municipality and region names as member files and the command line write them."""
+
 from eventsite.geo import known_regions, parse_municipality, parse_region
 
 

@@ -1,4 +1,5 @@
 """Fixtures for the member directory and invitations: members, files, rounds."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,7 +16,8 @@ def create_member(app):
     """Add a member to an organisation's directory; returns the member id."""
 
     def _create(organisation_id: int, name: str = "Mette Hansen", email: str | None = None, **fields) -> int:
-        from eventsite.invitations.directory import MemberData, create_member as create
+        from eventsite.invitations.directory import MemberData
+        from eventsite.invitations.directory import create_member as create
         from eventsite.invitations.models import JobLevel
 
         email = email or f"{uuid.uuid4().hex[:8]}@kommune.dk"

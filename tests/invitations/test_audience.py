@@ -1,4 +1,5 @@
 """Who a round goes to: filters, additions and removals, and who is always left out."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,11 +29,19 @@ def test_filters_combine_regions_levels_and_tags(app, create_event, create_membe
     create_member(org, "Karen Østdanmark", region="Region Østdanmark", job_level="mellemleder")
     create_member(org, "Lis Hovedstaden", municipality_code="0101", job_level="mellemleder")
 
-    assert audience(app, event.id, regions=["Region Sjælland"], job_levels=[JobLevel.MELLEMLEDER])[0] == ["Ida Sjælland"]
+    assert audience(app, event.id, regions=["Region Sjælland"], job_levels=[JobLevel.MELLEMLEDER])[0] == [
+        "Ida Sjælland"
+    ]
     assert audience(app, event.id, regions=["Region Østdanmark"], job_levels=[JobLevel.MELLEMLEDER])[0] == [
-        "Ida Sjælland", "Karen Østdanmark", "Lis Hovedstaden"]
+        "Ida Sjælland",
+        "Karen Østdanmark",
+        "Lis Hovedstaden",
+    ]
     assert audience(app, event.id, regions=["Region Sjælland", "Region Midtjylland"])[0] == [
-        "Ib Sjælland", "Ida Sjælland", "Jens Jylland"]
+        "Ib Sjælland",
+        "Ida Sjælland",
+        "Jens Jylland",
+    ]
     assert audience(app, event.id, tags=["Kreds Syd"])[0] == ["Ida Sjælland", "Jens Jylland"]
     assert audience(app, event.id, municipality_codes=["0751"])[0] == ["Jens Jylland"]
     assert len(audience(app, event.id)[0]) == 5, "no filters: the whole directory"
@@ -53,7 +62,9 @@ def test_members_are_added_and_removed_by_hand(app, create_event, create_member)
     assert audience(app, event.id, added_ids=[ida])[0] == ["Ida"], "only hand-picked members"
 
 
-def test_opted_out_registered_and_invited_members_are_left_out(app, create_event, create_member, register_person, send_round):
+def test_opted_out_registered_and_invited_members_are_left_out(
+    app, create_event, create_member, register_person, send_round
+):
     event = create_event()
     org = event.organisation_id
     create_member(org, "Fresh")

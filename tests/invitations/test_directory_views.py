@@ -1,18 +1,28 @@
 """The member directory pages: list, search, add, edit; other organisations get 404."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from eventsite.audit import AuditEntry
 from eventsite.extensions import db
 from eventsite.invitations.models import JobLevel, Member
-from eventsite.audit import AuditEntry
 from tests.helpers import csrf_token, visible_text
 
 
 def member_form(client, url, token_url=None, **fields):
-    data = {"csrf_token": csrf_token(client.get(token_url or url).data), "name": "Søren Ærø", "email": "soren@naestved.dk",
-            "member_number": "", "job_title": "Kommunaldirektør", "job_level": "direktoer",
-            "workplace": "Næstved Kommune", "municipality_code": "0370", "region": "", "tags": "VIP, Kreds Sjælland"}
+    data = {
+        "csrf_token": csrf_token(client.get(token_url or url).data),
+        "name": "Søren Ærø",
+        "email": "soren@naestved.dk",
+        "member_number": "",
+        "job_title": "Kommunaldirektør",
+        "job_level": "direktoer",
+        "workplace": "Næstved Kommune",
+        "municipality_code": "0370",
+        "region": "",
+        "tags": "VIP, Kreds Sjælland",
+    }
     data.update(fields)
     return client.post(url, data=data)
 
@@ -27,7 +37,9 @@ def test_an_organiser_adds_a_member_and_finds_it_again(app, client, create_organ
         assert (member.name, member.job_level, member.municipality_code) == ("Søren Ærø", JobLevel.DIREKTOER, "0370")
         assert member.region in ("Region Sjælland", "Region Østdanmark")
         assert member.tags == ["Kreds Sjælland", "VIP"]
-        assert db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "member")).scalars().all() == ["created"]
+        assert db.session.execute(
+            select(AuditEntry.action).where(AuditEntry.object_type == "member")
+        ).scalars().all() == ["created"]
     page = client.get(f"/arrangoer/organisationer/{org}/medlemmer?q=Søren")
     assert "Søren Ærø" in visible_text(page.data)
     page = client.get(f"/arrangoer/organisationer/{org}/medlemmer?q=nobody-like-this")
@@ -52,7 +64,9 @@ def test_search_filters_by_region_level_and_tag(app, client, create_organisation
     assert "Ida Sjælland" in text and "Jens Jylland" not in text
 
 
-def test_editing_checks_the_email_is_not_taken_and_keeps_the_form(app, client, create_organisation, create_member, login_as):
+def test_editing_checks_the_email_is_not_taken_and_keeps_the_form(
+    app, client, create_organisation, create_member, login_as
+):
     org = create_organisation()
     create_member(org, email="taken@x.dk")
     member_id = create_member(org, email="mine@x.dk", name="Mig Selv")
@@ -74,8 +88,13 @@ def test_editing_checks_the_email_is_not_taken_and_keeps_the_form(app, client, c
 def test_bad_input_is_refused_with_danish_messages(app, client, create_organisation, login_as):
     org = create_organisation()
     login_as(org)
-    response = member_form(client, f"/arrangoer/organisationer/{org}/medlemmer/ny",
-                           name="=cmd|' /C calc'!A0", email="not-an-address", municipality_code="9999")
+    response = member_form(
+        client,
+        f"/arrangoer/organisationer/{org}/medlemmer/ny",
+        name="=cmd|' /C calc'!A0",
+        email="not-an-address",
+        municipality_code="9999",
+    )
     assert response.status_code == 422
     text = visible_text(response.data)
     assert "Teksten må ikke begynde med =, +, - eller @." in text

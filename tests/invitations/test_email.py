@@ -1,4 +1,5 @@
 """The invitation e-mail, delivered through the outbox to a real SMTP server."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ def two_venue_event(create_event, **fields):
     return create_event(
         title="Temadag: Ledelse i forandring",
         sessions=[
-            {"city": "Næstved", "municipality_code": "0370",
-             "programme": [("09:30", "Velkomst"), ("10:00", "Oplæg om forandringsledelse"), ("12:00", "Frokost")]},
+            {
+                "city": "Næstved",
+                "municipality_code": "0370",
+                "programme": [("09:30", "Velkomst"), ("10:00", "Oplæg om forandringsledelse"), ("12:00", "Frokost")],
+            },
             {"city": "Aarhus", "municipality_code": "0751", "postcode": "8000", "programme": [("09:30", "Velkomst")]},
         ],
         registration_closes_at=FUTURE - timedelta(days=2),
@@ -48,8 +52,17 @@ def test_an_invitation_is_personal_danish_and_carries_one_click_unsubscribe(
     assert received.rcpt_tos == ["soren@naestved.dk"]
     assert message["Subject"] == "Invitation: Temadag: Ledelse i forandring"
     assert text.startswith("Kære Søren Ærø-Åkjær")
-    for expected in ("Næstved", "Aarhus", "09.30", "Oplæg om forandringsledelse", "Tilmeldingsfrist", "mellemledere",
-                     "Jeg kan ikke deltage", "mellemledere", "egen bekræftelse"):
+    for expected in (
+        "Næstved",
+        "Aarhus",
+        "09.30",
+        "Oplæg om forandringsledelse",
+        "Tilmeldingsfrist",
+        "mellemledere",
+        "Jeg kan ikke deltage",
+        "mellemledere",
+        "egen bekræftelse",
+    ):
         assert expected in text, expected
     assert "Ærø-Åkjær" in html
     # The HTML part uses the shared email layout: greeting, sign-off and the invitation's own footer.
@@ -132,8 +145,11 @@ def test_a_refused_address_is_tracked_as_bounced(app, smtp, deliver, create_even
         assert (figures.invited, figures.delivered, figures.bounced, figures.no_answer) == (2, 1, 1, 1)
         tracking.refresh_states(db.session.get(Event, event.id))
         db.session.commit()
-        states = dict(db.session.execute(
-            select(Member.email, Invitation.state).join(Member, Member.id == Invitation.member_id)).all())
+        states = dict(
+            db.session.execute(
+                select(Member.email, Invitation.state).join(Member, Member.id == Invitation.member_id)
+            ).all()
+        )
     assert states == {"gone@x.dk": InvitationState.BOUNCED, "here@x.dk": InvitationState.SENT}
 
 

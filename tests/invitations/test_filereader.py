@@ -1,4 +1,5 @@
 """Reading member files: every encoding and separator Danish sources produce, and bad files."""
+
 from __future__ import annotations
 
 import codecs
@@ -15,11 +16,14 @@ def rows_of(table):
     return [cells for _number, cells in table.rows]
 
 
-@pytest.mark.parametrize("encoding, prefix, detected", [
-    ("utf-8", b"", "utf-8"),
-    ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
-    ("cp1252", b"", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "encoding, prefix, detected",
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+        ("cp1252", b"", "cp1252"),
+    ],
+)
 @pytest.mark.parametrize("delimiter", [";", ","])
 def test_danish_letters_and_accents_survive_every_encoding_and_separator(app, encoding, prefix, detected, delimiter):
     header = delimiter.join(["Navn", "E-mail", "Kommune"])
@@ -59,11 +63,13 @@ def test_excel_unicode_text_with_tabs_is_read(app):
 
 
 def test_xlsx_is_read_with_numbers_as_text_and_formulas_as_their_source(app):
-    data = xlsx_bytes([
-        ["Navn", "E-mail", "Medlemsnummer", "Kommune"],
-        ["Søren Ærø", "soren@x.dk", 1234, 370],
-        ["=HYPERLINK(\"http://evil\")", "f@x.dk", 5, None],
-    ])
+    data = xlsx_bytes(
+        [
+            ["Navn", "E-mail", "Medlemsnummer", "Kommune"],
+            ["Søren Ærø", "soren@x.dk", 1234, 370],
+            ['=HYPERLINK("http://evil")', "f@x.dk", 5, None],
+        ]
+    )
     with app.test_request_context():
         table = read_table(data)
     assert table.kind == "xlsx"
@@ -71,14 +77,17 @@ def test_xlsx_is_read_with_numbers_as_text_and_formulas_as_their_source(app):
     assert rows_of(table)[1][0].startswith("=HYPERLINK")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"   \r\n\r\n", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "neither CSV nor XLSX"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "(.xls)"),
-    (b"PK\x03\x04 this is not really a zip archive", "could not be opened as XLSX"),
-    (b"Navn;E-mail\r\nA\x81\x8d\x8f;a@x.dk\r\n", "not UTF-8 or Windows-1252"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"   \r\n\r\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "neither CSV nor XLSX"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "(.xls)"),
+        (b"PK\x03\x04 this is not really a zip archive", "could not be opened as XLSX"),
+        (b"Navn;E-mail\r\nA\x81\x8d\x8f;a@x.dk\r\n", "not UTF-8 or Windows-1252"),
+    ],
+)
 def test_files_that_cannot_be_read_say_why(app, data, message):
     with app.test_request_context("/?lang=en"):
         with pytest.raises(FileProblem) as caught:
@@ -146,7 +155,9 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(app, monkeypatch):
     from eventsite.invitations import filereader
 
     monkeypatch.setattr(filereader, "MAX_UNPACKED", 1024 * 1024)
-    bomb = rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, lambda xml: xml, extra={"xl/padding.bin": b"\0" * (2 * 1024 * 1024)})
+    bomb = rewritten(
+        xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, lambda xml: xml, extra={"xl/padding.bin": b"\0" * (2 * 1024 * 1024)}
+    )
     assert len(bomb) < 50_000  # two megabytes of zeros pack into a few kilobytes
 
     with app.test_request_context(), pytest.raises(FileProblem) as refused:
@@ -158,7 +169,8 @@ def test_billion_laughs_is_refused_not_expanded(app):
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         + b"".join(
-            b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"") for _ in range(10)))
+            b'<!ENTITY lol%d "%s">'
+            % (n, b"".join(b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"") for _ in range(10)))
             for n in range(1, 10)
         )
         + b"]>"
@@ -166,7 +178,9 @@ def test_billion_laughs_is_refused_not_expanded(app):
 
     def with_entities(xml: bytes) -> bytes:
         body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
-        return laughs + body.replace(b"</sheetData>", b'<row r="4"><c r="A4" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>')
+        return laughs + body.replace(
+            b"</sheetData>", b'<row r="4"><c r="A4" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+        )
 
     with pytest.raises(FileProblem):
         read_table(rewritten(xlsx_bytes(HEADER_AND_TWO_ROWS), SHEET, with_entities))

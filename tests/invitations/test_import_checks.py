@@ -1,5 +1,6 @@
 """The pure steps of a member import, without a database: the header row, one row's
 checks, matching against a directory, and a stored preview read back."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,11 +15,18 @@ BEFORE_REFORM = date(2026, 6, 1)
 
 def test_the_header_row_maps_aliases_and_warns_about_the_rest():
     columns = map_columns(["Medlems-nr.", "Fornavn", "Efternavn", "E-mail", "Kommune", "Farve", "fornavn"])
-    assert columns.positions == {Column.MEMBER_NUMBER: 0, Column.FIRST_NAME: 1, Column.LAST_NAME: 2,
-                                 Column.EMAIL: 3, Column.MUNICIPALITY: 4}
+    assert columns.positions == {
+        Column.MEMBER_NUMBER: 0,
+        Column.FIRST_NAME: 1,
+        Column.LAST_NAME: 2,
+        Column.EMAIL: 3,
+        Column.MUNICIPALITY: 4,
+    }
     assert columns.fields == ["email", "name", "member_number", "municipality_code", "region"]
     assert [(f.column, f.severity) for f in columns.findings] == [
-        ("Farve", Severity.WARNING), ("fornavn", Severity.WARNING)]
+        ("Farve", Severity.WARNING),
+        ("fornavn", Severity.WARNING),
+    ]
     assert not columns.fatal
     assert map_columns(["Navn", "Telefon"]).fatal
 
@@ -26,10 +34,19 @@ def test_the_header_row_maps_aliases_and_warns_about_the_rest():
 def test_a_row_is_cleaned_into_a_member_row_with_its_findings():
     columns = map_columns(["Navn", "E-mail", "Niveau", "Kommune", "Region", "Tags"])
     values, findings = check_row(
-        7, ["  Søren   Ærø ", "Soren@X.dk", "Direktør", "Næstved", "Region Nordjylland", "A; b, a |"],
-        columns, BEFORE_REFORM)
-    assert values == MemberRow(email="soren@x.dk", name="Søren Ærø", job_level=JobLevel.DIREKTOER,
-                               municipality_code="0370", region="Region Sjælland", tags=["A", "b"])
+        7,
+        ["  Søren   Ærø ", "Soren@X.dk", "Direktør", "Næstved", "Region Nordjylland", "A; b, a |"],
+        columns,
+        BEFORE_REFORM,
+    )
+    assert values == MemberRow(
+        email="soren@x.dk",
+        name="Søren Ærø",
+        job_level=JobLevel.DIREKTOER,
+        municipality_code="0370",
+        region="Region Sjælland",
+        tags=["A", "b"],
+    )
     assert [(f.row, f.severity) for f in findings] == [(7, Severity.WARNING)], "the municipality's region wins"
 
     _values, findings = check_row(8, ["", "nope", "kejser"], columns, BEFORE_REFORM)
@@ -37,8 +54,9 @@ def test_a_row_is_cleaned_into_a_member_row_with_its_findings():
 
 
 def test_a_row_is_planned_by_member_number_first_then_by_email():
-    directory = Directory(by_email={"a@x.dk": (1, "10"), "b@x.dk": (2, None)}, by_number={"10": 1},
-                          names={1: "A", 2: "B"})
+    directory = Directory(
+        by_email={"a@x.dk": (1, "10"), "b@x.dk": (2, None)}, by_number={"10": 1}, names={1: "A", 2: "B"}
+    )
     assert plan(MemberRow(email="new@x.dk", member_number="10"), directory).action is RowAction.UPDATE
     assert plan(MemberRow(email="b@x.dk"), directory).member_id == 2
     assert plan(MemberRow(email="c@x.dk"), directory).action is RowAction.CREATE

@@ -1,4 +1,5 @@
 """Importing through the back office and the command line: preview, confirm, refuse."""
+
 from __future__ import annotations
 
 import io
@@ -8,9 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from eventsite.audit import AuditEntry
 from eventsite.extensions import db
 from eventsite.invitations.models import Member, MemberImport
-from eventsite.audit import AuditEntry
 from tests.helpers import csrf_token, visible_text
 from tests.invitations.conftest import csv_bytes
 
@@ -32,7 +33,9 @@ def member_count(app) -> int:
 def test_upload_preview_and_confirm(app, client, create_organisation, login_as):
     org = create_organisation()
     login_as(org)
-    data = csv_bytes("Søren Ærø;soren@x.dk;1;;leder;;Næstved;;", "Åse Ørum;ase@x.dk;2;;chef;;Odense;;", encoding="cp1252")
+    data = csv_bytes(
+        "Søren Ærø;soren@x.dk;1;;leder;;Næstved;;", "Åse Ørum;ase@x.dk;2;;chef;;Odense;;", encoding="cp1252"
+    )
     response = upload(client, org, data)
     assert response.status_code == 303
     preview_url = response.headers["Location"]
@@ -80,7 +83,9 @@ def test_a_file_with_errors_saves_nothing_unless_only_valid_rows_are_chosen(app,
     assert member_count(app) == 1
 
 
-def test_a_50_mb_upload_is_refused_with_a_danish_message_and_nothing_is_stored(app, client, create_organisation, login_as):
+def test_a_50_mb_upload_is_refused_with_a_danish_message_and_nothing_is_stored(
+    app, client, create_organisation, login_as
+):
     org = create_organisation()
     login_as(org)
     row = "Mette Hansen;mette@x.dk;1;Leder;leder;Rådhuset;0101;;\r\n".encode()
@@ -94,7 +99,9 @@ def test_a_50_mb_upload_is_refused_with_a_danish_message_and_nothing_is_stored(a
     assert member_count(app) == 0
 
 
-def test_a_file_larger_than_the_site_wide_limit_but_within_the_import_limit_is_accepted(app, client, create_organisation, login_as):
+def test_a_file_larger_than_the_site_wide_limit_but_within_the_import_limit_is_accepted(
+    app, client, create_organisation, login_as
+):
     org = create_organisation()
     login_as(org)
     title = "Leder af " + "meget lange titler " * 9
@@ -111,8 +118,11 @@ def test_bad_files_get_a_precise_report_and_no_import_button(app, client, create
     for data, filename, expected in [
         (b"%PDF-1.7\n\x00\x00binary", "medlemmer.pdf", "Filen er hverken CSV eller XLSX"),
         (b"", "tom.csv", "Filen er tom."),
-        (csv_bytes("Anna;1", header="Navn;Medlemsnummer"), "medlemmer.csv",
-         "Overskriftsrækken har ingen kolonne med e-mailadresser"),
+        (
+            csv_bytes("Anna;1", header="Navn;Medlemsnummer"),
+            "medlemmer.csv",
+            "Overskriftsrækken har ingen kolonne med e-mailadresser",
+        ),
     ]:
         response = upload(client, org, data, filename)
         page = client.get(response.headers["Location"])

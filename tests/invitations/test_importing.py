@@ -1,4 +1,5 @@
 """Checking and importing member files: the report, the upsert, and nothing half-done."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,10 +27,22 @@ def apply(app, org_id, preview, valid_only=False):
 
 def members_of(app, org_id):
     with app.app_context():
-        rows = db.session.execute(select(Member).where(Member.organisation_id == org_id).order_by(Member.email)).scalars()
+        rows = db.session.execute(
+            select(Member).where(Member.organisation_id == org_id).order_by(Member.email)
+        ).scalars()
         return [
-            dict(email=m.email, name=m.name, number=m.member_number, level=m.job_level, code=m.municipality_code,
-                 region=m.region, tags=m.tags, title=m.job_title, workplace=m.workplace, opted_out=m.opted_out)
+            dict(
+                email=m.email,
+                name=m.name,
+                number=m.member_number,
+                level=m.job_level,
+                code=m.municipality_code,
+                region=m.region,
+                tags=m.tags,
+                title=m.job_title,
+                workplace=m.workplace,
+                opted_out=m.opted_out,
+            )
             for m in rows
         ]
 
@@ -65,17 +78,17 @@ def test_a_clean_file_is_previewed_then_imported_with_derived_regions_and_tags(a
 def test_every_bad_row_gets_a_precise_line_and_nothing_is_saved(app, create_organisation):
     org = create_organisation()
     data = csv_bytes(
-        "Anna Andersen;anna@x.dk;1;;leder;;0101;;",             # row 2: fine
-        "Bo Berg;bo(at)x.dk;2;;leder;;;;",                      # row 3: invalid e-mail
-        ";nameless@x.dk;3;;leder;;;;",                          # row 4: missing name
-        "Cai Cold;cai@x.dk;4;;leder;;Gotham;;",                 # row 5: unknown municipality
-        "Dea Dahl;dea@x.dk;5;;leder;;;Region Atlantis;",        # row 6: unknown region
-        "Eva Ek;twin@x.dk;6;;leder;;;;",                        # row 7: duplicate e-mail (with 8)
-        "Eva Ek igen;TWIN@x.dk;7;;leder;;;;",                   # row 8
-        "=HYPERLINK(\"http://x\");fx@x.dk;8;;leder;;;;",       # row 9: formula
-        "Finn Fisk;finn@x.dk;9;;kejser;;;;",                    # row 10: unknown level
-        "Gry Gran;gry@x.dk;;;leder;;;;",                        # row 11: fine, no number
-        ";;;;;;;;",                                              # blank row: ignored
+        "Anna Andersen;anna@x.dk;1;;leder;;0101;;",  # row 2: fine
+        "Bo Berg;bo(at)x.dk;2;;leder;;;;",  # row 3: invalid e-mail
+        ";nameless@x.dk;3;;leder;;;;",  # row 4: missing name
+        "Cai Cold;cai@x.dk;4;;leder;;Gotham;;",  # row 5: unknown municipality
+        "Dea Dahl;dea@x.dk;5;;leder;;;Region Atlantis;",  # row 6: unknown region
+        "Eva Ek;twin@x.dk;6;;leder;;;;",  # row 7: duplicate e-mail (with 8)
+        "Eva Ek igen;TWIN@x.dk;7;;leder;;;;",  # row 8
+        '=HYPERLINK("http://x");fx@x.dk;8;;leder;;;;',  # row 9: formula
+        "Finn Fisk;finn@x.dk;9;;kejser;;;;",  # row 10: unknown level
+        "Gry Gran;gry@x.dk;;;leder;;;;",  # row 11: fine, no number
+        ";;;;;;;;",  # blank row: ignored
     )
     preview = check(app, org, data)
     assert preview.has_errors
@@ -88,11 +101,10 @@ def test_every_bad_row_gets_a_precise_line_and_nothing_is_saved(app, create_orga
     assert lines_for(preview, 7) == ["The same e-mail address as row 8."]
     assert lines_for(preview, 8) == ["The same e-mail address as row 7."]
     assert lines_for(preview, 9) == [
-        "The cell looks like a spreadsheet formula (=HYPERLINK(\"http://x\")); the row is not imported.",
+        'The cell looks like a spreadsheet formula (=HYPERLINK("http://x")); the row is not imported.',
         "The name is missing.",
     ]
-    assert lines_for(preview, 10) == [
-        "Unknown job level “kejser”; use direktør, chef, leder, mellemleder or andet."]
+    assert lines_for(preview, 10) == ["Unknown job level “kejser”; use direktør, chef, leder, mellemleder or andet."]
     assert lines_for(preview, 11) == []
     assert [r.row for r in preview.valid_rows] == [2, 11]
 
@@ -123,11 +135,14 @@ def test_a_header_without_an_email_column_is_reported_and_nothing_read(app, crea
         apply(app, org, preview, valid_only=True)
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b"", "The file is empty."),
-    (b"Navn;E-mail\r\n", "The file has a header row but no members below it."),
-    (b"%PDF-1.4\n\x00\x01\x02binary", "The file is neither CSV nor XLSX (it contains binary data)."),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"", "The file is empty."),
+        (b"Navn;E-mail\r\n", "The file has a header row but no members below it."),
+        (b"%PDF-1.4\n\x00\x01\x02binary", "The file is neither CSV nor XLSX (it contains binary data)."),
+    ],
+)
 def test_empty_and_foreign_files_are_reported(app, create_organisation, data, expected):
     org = create_organisation()
     preview = check(app, org, data)
@@ -146,8 +161,11 @@ def test_unknown_columns_are_warnings_and_first_and_last_names_are_joined(app, c
 def test_a_region_alone_is_accepted_when_it_is_one_of_the_six(app, create_organisation):
     org = create_organisation()
     header = "Navn;E-mail;Region"
-    preview = check(app, org, csv_bytes("A;a@x.dk;Sjælland", "B;b@x.dk;region østdanmark", "C;c@x.dk;Region Nordjylland",
-                                        header=header))
+    preview = check(
+        app,
+        org,
+        csv_bytes("A;a@x.dk;Sjælland", "B;b@x.dk;region østdanmark", "C;c@x.dk;Region Nordjylland", header=header),
+    )
     assert not preview.has_errors
     apply(app, org, preview)
     assert [(m["email"], m["code"], m["region"]) for m in members_of(app, org)] == [
@@ -173,11 +191,15 @@ def test_upsert_matches_member_number_first_then_email_and_keeps_opt_outs(app, c
     with app.app_context():
         db.session.get(Member, by_email).opted_out_at = utcnow()
         db.session.commit()
-    preview = check(app, org, csv_bytes(
-        "New Name;new@x.dk;500;;chef;;;;",
-        "Email Match;SAME@x.dk;501;;;;;;",
-        "Brand New;brand@x.dk;502;;;;;;",
-    ))
+    preview = check(
+        app,
+        org,
+        csv_bytes(
+            "New Name;new@x.dk;500;;chef;;;;",
+            "Email Match;SAME@x.dk;501;;;;;;",
+            "Brand New;brand@x.dk;502;;;;;;",
+        ),
+    )
     assert [r.action for r in preview.valid_rows] == ["update", "update", "create"]
     result = apply(app, org, preview)
     assert (result.created, result.updated) == (1, 2)
@@ -202,12 +224,18 @@ def test_a_row_matching_two_different_members_is_an_error(app, create_organisati
 
 def test_columns_missing_from_the_file_are_left_alone_on_update(app, create_organisation, create_member):
     org = create_organisation()
-    create_member(org, email="keep@x.dk", job_title="Direktør", workplace="Rådhuset", municipality_code="0370",
-                  tags=["VIP"])
+    create_member(
+        org, email="keep@x.dk", job_title="Direktør", workplace="Rådhuset", municipality_code="0370", tags=["VIP"]
+    )
     apply(app, org, check(app, org, csv_bytes("Keep Me;keep@x.dk", header="Navn;E-mail")))
     (member,) = members_of(app, org)
     assert (member["name"], member["title"], member["workplace"], member["code"], member["tags"]) == (
-        "Keep Me", "Direktør", "Rådhuset", "0370", ["VIP"])
+        "Keep Me",
+        "Direktør",
+        "Rådhuset",
+        "0370",
+        ["VIP"],
+    )
 
 
 def test_an_organisation_only_sees_and_updates_its_own_members(app, create_organisation, create_member):
@@ -223,11 +251,13 @@ def test_an_organisation_only_sees_and_updates_its_own_members(app, create_organ
 
 def test_xlsx_with_a_formula_cell_is_flagged(app, create_organisation):
     org = create_organisation()
-    data = xlsx_bytes([
-        ["Navn", "E-mail", "Kommune", "Niveau"],
-        ["Søren Ærø", "soren@x.dk", 370, "Leder"],
-        ["Ok Name", "ok@x.dk", "=1+1", "Leder"],
-    ])
+    data = xlsx_bytes(
+        [
+            ["Navn", "E-mail", "Kommune", "Niveau"],
+            ["Søren Ærø", "soren@x.dk", 370, "Leder"],
+            ["Ok Name", "ok@x.dk", "=1+1", "Leder"],
+        ]
+    )
     preview = check(app, org, data, "medlemmer.xlsx")
     assert preview.kind == "xlsx"
     assert lines_for(preview, 2) == []

@@ -1,4 +1,5 @@
 """The personal links: a prefilled sign-up, "Jeg kan ikke deltage", one-click unsubscribe."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,8 @@ from tests.invitations.conftest import invitation_tokens
 
 def field_value(html: str, name: str) -> str | None:
     match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'<input[^>]*value="([^"]*)"[^>]*name="{name}"', html)
+        rf'<input[^>]*value="([^"]*)"[^>]*name="{name}"', html
+    )
     return match.group(1) if match else None
 
 
@@ -26,14 +28,22 @@ def registrations(app) -> list[tuple[str, str]]:
 
     with app.app_context():
         return db.session.execute(
-            select(Person.email, Person.name).join(Registration, Registration.person_id == Person.id).order_by(Person.email)
+            select(Person.email, Person.name)
+            .join(Registration, Registration.person_id == Person.id)
+            .order_by(Person.email)
         ).all()
 
 
 def invited(app, create_event, create_member, send_round, **event_fields):
     event = create_event(**event_fields)
-    create_member(event.organisation_id, "Søren Ærø", email="soren@naestved.dk", job_title="Kommunaldirektør",
-                  workplace="Næstved Kommune", municipality_code="0370")
+    create_member(
+        event.organisation_id,
+        "Søren Ærø",
+        email="soren@naestved.dk",
+        job_title="Kommunaldirektør",
+        workplace="Næstved Kommune",
+        municipality_code="0370",
+    )
     round_id = send_round(event.id)
     return event, invitation_tokens(app, round_id)["soren@naestved.dk"]
 
@@ -70,19 +80,36 @@ def test_the_personal_link_opens_the_form_filled_in_so_signing_up_is_one_click(
     assert registrations(app) == [("soren@naestved.dk", "Søren Ærø")]
 
 
-def test_with_several_venues_the_one_in_the_members_region_is_chosen(app, client, create_event, create_member, send_round):
-    event, token = invited(app, create_event, create_member, send_round, sessions=[
-        {"city": "Aarhus", "municipality_code": "0751"}, {"city": "Næstved", "municipality_code": "0370"}])
+def test_with_several_venues_the_one_in_the_members_region_is_chosen(
+    app, client, create_event, create_member, send_round
+):
+    event, token = invited(
+        app,
+        create_event,
+        create_member,
+        send_round,
+        sessions=[{"city": "Aarhus", "municipality_code": "0751"}, {"city": "Næstved", "municipality_code": "0370"}],
+    )
     html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
-    assert re.search(rf'id="session-{event.session_ids[1]}" name="session_id" value="{event.session_ids[1]}" checked', html)
+    assert re.search(
+        rf'id="session-{event.session_ids[1]}" name="session_id" value="{event.session_ids[1]}" checked', html
+    )
     assert f'value="{event.session_ids[0]}" checked' not in html
 
 
 def test_a_full_session_in_the_members_region_is_not_chosen_for_them(
     app, client, create_event, create_member, send_round, register_person
 ):
-    event, token = invited(app, create_event, create_member, send_round, sessions=[
-        {"city": "Aarhus", "municipality_code": "0751"}, {"city": "Næstved", "municipality_code": "0370", "capacity": 1}])
+    event, token = invited(
+        app,
+        create_event,
+        create_member,
+        send_round,
+        sessions=[
+            {"city": "Aarhus", "municipality_code": "0751"},
+            {"city": "Næstved", "municipality_code": "0370", "capacity": 1},
+        ],
+    )
     register_person(event.session_ids[1])  # Næstved is full now
     html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
     assert f'value="{event.session_ids[1]}" data-waitlist checked' not in html
@@ -93,29 +120,45 @@ def test_a_full_session_in_the_members_region_is_not_chosen_for_them(
 def test_of_two_sessions_in_the_members_region_with_seats_the_earlier_is_chosen(
     app, client, create_event, create_member, send_round
 ):
-    event, token = invited(app, create_event, create_member, send_round, sessions=[
-        {"city": "Næstved", "municipality_code": "0370", "start": FUTURE + timedelta(days=14)},
-        {"city": "Ringsted", "municipality_code": "0329", "start": FUTURE}])
+    event, token = invited(
+        app,
+        create_event,
+        create_member,
+        send_round,
+        sessions=[
+            {"city": "Næstved", "municipality_code": "0370", "start": FUTURE + timedelta(days=14)},
+            {"city": "Ringsted", "municipality_code": "0329", "start": FUTURE},
+        ],
+    )
     html = client.get(f"/arrangementer/{event.id}?invitation={token}").get_data(as_text=True)
     ringsted, naestved = event.session_ids  # the event lists its sessions by date
     assert re.search(rf'name="session_id" value="{ringsted}" checked', html)
     assert f'value="{naestved}" checked' not in html
 
 
-def test_a_tampered_link_or_one_for_another_event_fills_in_nothing(app, client, create_event, create_member, send_round):
+def test_a_tampered_link_or_one_for_another_event_fills_in_nothing(
+    app, client, create_event, create_member, send_round
+):
     event, token = invited(app, create_event, create_member, send_round)
     other = create_event(title="Et andet arrangement", organisation_id=event.organisation_id)
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
-    for url in (f"/arrangementer/{event.id}?invitation={tampered}", f"/arrangementer/{other.id}?invitation={token}",
-                f"/arrangementer/{event.id}?invitation=" + "x" * 5000):
+    for url in (
+        f"/arrangementer/{event.id}?invitation={tampered}",
+        f"/arrangementer/{other.id}?invitation={token}",
+        f"/arrangementer/{event.id}?invitation=" + "x" * 5000,
+    ):
         html = client.get(url).get_data(as_text=True)
         assert field_value(html, "email") in (None, ""), url
         assert "Søren" not in html, url
 
 
-def test_an_invitation_only_event_opens_only_to_a_valid_link_for_it(app, client, create_event, create_member, send_round):
+def test_an_invitation_only_event_opens_only_to_a_valid_link_for_it(
+    app, client, create_event, create_member, send_round
+):
     event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.INVITATION)
-    other = create_event(title="Lukket lederforum", organisation_id=event.organisation_id, visibility=Visibility.INVITATION)
+    other = create_event(
+        title="Lukket lederforum", organisation_id=event.organisation_id, visibility=Visibility.INVITATION
+    )
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
 
     assert client.get(f"/arrangementer/{event.id}").status_code == 404
@@ -126,12 +169,20 @@ def test_an_invitation_only_event_opens_only_to_a_valid_link_for_it(app, client,
 
     # The sign-up POST needs the link too: the form on a public page cannot be replayed here.
     page = client.get(f"/arrangementer/{event.id}?invitation={token}")
-    base = {"csrf_token": csrf_token(page.data), "name": "Snyder", "email": "snyd@x.dk",
-            "session_id": str(event.session_id)}
+    base = {
+        "csrf_token": csrf_token(page.data),
+        "name": "Snyder",
+        "email": "snyd@x.dk",
+        "session_id": str(event.session_id),
+    }
     assert client.post(f"/arrangementer/{event.id}/tilmeld", data=base).status_code == 404
     assert client.post(f"/arrangementer/{event.id}/tilmeld?invitation={tampered}", data=base).status_code == 404
-    assert client.post(f"/arrangementer/{other.id}/tilmeld?invitation={token}",
-                       data=dict(base, session_id=str(other.session_id))).status_code == 404
+    assert (
+        client.post(
+            f"/arrangementer/{other.id}/tilmeld?invitation={token}", data=dict(base, session_id=str(other.session_id))
+        ).status_code
+        == 404
+    )
     assert registrations(app) == []
 
     response = signup_from(client, f"/arrangementer/{event.id}?invitation={token}")
@@ -139,7 +190,9 @@ def test_an_invitation_only_event_opens_only_to_a_valid_link_for_it(app, client,
     assert registrations(app) == [("soren@naestved.dk", "Søren Ærø")]
 
 
-def test_a_leader_signs_up_colleagues_each_with_their_own_registration(app, client, create_event, create_member, send_round):
+def test_a_leader_signs_up_colleagues_each_with_their_own_registration(
+    app, client, create_event, create_member, send_round
+):
     event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.INVITATION)
     with app.test_request_context():
         from eventsite.invitations.tokens import colleague_token, invitation_from_token
@@ -225,7 +278,9 @@ def test_someone_signed_up_who_follows_the_decline_link_is_led_to_cancel_their_p
     assert manage_page.status_code == 200
     assert 'value="Afmeld"' in manage_page.get_data(as_text=True)
     # A decline posted anyway (an old open tab) records nothing and keeps the place.
-    client.post(f"/invitation/{token}/afbud", data={"csrf_token": csrf_token(client.get(f"/arrangementer/{event.id}").data)})
+    client.post(
+        f"/invitation/{token}/afbud", data={"csrf_token": csrf_token(client.get(f"/arrangementer/{event.id}").data)}
+    )
     with app.app_context():
         invitation = db.session.execute(select(Invitation)).scalar_one()
         assert invitation.declined_at is None
@@ -239,12 +294,16 @@ def colleague_link_for(app, event, token) -> str:
         return f"/arrangementer/{event.id}?invitation={colleague_token(invitation_from_token(token))}"
 
 
-def test_a_colleague_sign_up_is_recorded_against_the_inviting_member(app, client, create_event, create_member, send_round, login_as):
+def test_a_colleague_sign_up_is_recorded_against_the_inviting_member(
+    app, client, create_event, create_member, send_round, login_as
+):
     from eventsite.invitations.colleagues import colleagues_signed_up
     from eventsite.invitations.models import ColleagueSignup
 
     event, token = invited(app, create_event, create_member, send_round)
-    response = signup_from(client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk")
+    response = signup_from(
+        client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk"
+    )
     assert response.status_code == 303
     with app.app_context():
         signup = db.session.execute(select(ColleagueSignup)).scalar_one()
@@ -256,7 +315,9 @@ def test_a_colleague_sign_up_is_recorded_against_the_inviting_member(app, client
     assert "Inviteret af Søren Ærø (kollegalink)" in page
 
 
-def test_a_colleague_link_over_its_limit_is_refused_and_changes_nothing(app, client, create_event, create_member, send_round):
+def test_a_colleague_link_over_its_limit_is_refused_and_changes_nothing(
+    app, client, create_event, create_member, send_round
+):
     event, token = invited(app, create_event, create_member, send_round, colleague_limit=1)
     link = colleague_link_for(app, event, token)
     assert signup_from(client, link, name="Karen Kollega", email="karen@naestved.dk").status_code == 303
@@ -272,13 +333,17 @@ def test_a_colleague_link_opens_a_members_only_event_at_once(app, client, create
     from eventsite.registration.models import PendingSignup
 
     event, token = invited(app, create_event, create_member, send_round, visibility=Visibility.MEMBERS)
-    response = signup_from(client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk")
+    response = signup_from(
+        client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk"
+    )
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
     with app.app_context():
         assert db.session.execute(select(func.count(PendingSignup.id))).scalar_one() == 0
 
 
-def test_invitation_links_stop_working_after_the_event_but_unsubscribing_still_works(app, client, create_event, create_member, send_round):
+def test_invitation_links_stop_working_after_the_event_but_unsubscribing_still_works(
+    app, client, create_event, create_member, send_round
+):
     from eventsite import clock
     from eventsite.events.models import Event
 

@@ -1,4 +1,5 @@
 """Invitation rounds in the back office: preview, send once, follow up, remind."""
+
 from __future__ import annotations
 
 import re
@@ -70,14 +71,18 @@ def test_two_simultaneous_identical_posts_make_one_round(app, create_event, crea
         assert log_in(c, user_email(app, user)).status_code == 303
     page = clients[0].get(f"/arrangoer/arrangementer/{event.id}/invitationer/ny")
     fields = [(n, v) for n, v in send_form(page.get_data(as_text=True)) if n != "csrf_token"]
-    posts = [fields + [("csrf_token", csrf_token(c.get(f"/arrangoer/arrangementer/{event.id}/invitationer").data))]
-             for c in clients]
+    posts = [
+        fields + [("csrf_token", csrf_token(c.get(f"/arrangoer/arrangementer/{event.id}/invitationer").data))]
+        for c in clients
+    ]
     statuses = []
     start = threading.Barrier(2)
 
     def post(index):
         start.wait()
-        response = clients[index].post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(posts[index]))
+        response = clients[index].post(
+            f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(posts[index])
+        )
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
@@ -92,7 +97,9 @@ def test_two_simultaneous_identical_posts_make_one_round(app, create_event, crea
     assert recipients == Counter({"ida@x.dk": 1, "ib@x.dk": 1, "jens@x.dk": 1})
 
 
-def test_a_second_round_leaves_out_those_already_invited(app, client, create_event, create_member, login_as, send_round):
+def test_a_second_round_leaves_out_those_already_invited(
+    app, client, create_event, create_member, login_as, send_round
+):
     event = directory(create_event, create_member)
     send_round(event.id, regions=["Region Sjælland"])
     login_as(event.organisation_id)
@@ -115,7 +122,9 @@ def test_removing_and_adding_individuals(app, client, create_event, create_membe
     text = visible_text(page.data)
     assert "2 modtagere" in text and "Jens Jylland" not in text.split("Udeladt:")[-1].split("Fjern")[0]
     assert "1 fjernet manuelt" in text
-    response = client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(send_form(page.get_data(as_text=True))))
+    response = client.post(
+        f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(send_form(page.get_data(as_text=True)))
+    )
     assert response.status_code == 303
     with app.app_context():
         names = sorted(db.session.execute(select(OutboxMessage.recipient)).scalars())
@@ -123,40 +132,62 @@ def test_removing_and_adding_individuals(app, client, create_event, create_membe
     assert extra
 
 
-def test_criteria_that_make_no_sense_are_refused_and_nothing_is_sent(app, client, create_event, create_member, login_as):
+def test_criteria_that_make_no_sense_are_refused_and_nothing_is_sent(
+    app, client, create_event, create_member, login_as
+):
     event = directory(create_event, create_member)
     login_as(event.organisation_id)
     page = client.get(f"/arrangoer/arrangementer/{event.id}/invitationer/ny")
     fields = send_form(page.get_data(as_text=True))
-    for bad in (("region", "Region Atlantis"), ("level", "kejser"), ("add", "ukendt@x.dk"), ("remove", "abc"),
-                ("municipality", "9999")):
+    for bad in (
+        ("region", "Region Atlantis"),
+        ("level", "kejser"),
+        ("add", "ukendt@x.dk"),
+        ("remove", "abc"),
+        ("municipality", "9999"),
+    ):
         response = client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(fields + [bad]))
         assert response.status_code == 422, bad
-        assert visible_text(response.data).count("Ukendt") + visible_text(response.data).count("Intet medlem") \
-            + visible_text(response.data).count("er ikke et medlem") >= 1, bad
+        assert (
+            visible_text(response.data).count("Ukendt")
+            + visible_text(response.data).count("Intet medlem")
+            + visible_text(response.data).count("er ikke et medlem")
+            >= 1
+        ), bad
     missing_key = [(n, v) for n, v in fields if n != "idempotency_key"]
-    assert client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(missing_key)).status_code == 400
+    assert (
+        client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(missing_key)).status_code
+        == 400
+    )
     assert count(app, Invitation) == 0
 
 
-def test_another_organisation_cannot_see_or_send(app, client, create_event, create_member, create_organisation, login_as, send_round):
+def test_another_organisation_cannot_see_or_send(
+    app, client, create_event, create_member, create_organisation, login_as, send_round
+):
     event = directory(create_event, create_member)
     round_id = send_round(event.id)
     other = create_organisation(slug="andre")
     login_as(other)
-    for url in (f"/arrangoer/arrangementer/{event.id}/invitationer", f"/arrangoer/arrangementer/{event.id}/invitationer/ny",
-                f"/arrangoer/invitationsrunder/{round_id}"):
+    for url in (
+        f"/arrangoer/arrangementer/{event.id}/invitationer",
+        f"/arrangoer/arrangementer/{event.id}/invitationer/ny",
+        f"/arrangoer/invitationsrunder/{round_id}",
+    ):
         assert client.get(url).status_code == 404, url
     token = csrf_token(client.get(f"/arrangoer/organisationer/{other}/medlemmer").data)
-    response = client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send",
-                           data={"csrf_token": token, "idempotency_key": "x" * 20})
+    response = client.post(
+        f"/arrangoer/arrangementer/{event.id}/invitationer/send",
+        data={"csrf_token": token, "idempotency_key": "x" * 20},
+    )
     assert response.status_code == 404
     assert client.post(f"/arrangoer/invitationsrunder/{round_id}/stop", data={"csrf_token": token}).status_code == 404
     assert count(app, InvitationRound) == 1
 
 
-def test_tracking_per_round_and_per_person(app, client, smtp, deliver, create_event, create_member, login_as,
-                                          send_round, register_person):
+def test_tracking_per_round_and_per_person(
+    app, client, smtp, deliver, create_event, create_member, login_as, send_round, register_person
+):
     event = directory(create_event, create_member)
     org = event.organisation_id
     create_member(org, "Bo Bounce", email="bounce@x.dk")
@@ -174,17 +205,34 @@ def test_tracking_per_round_and_per_person(app, client, smtp, deliver, create_ev
     page = client.get(f"/arrangoer/arrangementer/{event.id}/invitationer")
     html = page.get_data(as_text=True)
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
-    assert figures == {"Inviteret": "5", "Leveret": "4", "Tilmeldt": "1", "Kan ikke deltage": "1", "Intet svar": "1",
-                       "Kunne ikke leveres": "1", "Frameldt": "1"}
-    rows = dict(re.findall(r'<td><a href="/arrangoer/medlemmer/\d+">([^<]+)</a></td><td>[^<]+</td>\s*<td>([^<]+)</td>', html))
-    assert rows == {"Ida Sjælland": "Tilmeldt", "Ib Sjælland": "Kan ikke deltage", "Jens Jylland": "Intet svar",
-                    "Bo Bounce": "Kunne ikke leveres", "Olga Optout": "Frameldt"}
+    assert figures == {
+        "Inviteret": "5",
+        "Leveret": "4",
+        "Tilmeldt": "1",
+        "Kan ikke deltage": "1",
+        "Intet svar": "1",
+        "Kunne ikke leveres": "1",
+        "Frameldt": "1",
+    }
+    rows = dict(
+        re.findall(r'<td><a href="/arrangoer/medlemmer/\d+">([^<]+)</a></td><td>[^<]+</td>\s*<td>([^<]+)</td>', html)
+    )
+    assert rows == {
+        "Ida Sjælland": "Tilmeldt",
+        "Ib Sjælland": "Kan ikke deltage",
+        "Jens Jylland": "Intet svar",
+        "Bo Bounce": "Kunne ikke leveres",
+        "Olga Optout": "Frameldt",
+    }
 
     with app.app_context():
         from eventsite.invitations.models import InvitationState, Member
 
-        states = dict(db.session.execute(
-            select(Member.email, Invitation.state).join(Member, Member.id == Invitation.member_id)).all())
+        states = dict(
+            db.session.execute(
+                select(Member.email, Invitation.state).join(Member, Member.id == Invitation.member_id)
+            ).all()
+        )
     assert states["ida@x.dk"] is InvitationState.REGISTERED
     assert states["ib@x.dk"] is InvitationState.DECLINED
     assert states["bounce@x.dk"] is InvitationState.BOUNCED
@@ -210,7 +258,10 @@ def test_remind_those_who_have_not_answered_sends_to_no_one_twice_within_the_int
         page = client.get(url)
         text = visible_text(page.data)
         assert "2 modtagere" in text and "1 er allerede tilmeldt" in text
-        response = client.post(f"/arrangoer/arrangementer/{event.id}/invitationer/send", data=MultiDict(send_form(page.get_data(as_text=True))))
+        response = client.post(
+            f"/arrangoer/arrangementer/{event.id}/invitationer/send",
+            data=MultiDict(send_form(page.get_data(as_text=True))),
+        )
         assert response.status_code == 303
     finally:
         app.config["INVITATION_REMINDER_INTERVAL_HOURS"] = 72
@@ -233,8 +284,15 @@ def test_progress_is_visible_while_a_round_is_delivered_and_it_can_be_stopped(
     assert f'data-progress-url="/arrangoer/invitationsrunder/{round_id}/fremdrift"' in html
     assert "0 af 3 e-mails behandlet; 3 venter." in visible_text(html)
     progress = client.get(f"/arrangoer/invitationsrunder/{round_id}/fremdrift").get_json()
-    assert progress == {"invited": 3, "handled": 0, "delivered": 0, "bounced": 0, "waiting": 3, "done": False,
-                        "text": "0 af 3 e-mails behandlet; 3 venter."}
+    assert progress == {
+        "invited": 3,
+        "handled": 0,
+        "delivered": 0,
+        "bounced": 0,
+        "waiting": 3,
+        "done": False,
+        "text": "0 af 3 e-mails behandlet; 3 venter.",
+    }
 
     with app.app_context():
         from eventsite.mail.worker import deliver_batch
@@ -254,11 +312,18 @@ def test_progress_is_visible_while_a_round_is_delivered_and_it_can_be_stopped(
 
 def test_the_command_line_invites_by_region_level_and_tag(app, create_event, create_member):
     event = directory(create_event, create_member)
-    create_member(event.organisation_id, "Tine Tag", email="tine@x.dk", municipality_code="0370",
-                  job_level="mellemleder", tags=["Kreds Syd"])
+    create_member(
+        event.organisation_id,
+        "Tine Tag",
+        email="tine@x.dk",
+        municipality_code="0370",
+        job_level="mellemleder",
+        tags=["Kreds Syd"],
+    )
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["invite", "--event", str(event.id), "--region", "Sjælland", "--level", "mellemleder",
-                                 "--dry-run"])
+    result = runner.invoke(
+        args=["invite", "--event", str(event.id), "--region", "Sjælland", "--level", "mellemleder", "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     assert "2 modtagere" in result.output and "Ida Sjælland <ida@x.dk>" in result.output
     assert count(app, Invitation) == 0
@@ -271,8 +336,11 @@ def test_the_command_line_invites_by_region_level_and_tag(app, create_event, cre
     with app.app_context():
         assert sorted(db.session.execute(select(OutboxMessage.recipient)).scalars()) == ["ida@x.dk", "tine@x.dk"]
 
-    for args, message in ((["--region", "Atlantis"], "Ukendt region"), (["--level", "kejser"], "Ukendt ledelsesniveau"),
-                          (["--tag", "ingen"], "Intet medlem har tagget")):
+    for args, message in (
+        (["--region", "Atlantis"], "Ukendt region"),
+        (["--level", "kejser"], "Ukendt ledelsesniveau"),
+        (["--tag", "ingen"], "Intet medlem har tagget"),
+    ):
         result = runner.invoke(args=["invite", "--event", str(event.id), *args])
         assert result.exit_code == 1 and message in result.output, args
     result = runner.invoke(args=["invite", "--event", "999999"])

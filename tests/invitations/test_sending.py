@@ -1,4 +1,5 @@
 """Queuing a round: one e-mail per member, written in bulk and in the round's transaction."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -72,18 +73,29 @@ def test_queuing_a_large_round_takes_a_constant_number_of_statements(app, create
     """Bulk INSERTs, not one per member: 600 invitations cost no more round trips than 6."""
     from sqlalchemy import insert
 
-    from eventsite.invitations.models import JobLevel, Member
     from eventsite.db import utcnow
+    from eventsite.invitations.models import JobLevel, Member
 
     def statements_for(size: int) -> int:
         event = create_event(organisation_id=create_organisation(slug=f"org-{size}"))
         with app.app_context():
             now = utcnow()
-            db.session.execute(insert(Member), [
-                dict(organisation_id=event.organisation_id, email=f"m{i}@x.dk", name=f"Medlem {i}", job_title="",
-                     job_level=JobLevel.OTHER, workplace="", created_at=now, updated_at=now)
-                for i in range(size)
-            ])
+            db.session.execute(
+                insert(Member),
+                [
+                    dict(
+                        organisation_id=event.organisation_id,
+                        email=f"m{i}@x.dk",
+                        name=f"Medlem {i}",
+                        job_title="",
+                        job_level=JobLevel.OTHER,
+                        workplace="",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    for i in range(size)
+                ],
+            )
             db.session.commit()
         counter = Counter()
 

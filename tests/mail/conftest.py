@@ -1,4 +1,5 @@
 """Fixtures for email tests: a real SMTP server, sign-ups that queue email, delivery."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A fixture shared by the email and calendar tests (imported by their conftest files)."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ and a helper to run `flask --app wsgi worker` as a real subprocess.
 The server can refuse chosen recipients (a permanent 5xx or a temporary 4xx) and
 run a hook on each message, e.g. to SIGKILL a worker at an exact moment.
 """
+
 from __future__ import annotations
 
 import email
@@ -141,7 +142,11 @@ class WorkerProcess:
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"] + (["--once"] if once else [])
         with open(self.log_path, "wb") as log_file:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT,
+                command,
+                cwd=ROOT,
+                env=environment,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
 

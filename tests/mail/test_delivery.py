@@ -1,4 +1,5 @@
 """Delivery through a real SMTP server on 127.0.0.1, checked on the MIME it received."""
+
 from __future__ import annotations
 
 import logging
@@ -18,6 +19,7 @@ SECRET_LINK = "https://meet.example/hemmeligt-rum-4711"
 
 
 # --- helpers ------------------------------------------------------------------------
+
 
 def parts(message) -> dict[str, object]:
     """The message's parts by content type (the .ics attachment as 'attachment')."""
@@ -83,6 +85,7 @@ def change_session(app, session_id: int, **changes) -> None:
 
 
 # --- the confirmation -------------------------------------------------------------------
+
 
 def test_a_confirmation_arrives_as_a_danish_invitation_with_calendar_part_and_attachment(
     app, client, smtp, create_event, register_person, deliver
@@ -172,7 +175,8 @@ def test_names_are_escaped_in_the_html_part(app, smtp, create_event, register_pe
 
 def test_the_online_link_goes_only_to_people_with_a_confirmed_place(app, smtp, create_event, register_person, deliver):
     webinar = create_event(
-        title="Webinar om trivsel", kind=EventKind.WEBINAR,
+        title="Webinar om trivsel",
+        kind=EventKind.WEBINAR,
         sessions=[{"online": True, "online_url": SECRET_LINK, "capacity": 1}],
     )
     register_person(webinar.session_id, "forst@example.dk", notify=True)
@@ -190,6 +194,7 @@ def test_the_online_link_goes_only_to_people_with_a_confirmed_place(app, smtp, c
 
 
 # --- changes after the invitation ------------------------------------------------------------
+
 
 def test_a_cancellation_cancels_the_same_uid_with_a_higher_sequence(app, smtp, create_event, register_person, deliver):
     from eventsite.registration import operations
@@ -214,7 +219,9 @@ def test_a_cancellation_cancels_the_same_uid_with_a_higher_sequence(app, smtp, c
     assert str(invitation(cancelled)["STATUS"]) == "CANCELLED"
 
 
-def test_a_changed_session_sends_an_updated_request_to_everyone_registered(app, smtp, create_event, register_person, deliver):
+def test_a_changed_session_sends_an_updated_request_to_everyone_registered(
+    app, smtp, create_event, register_person, deliver
+):
     event = create_event(sessions=[{"capacity": 1}])
     confirmed_id = register_person(event.session_id, "forst@example.dk", notify=True).id
     register_person(event.session_id, "venter@example.dk", notify=True)
@@ -238,7 +245,9 @@ def test_a_changed_session_sends_an_updated_request_to_everyone_registered(app, 
     assert "stadig på ventelisten som nummer 1" in text_of(waiting_update)
 
 
-def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list(app, smtp, create_event, register_person, deliver):
+def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list(
+    app, smtp, create_event, register_person, deliver
+):
     from eventsite.registration.notifications import notify_session_cancelled
 
     event = create_event(sessions=[{"capacity": 1}, {"city": "Silkeborg", "municipality_code": "0740"}])
@@ -263,7 +272,9 @@ def test_a_cancelled_session_sends_cancel_to_everyone_including_the_waiting_list
         assert str(invitation(cancel)["UID"]) == f"registration-{registration_id}@localhost"
         assert "Desværre er Temadag for mellemledere i Næstved aflyst." in text_of(cancel)
     first_invitation = mail["forst@example.dk"][0]
-    assert invitation(mail["forst@example.dk"][-1]).decoded("sequence") > invitation(first_invitation).decoded("sequence")
+    assert invitation(mail["forst@example.dk"][-1]).decoded("sequence") > invitation(first_invitation).decoded(
+        "sequence"
+    )
 
 
 def test_a_cancelled_event_sends_cancel_for_every_session(app, smtp, create_event, register_person, deliver):
@@ -293,7 +304,10 @@ def test_a_cancelled_event_sends_cancel_for_every_session(app, smtp, create_even
 
 # --- bad input: news overtaken while the email waited ---------------------------------------
 
-def test_an_event_edited_while_mail_is_queued_sends_the_newest_data_and_sequence(app, smtp, create_event, register_person, deliver):
+
+def test_an_event_edited_while_mail_is_queued_sends_the_newest_data_and_sequence(
+    app, smtp, create_event, register_person, deliver
+):
     event = create_event()
     register_person(event.session_id, "mette@example.dk", notify=True)
     with app.app_context():
@@ -338,6 +352,7 @@ def test_a_waiting_list_notice_overtaken_by_a_promotion_is_skipped(app, smtp, cr
 
 # --- bad input: addresses that bounce ------------------------------------------------------
 
+
 def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
     app, client, smtp, create_event, register_person, deliver, login_as
 ):
@@ -374,7 +389,9 @@ def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
     assert "Kunne ikke leveres: 1" in text
 
 
-def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(app, smtp, create_event, register_person, deliver, monkeypatch):
+def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(
+    app, smtp, create_event, register_person, deliver, monkeypatch
+):
     event = create_event()
     smtp.refuse("travl@example.dk", "451 4.7.1 Try again later")
     register_person(event.session_id, "travl@example.dk", notify=True)
@@ -394,7 +411,9 @@ def test_a_temporary_refusal_is_retried_after_back_off_and_delivered_once(app, s
     assert rows(app)[0].attempts == 2
 
 
-def test_an_email_that_keeps_failing_temporarily_is_given_up_after_the_last_attempt(app, smtp, create_event, register_person, deliver, monkeypatch):
+def test_an_email_that_keeps_failing_temporarily_is_given_up_after_the_last_attempt(
+    app, smtp, create_event, register_person, deliver, monkeypatch
+):
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
     monkeypatch.setitem(app.config, "MAIL_RETRY_SECONDS", 0)
     event = create_event()
@@ -417,7 +436,10 @@ def test_back_off_doubles_from_the_first_delay_up_to_an_hour():
 
 # --- development ---------------------------------------------------------------------------------
 
-def test_the_log_backend_prints_the_email_instead_of_sending_it(app, smtp, create_event, register_person, deliver, monkeypatch, caplog):
+
+def test_the_log_backend_prints_the_email_instead_of_sending_it(
+    app, smtp, create_event, register_person, deliver, monkeypatch, caplog
+):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "log")
     event = create_event()
     register_person(event.session_id, "mette@example.dk", notify=True)

@@ -1,4 +1,5 @@
 """Every email is an outbox row written in the transaction of the change that causes it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -67,8 +68,12 @@ def test_cancelling_queues_a_cancellation_and_the_promotion_of_the_next_in_line(
     token = manage_token_for(client, first.headers["Location"])
 
     page = client.get(f"/tilmelding/{token}")
-    response = client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})
-    client.post(f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})  # a second click
+    response = client.post(
+        f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"}
+    )
+    client.post(
+        f"/tilmelding/{token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"}
+    )  # a second click
 
     assert response.status_code == 303
     cancelled, promoted = registration_for(app, "forst@example.dk"), registration_for(app, "naest@example.dk")
@@ -120,7 +125,9 @@ def test_a_tampered_manage_link_changes_nothing_and_queues_nothing(app, client, 
     forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
 
     page = client.get(f"/tilmelding/{forged}")
-    response = client.post(f"/tilmelding/{forged}/afmeld", data={"csrf_token": csrf_token(client.get(f"/tilmelding/{token}").data)})
+    response = client.post(
+        f"/tilmelding/{forged}/afmeld", data={"csrf_token": csrf_token(client.get(f"/tilmelding/{token}").data)}
+    )
 
     assert page.status_code == 404
     assert "Siden findes ikke" in visible_text(page.data)

@@ -1,4 +1,5 @@
 """Reminders N days before a session: queued once per place, with the programme and link."""
+
 from __future__ import annotations
 
 import threading
@@ -119,11 +120,20 @@ def test_two_workers_queuing_reminders_at_the_same_time_queue_each_once(app, cre
     assert sorted(r for r, _s in reminders(app)) == sorted(registration_ids)
 
 
-def test_a_webinar_reminder_carries_the_online_link_and_the_programme(app, smtp, create_event, register_person, deliver):
+def test_a_webinar_reminder_carries_the_online_link_and_the_programme(
+    app, smtp, create_event, register_person, deliver
+):
     webinar = create_event(
-        title="Webinar om trivsel", kind=EventKind.WEBINAR,
-        sessions=[{"online": True, "online_url": SECRET_LINK, "start": soon(1.5),
-                   "programme": [("10:00", "Velkomst"), ("10:15", "Oplæg om trivsel")]}],
+        title="Webinar om trivsel",
+        kind=EventKind.WEBINAR,
+        sessions=[
+            {
+                "online": True,
+                "online_url": SECRET_LINK,
+                "start": soon(1.5),
+                "programme": [("10:00", "Velkomst"), ("10:15", "Oplæg om trivsel")],
+            }
+        ],
     )
     registration_id = register_person(webinar.session_id, "mette@example.dk", notify=True).id
     signed_up_long_ago(app, registration_id)
@@ -140,7 +150,9 @@ def test_a_webinar_reminder_carries_the_online_link_and_the_programme(app, smtp,
     assert "Se, ændr eller afmeld din tilmelding" in text
 
 
-def test_a_reminder_for_a_place_cancelled_before_it_went_out_is_skipped(app, smtp, create_event, register_person, deliver):
+def test_a_reminder_for_a_place_cancelled_before_it_went_out_is_skipped(
+    app, smtp, create_event, register_person, deliver
+):
     from eventsite.registration import operations
     from eventsite.registration.notifications import notify_cancelled
 

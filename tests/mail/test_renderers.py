@@ -1,5 +1,6 @@
 """The seams mail offers the areas above it: the renderer registry and the scheduled jobs,
 and the calendar hook registration offers the calendar."""
+
 from __future__ import annotations
 
 import logging
@@ -28,7 +29,10 @@ def renderers(app, monkeypatch):
 
 def statuses(app) -> list[tuple[OutboxStatus, str]]:
     with app.app_context():
-        return [(row.status, row.last_error) for row in db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()]
+        return [
+            (row.status, row.last_error)
+            for row in db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        ]
 
 
 def test_an_area_renders_its_own_kind_prepared_once_per_batch_and_without_the_write_lock(
@@ -44,8 +48,14 @@ def test_an_area_renders_its_own_kind_prepared_once_per_batch_and_without_the_wr
     def render(row, now, shared):
         # Rendering reads only (SQLite: no write lock) and can build the site's links.
         seen.append((database.lock_mode(), absolute_url("events.event_page", event_id=1)))
-        return Email(subject=f"Hej {shared[row.id]}", recipients=[row.recipient], sender=("Lederne", "lederne@example.org"),
-                     body="Tekst", html="<p>Tekst</p>", message_id=row.message_id)
+        return Email(
+            subject=f"Hej {shared[row.id]}",
+            recipients=[row.recipient],
+            sender=("Lederne", "lederne@example.org"),
+            body="Tekst",
+            html="<p>Tekst</p>",
+            message_id=row.message_id,
+        )
 
     add_renderer(app, [MailKind.CONFIRMATION, MailKind.WAITLISTED], render, prepare=prepare)
     event = create_event(sessions=[{"capacity": 1}])
@@ -115,6 +125,7 @@ def test_a_confirmation_without_the_calendar_area_goes_without_invitation_or_fee
 
 
 # --- scheduled jobs ------------------------------------------------------------------------
+
 
 def test_jobs_run_when_the_worker_starts_then_after_their_interval_each_as_a_unit_of_work(app, monkeypatch, caplog):
     monkeypatch.setitem(app.extensions, JOBS, [])

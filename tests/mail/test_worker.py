@@ -1,4 +1,5 @@
 """The delivery worker as a real process: SMTP outages, a SIGKILL mid-batch, two at once."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,10 @@ def queue_confirmations(app, create_event, count: int, capacity: int | None = No
     event = create_event(sessions=[{"capacity": capacity}])
     with app.test_request_context(method="POST"):
         for number in range(count):
-            registration = register(event.session_id, PersonDetails(name=f"Deltager {number}", email=f"d{number}-{uuid.uuid4().hex[:6]}@example.dk"))
+            registration = register(
+                event.session_id,
+                PersonDetails(name=f"Deltager {number}", email=f"d{number}-{uuid.uuid4().hex[:6]}@example.dk"),
+            )
             notify_signup(registration)
         db.session.commit()
     return message_ids(app)
@@ -40,7 +44,9 @@ def message_ids(app) -> set[str]:
 
 def statuses(app) -> Counter:
     with app.app_context():
-        return Counter(dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()))
+        return Counter(
+            dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        )
 
 
 def wait_until(condition, timeout: float = 60.0, what: str = "condition") -> None:
@@ -86,13 +92,13 @@ def _all_attempted(app) -> bool:
     """Every row has failed once and is waiting (none held by the worker right now)."""
     with app.app_context():
         untried = db.session.execute(select(func.count()).where(OutboxMessage.attempts == 0)).scalar_one()
-        held = db.session.execute(
-            select(func.count()).where(OutboxMessage.status == OutboxStatus.SENDING)
-        ).scalar_one()
+        held = db.session.execute(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENDING)).scalar_one()
         return untried == 0 and held == 0
 
 
-def test_a_worker_killed_before_the_server_accepted_a_message_loses_nothing_and_doubles_nothing(app, database_url, create_event):
+def test_a_worker_killed_before_the_server_accepted_a_message_loses_nothing_and_doubles_nothing(
+    app, database_url, create_event
+):
     expected = queue_confirmations(app, create_event, 30)
     sink = SMTPSink().start()
     first = worker(app, database_url, sink, EVENTSITE_MAIL_BATCH_SIZE="10", EVENTSITE_MAIL_LEASE_SECONDS="3")
@@ -120,7 +126,9 @@ def test_a_worker_killed_before_the_server_accepted_a_message_loses_nothing_and_
     assert sink.message_ids() == Counter({message_id: 1 for message_id in expected})
 
 
-def test_a_worker_killed_after_the_server_accepted_a_message_repeats_only_that_one_with_its_message_id(app, database_url, create_event):
+def test_a_worker_killed_after_the_server_accepted_a_message_repeats_only_that_one_with_its_message_id(
+    app, database_url, create_event
+):
     """The window no outbox can close: the server took the message, the worker died before marking it.
 
     We deliver at least once: nothing is lost, and the single repeat carries the same

@@ -4,6 +4,7 @@ The account and login fixtures (`create_user`, `login_as`, `organiser`) are in
 tests/conftest.py, the login helpers (`log_in`, `form_token`, `PASSWORD`) in
 tests/helpers.py.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -4,14 +4,15 @@ The test walks `app.url_map`, so a route added later is covered without anyone
 remembering to list it. URL parameters are filled with the ids of organisation B's
 objects; a parameter name the test does not know fails loudly: add it to PARAMETERS.
 """
+
 from __future__ import annotations
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from eventsite.extensions import db
 from eventsite.accounts.access import _ACCESS_ATTR
+from eventsite.extensions import db
 from tests.helpers import csrf_token, log_in, user_email
 
 #: Endpoints anyone may open.
@@ -34,11 +35,20 @@ def world(app, create_organisation, create_event, register_person, create_user):
 
     org_a = create_organisation(slug="org-a", name="Forening A")
     org_b = create_organisation(slug="org-b", name="Forening B")
-    event_a = create_event(title="Temadag i A", organisation_id=org_a, sessions=[{"programme": [("10:00", "Velkomst A")]}])
+    event_a = create_event(
+        title="Temadag i A", organisation_id=org_a, sessions=[{"programme": [("10:00", "Velkomst A")]}]
+    )
     event_b = create_event(
         title="Hemmeligt B-arrangement",
         organisation_id=org_b,
-        sessions=[{"venue_name": "B-Hemmelig Sal", "city": "Silkeborg", "municipality_code": "0740", "programme": [("10:00", "Velkomst B")]}],
+        sessions=[
+            {
+                "venue_name": "B-Hemmelig Sal",
+                "city": "Silkeborg",
+                "municipality_code": "0740",
+                "programme": [("10:00", "Velkomst B")],
+            }
+        ],
     )
     register_person(event_a.session_id, name="Anders And")
     registration_b = register_person(event_b.session_id, name="Bodil Bhemmelig")
@@ -124,10 +134,14 @@ PARAMETERS = {
     "day_id": _day_of_b,
     "addon_id": _object_on_b_event("eventsite.payments.models", "AddOn", _addon_fields),
     "row_id": _object_on_b_event(
-        "eventsite.payments.models", "DayPriceRow", lambda world: {"days": 1, "member_price_ore": 0, "non_member_price_ore": 0}
+        "eventsite.payments.models",
+        "DayPriceRow",
+        lambda world: {"days": 1, "member_price_ore": 0, "non_member_price_ore": 0},
     ),
     "request_id": _object_on_b_event(
-        "eventsite.payments.models", "SubsidyRequest", lambda world: {"registration_id": world["b_ids"]["registration_id"]}
+        "eventsite.payments.models",
+        "SubsidyRequest",
+        lambda world: {"registration_id": world["b_ids"]["registration_id"]},
     ),
     "round_id": _object_on_b_event(
         "eventsite.invitations.models", "InvitationRound", lambda world: {"idempotency_key": "b-runde"}
@@ -327,4 +341,6 @@ def test_the_organisations_own_administrator_can_open_every_page(app, world, cre
         # Close it as a WSGI server does: a streamed download (the exports) keeps its
         # request context, and with it the logged-in user, until it is closed.
         response.close()
-        assert response.status_code in (200, 303), f"B's administrator: GET {url} ({rule.endpoint}) answered {response.status_code}"
+        assert response.status_code in (200, 303), (
+            f"B's administrator: GET {url} ({rule.endpoint}) answered {response.status_code}"
+        )

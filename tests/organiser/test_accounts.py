@@ -1,12 +1,13 @@
 """Accounts and roles: the create-organiser command, administrators' pages, the audit trail."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from eventsite.accounts.models import Membership, Role, User
+from eventsite.audit import AuditEntry
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
-from eventsite.audit import AuditEntry
-from eventsite.accounts.models import Membership, Role, User
 from tests.helpers import PASSWORD, form_token, log_in, visible_text
 
 
@@ -23,6 +24,7 @@ def account(app, email: str):
 
 
 # --- the command line ----------------------------------------------------------------
+
 
 def test_the_command_creates_an_organiser_who_can_log_in(app, client, create_organisation):
     create_organisation(slug="lederne")
@@ -41,10 +43,24 @@ def test_the_command_asks_for_the_password_when_not_given(app, create_organisati
 
 
 def test_the_command_creates_the_organisation_when_asked(app):
-    result = run_cli(app, "anne@ny.dk", "--org", "ny-forening", "--role", "admin", "--password", PASSWORD, "--create-org", "Ny Forening")
+    result = run_cli(
+        app,
+        "anne@ny.dk",
+        "--org",
+        "ny-forening",
+        "--role",
+        "admin",
+        "--password",
+        PASSWORD,
+        "--create-org",
+        "Ny Forening",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.execute(select(Organisation.name).where(Organisation.slug == "ny-forening")).scalar_one() == "Ny Forening"
+        assert (
+            db.session.execute(select(Organisation.name).where(Organisation.slug == "ny-forening")).scalar_one()
+            == "Ny Forening"
+        )
     assert account(app, "anne@ny.dk")[1] == [("ny-forening", Role.ADMIN)]
 
 
@@ -57,7 +73,10 @@ def test_the_command_refuses_an_unknown_organisation(app):
 
 def test_the_command_refuses_a_duplicate_email(app, create_organisation):
     create_organisation(slug="lederne")
-    assert run_cli(app, "mette@lederne.dk", "--org", "lederne", "--role", "organiser", "--password", PASSWORD).exit_code == 0
+    assert (
+        run_cli(app, "mette@lederne.dk", "--org", "lederne", "--role", "organiser", "--password", PASSWORD).exit_code
+        == 0
+    )
     again = run_cli(app, "METTE@lederne.dk", "--org", "lederne", "--role", "admin", "--password", PASSWORD)
     assert again.exit_code != 0
     assert "already exists" in again.output
@@ -76,6 +95,7 @@ def test_the_command_refuses_a_short_password_and_an_unknown_role(app, create_or
 
 # --- roles --------------------------------------------------------------------------
 
+
 def test_an_organiser_cannot_see_accounts_or_the_change_log(client, create_organisation, login_as):
     login_as(create_organisation(), "organiser")
     assert client.get("/arrangoer/brugere").status_code == 404
@@ -87,13 +107,20 @@ def test_a_checkin_helper_sees_neither_events_nor_venues(client, create_organisa
     org = create_organisation()
     event = create_event(organisation_id=org)
     login_as(org, "checkin")
-    for url in ("/arrangoer/arrangementer", f"/arrangoer/arrangementer/{event.id}", "/arrangoer/steder",
-                "/arrangoer/arrangementer/ny", f"/arrangoer/sessioner/{event.session_id}/rediger"):
+    for url in (
+        "/arrangoer/arrangementer",
+        f"/arrangoer/arrangementer/{event.id}",
+        "/arrangoer/steder",
+        "/arrangoer/arrangementer/ny",
+        f"/arrangoer/sessioner/{event.session_id}/rediger",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get("/arrangoer/adgangskode").status_code == 200
 
 
-def test_an_account_in_two_organisations_has_a_role_in_each(app, client, create_organisation, create_user, create_event):
+def test_an_account_in_two_organisations_has_a_role_in_each(
+    app, client, create_organisation, create_user, create_event
+):
     a, b = create_organisation(slug="a", name="A"), create_organisation(slug="b", name="B")
     event_a, event_b = create_event(organisation_id=a), create_event(organisation_id=b)
     create_user(a, "organiser", email="to@roller.dk")
@@ -105,33 +132,65 @@ def test_an_account_in_two_organisations_has_a_role_in_each(app, client, create_
 
 # --- administrators' account pages ---------------------------------------------------
 
+
 def test_an_administrator_creates_an_account_that_can_log_in(app, client, create_organisation, login_as):
     org = create_organisation()
     login_as(org, "admin")
-    response = client.post("/arrangoer/brugere/ny", data={
-        "csrf_token": form_token(client, "/arrangoer/brugere/ny"), "organisation_id": org,
-        "email": "Ny@Lederne.dk", "name": "Ny Hjælper", "role": "checkin", "password": "et-langt-kodeord",
-    })
+    response = client.post(
+        "/arrangoer/brugere/ny",
+        data={
+            "csrf_token": form_token(client, "/arrangoer/brugere/ny"),
+            "organisation_id": org,
+            "email": "Ny@Lederne.dk",
+            "name": "Ny Hjælper",
+            "role": "checkin",
+            "password": "et-langt-kodeord",
+        },
+    )
     assert response.status_code == 303
     assert "ny@lederne.dk" in visible_text(client.get("/arrangoer/brugere").data)
     assert log_in(app.test_client(), "ny@lederne.dk", "et-langt-kodeord").status_code == 303
     with app.app_context():
-        entry = db.session.execute(select(AuditEntry).where(AuditEntry.object_type == "user", AuditEntry.action == "created").order_by(AuditEntry.id.desc())).scalars().first()
+        entry = (
+            db.session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.object_type == "user", AuditEntry.action == "created")
+                .order_by(AuditEntry.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         assert '"role": "checkin"' in entry.after
 
 
-def test_an_administrator_changes_a_role_and_removes_a_member_but_keeps_an_administrator(app, client, create_organisation, login_as, create_user):
+def test_an_administrator_changes_a_role_and_removes_a_member_but_keeps_an_administrator(
+    app, client, create_organisation, login_as, create_user
+):
     org = create_organisation()
     me = login_as(org, "admin")
     other = create_user(org, "organiser")
     url = f"/arrangoer/brugere/{other}"
     token = form_token(client, url)
-    assert client.post(url, data={"csrf_token": token, "organisation_id": org, "role": "checkin", "submit": "x"}).status_code == 303
+    assert (
+        client.post(
+            url, data={"csrf_token": token, "organisation_id": org, "role": "checkin", "submit": "x"}
+        ).status_code
+        == 303
+    )
     with app.app_context():
-        assert db.session.execute(select(Membership.role).where(Membership.user_id == other)).scalar_one() is Role.CHECKIN
-    assert client.post(url, data={"csrf_token": token, "organisation_id": org, "role": "checkin", "remove": "x"}).status_code == 303
+        assert (
+            db.session.execute(select(Membership.role).where(Membership.user_id == other)).scalar_one() is Role.CHECKIN
+        )
+    assert (
+        client.post(
+            url, data={"csrf_token": token, "organisation_id": org, "role": "checkin", "remove": "x"}
+        ).status_code
+        == 303
+    )
     with app.app_context():
-        assert db.session.execute(select(func.count(Membership.id)).where(Membership.user_id == other)).scalar_one() == 0
+        assert (
+            db.session.execute(select(func.count(Membership.id)).where(Membership.user_id == other)).scalar_one() == 0
+        )
     # The only administrator cannot demote themself.
     mine = f"/arrangoer/brugere/{me}"
     refused = client.post(mine, data={"csrf_token": token, "organisation_id": org, "role": "organiser", "submit": "x"})
@@ -142,7 +201,10 @@ def test_an_administrator_changes_a_role_and_removes_a_member_but_keeps_an_admin
 
 # --- the audit trail page ------------------------------------------------------------
 
-def test_the_change_log_shows_who_changed_what_in_the_own_organisation_only(app, client, create_organisation, login_as, create_event):
+
+def test_the_change_log_shows_who_changed_what_in_the_own_organisation_only(
+    app, client, create_organisation, login_as, create_event
+):
     from eventsite.audit import record_audit
 
     mine, theirs = create_organisation(slug="a", name="A"), create_organisation(slug="b", name="B")
@@ -151,7 +213,10 @@ def test_the_change_log_shows_who_changed_what_in_the_own_organisation_only(app,
         record_audit(theirs, "event", 999, "updated", before={"title": "B's hemmelighed"}, after={"title": "x"})
         db.session.commit()
     user_id = login_as(mine, "admin")
-    client.post(f"/arrangoer/arrangementer/{event.id}/skjul", data={"csrf_token": form_token(client, f"/arrangoer/arrangementer/{event.id}")})
+    client.post(
+        f"/arrangoer/arrangementer/{event.id}/skjul",
+        data={"csrf_token": form_token(client, f"/arrangoer/arrangementer/{event.id}")},
+    )
     text = visible_text(client.get("/arrangoer/log").data)
     assert "Ændringslog" in text
     assert f"Arrangement #{event.id}: skjult" in text
@@ -167,7 +232,9 @@ def test_record_audit_stores_json_summaries_and_the_acting_user(app, create_orga
     user_id = create_user(org, "organiser", email="anne@lederne.dk")
     with app.test_request_context():
         user = db.session.get(User, user_id)
-        entry = record_audit(org, "registration", 7, "moved", before={"session_id": 1}, after={"session_id": 2}, user=user)
+        entry = record_audit(
+            org, "registration", 7, "moved", before={"session_id": 1}, after={"session_id": 2}, user=user
+        )
         db.session.commit()
         assert (entry.actor, entry.user_id) == ("anne@lederne.dk", user_id)
         assert decoded(entry) == ({"session_id": 1}, {"session_id": 2})

@@ -1,4 +1,5 @@
 """Bad input in the back office gets a clear Danish message and changes nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from eventsite.accounts.models import User
+from eventsite.audit import AuditEntry
 from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
-from eventsite.audit import AuditEntry
-from eventsite.accounts.models import User
 from tests.helpers import form_token, visible_text
 from tests.organiser.test_events import EVENT_FORM, make_venue, session_form
 
@@ -87,7 +88,9 @@ def test_a_venue_of_another_organisation_cannot_be_chosen(app, client, organiser
 
 def test_an_over_long_title_is_refused(app, client, organiser):
     before = audit_count(app)
-    response = post(client, "/arrangoer/arrangementer/ny", **dict(EVENT_FORM, organisation_id=organiser, title="x" * 201))
+    response = post(
+        client, "/arrangoer/arrangementer/ny", **dict(EVENT_FORM, organisation_id=organiser, title="x" * 201)
+    )
     assert response.status_code == 422
     assert "Højst 200 tegn." in visible_text(response.data)
     assert rows(app, Event) == 0 and audit_count(app) == before
@@ -101,19 +104,31 @@ def test_an_empty_title_is_refused(app, client, organiser):
 
 
 def test_a_sign_up_deadline_before_sign_up_opens_is_refused(app, client, organiser):
-    response = post(client, "/arrangoer/arrangementer/ny", **dict(
-        EVENT_FORM, organisation_id=organiser,
-        registration_opens_at=f"{NEXT_YEAR}-06-01T09:00", registration_closes_at=f"{NEXT_YEAR}-05-01T09:00",
-    ))
+    response = post(
+        client,
+        "/arrangoer/arrangementer/ny",
+        **dict(
+            EVENT_FORM,
+            organisation_id=organiser,
+            registration_opens_at=f"{NEXT_YEAR}-06-01T09:00",
+            registration_closes_at=f"{NEXT_YEAR}-05-01T09:00",
+        ),
+    )
     assert response.status_code == 422
     assert "Tilmeldingsfristen skal ligge efter, at tilmeldingen åbner." in visible_text(response.data)
     assert rows(app, Event) == 0
 
 
 def test_a_nonsensical_datetime_is_refused(app, client, organiser):
-    response = post(client, "/arrangoer/arrangementer/ny", **dict(
-        EVENT_FORM, organisation_id=organiser, registration_closes_at="i morgen",
-    ))
+    response = post(
+        client,
+        "/arrangoer/arrangementer/ny",
+        **dict(
+            EVENT_FORM,
+            organisation_id=organiser,
+            registration_closes_at="i morgen",
+        ),
+    )
     assert response.status_code == 422
     assert "Angiv en gyldig dato og et gyldigt klokkeslæt." in visible_text(response.data)
     assert rows(app, Event) == 0
@@ -135,8 +150,15 @@ def test_an_event_cannot_be_created_for_another_organisation(app, client, organi
 def test_a_duplicate_organiser_email_is_refused(app, client, organiser, create_user):
     create_user(organiser, "organiser", email="mette@lederne.dk")
     users_before = rows(app, User)
-    response = post(client, "/arrangoer/brugere/ny", organisation_id=organiser, email="Mette@Lederne.dk",
-                    name="Mette", role="organiser", password="et-langt-kodeord")
+    response = post(
+        client,
+        "/arrangoer/brugere/ny",
+        organisation_id=organiser,
+        email="Mette@Lederne.dk",
+        name="Mette",
+        role="organiser",
+        password="et-langt-kodeord",
+    )
     assert response.status_code == 422
     assert "Der findes allerede en konto med denne e-mailadresse." in visible_text(response.data)
     assert rows(app, User) == users_before
@@ -144,8 +166,15 @@ def test_a_duplicate_organiser_email_is_refused(app, client, organiser, create_u
 
 def test_a_too_short_password_for_a_new_account_is_refused(app, client, organiser):
     users_before = rows(app, User)
-    response = post(client, "/arrangoer/brugere/ny", organisation_id=organiser, email="ny@lederne.dk",
-                    name="Ny", role="organiser", password="kort")
+    response = post(
+        client,
+        "/arrangoer/brugere/ny",
+        organisation_id=organiser,
+        email="ny@lederne.dk",
+        name="Ny",
+        role="organiser",
+        password="kort",
+    )
     assert response.status_code == 422
     assert "mindst 10 tegn" in visible_text(response.data)
     assert rows(app, User) == users_before

@@ -1,4 +1,5 @@
 """Check-in on the day: one tap per person, undo, absence marks, notes, all audited."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from eventsite.db import utcnow
-from eventsite.events.models import EventSession
-from eventsite.extensions import db
+from eventsite.accounts.models import User
 from eventsite.attendance.checkin import (
     CheckInError,
     attendance_opens_at,
@@ -20,7 +19,9 @@ from eventsite.attendance.checkin import (
     undo_attendance,
 )
 from eventsite.audit import AuditEntry
-from eventsite.accounts.models import User
+from eventsite.db import utcnow
+from eventsite.events.models import EventSession
+from eventsite.extensions import db
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
 from tests.helpers import csrf_token, form_token, visible_text
 
@@ -30,7 +31,9 @@ def _start_now(app, session_id: int, started_minutes_ago: int = 30) -> None:
     with app.app_context():
         start = utcnow() - timedelta(minutes=started_minutes_ago)
         db.session.execute(
-            update(EventSession).where(EventSession.id == session_id).values(starts_at=start, ends_at=start + timedelta(hours=6))
+            update(EventSession)
+            .where(EventSession.id == session_id)
+            .values(starts_at=start, ends_at=start + timedelta(hours=6))
         )
         db.session.commit()
 
@@ -77,7 +80,10 @@ def test_a_double_tap_checks_in_once(app, door):
         assert check_in(registration, now=first_time + timedelta(seconds=2)) is False
         db.session.commit()
         assert _load(people["Mette Hansen"]).checked_in_at == first_time
-        assert len(db.session.execute(select(AuditEntry).where(AuditEntry.object_type == "registration")).scalars().all()) == 1
+        assert (
+            len(db.session.execute(select(AuditEntry).where(AuditEntry.object_type == "registration")).scalars().all())
+            == 1
+        )
 
 
 def test_undo_takes_back_a_check_in(app, door):
@@ -90,9 +96,13 @@ def test_undo_takes_back_a_check_in(app, door):
         registration = _load(people["Mette Hansen"])
         assert registration.attendance is Attendance.NONE
         assert registration.checked_in_at is None and registration.checked_in_by_id is None
-        actions = db.session.execute(
-            select(AuditEntry.action).where(AuditEntry.object_type == "registration").order_by(AuditEntry.id)
-        ).scalars().all()
+        actions = (
+            db.session.execute(
+                select(AuditEntry.action).where(AuditEntry.object_type == "registration").order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
         assert actions == ["checked_in", "attendance_undone"]
 
 
@@ -209,7 +219,9 @@ def test_one_tap_checks_in_and_the_screen_says_so(app, client, door, login_as):
     assert _form_for(page.data.decode(), action)
     response = client.post(action, data={"csrf_token": csrf_token(page.data), "q": "mette"})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/arrangoer/sessioner/{event.session_id}/indtjekning?q=mette#r{people['Mette Hansen']}")
+    assert response.headers["Location"].endswith(
+        f"/arrangoer/sessioner/{event.session_id}/indtjekning?q=mette#r{people['Mette Hansen']}"
+    )
     text = visible_text(client.get(response.headers["Location"]).data)
     assert "Mette Hansen er tjekket ind." in text
     assert re.search(r"Tjekket ind\s*1\s*af\s*3", text)
@@ -223,7 +235,9 @@ def test_undo_afbud_and_note_through_the_screen(app, client, door, login_as):
     token = csrf_token(_screen(client, event.session_id).data)
     mette, soeren = people["Mette Hansen"], people["Søren Æbelø"]
     client.post(f"/arrangoer/tilmeldinger/{mette}/indtjek", data={"csrf_token": token})
-    client.post(f"/arrangoer/tilmeldinger/{mette}/fremmoede-note", data={"csrf_token": token, "note": "deltog i pkt. 1–3"})
+    client.post(
+        f"/arrangoer/tilmeldinger/{mette}/fremmoede-note", data={"csrf_token": token, "note": "deltog i pkt. 1–3"}
+    )
     client.post(f"/arrangoer/tilmeldinger/{soeren}/fravaer", data={"csrf_token": token, "kind": "absent_notified"})
     with app.app_context():
         assert _load(mette).attendance_note == "deltog i pkt. 1–3"
@@ -249,7 +263,9 @@ def test_nonsense_absence_kind_is_refused(app, client, door, login_as):
     event, people, user_id = door
     login_as(event.organisation_id, "checkin")
     token = csrf_token(_screen(client, event.session_id).data)
-    response = client.post(f"/arrangoer/tilmeldinger/{people['Mette Hansen']}/fravaer", data={"csrf_token": token, "kind": "attended"})
+    response = client.post(
+        f"/arrangoer/tilmeldinger/{people['Mette Hansen']}/fravaer", data={"csrf_token": token, "kind": "attended"}
+    )
     assert response.status_code == 303
     with app.app_context():
         assert _load(people["Mette Hansen"]).attendance is Attendance.NONE
@@ -280,7 +296,9 @@ def test_a_check_in_helper_can_neither_export_nor_edit(app, client, door, login_
     assert client.get(f"/arrangoer/arrangementer/{event.id}/eksport?type=full&format=csv").status_code == 404
     assert client.get(f"/arrangoer/arrangementer/{event.id}/deltagere").status_code == 404
     assert client.get("/arrangoer/oversigt").status_code == 404
-    response = client.post(f"/arrangoer/tilmeldinger/{people['Mette Hansen']}/afmeld", data={"csrf_token": token, "confirmed": "yes"})
+    response = client.post(
+        f"/arrangoer/tilmeldinger/{people['Mette Hansen']}/afmeld", data={"csrf_token": token, "confirmed": "yes"}
+    )
     assert response.status_code == 404
     with app.app_context():
         assert _load(people["Mette Hansen"]).status is RegistrationStatus.CONFIRMED
@@ -308,7 +326,9 @@ def test_nobody_is_checked_in_to_a_cancelled_session(app, door):
         assert str(refused.value.message) == "Dette hold er aflyst."
 
 
-def test_a_checkin_helper_reaches_a_door_list_only_around_its_session(app, client, create_event, register_person, login_as):
+def test_a_checkin_helper_reaches_a_door_list_only_around_its_session(
+    app, client, create_event, register_person, login_as
+):
     event = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     today, later = event.session_ids
     soon = register_person(today, name="Mette Hansen")

@@ -1,4 +1,5 @@
 """The organiser's dashboard: attendance per venue, totals, breakdowns, a fixed query count."""
+
 from __future__ import annotations
 
 import re
@@ -9,10 +10,10 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import update
 
+from eventsite.attendance.checkin import attendance_opens_at, check_in, mark_absent
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
-from eventsite.attendance.checkin import attendance_opens_at, check_in, mark_absent
 from eventsite.organiser.dashboard import JobLevel, build_dashboard, job_level
 from eventsite.registration import operations
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus
@@ -44,7 +45,9 @@ def test_a_job_title_maps_to_a_job_level(title, level):
     assert job_level(title) is level
 
 
-def _register(register_person, session_id: int, count: int, *, municipality_code="0370", job_title="Teamleder", prefix="p"):
+def _register(
+    register_person, session_id: int, count: int, *, municipality_code="0370", job_title="Teamleder", prefix="p"
+):
     """Sign `count` people up through the domain function, as the public form does; their ids."""
     return [
         register_person(
@@ -82,7 +85,9 @@ def test_totals_across_venues_add_up(app, dashboard_of, create_event, register_p
     assert figures.total("capacity") == 60
 
 
-def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(app, dashboard_of, create_event, register_person):
+def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(
+    app, dashboard_of, create_event, register_person
+):
     event = create_event(sessions=[{"city": "Næstved", "capacity": 4}])
     ids = _register(register_person, event.session_id, 6)
     with app.test_request_context(method="POST"):
@@ -99,7 +104,9 @@ def test_each_session_counts_waiting_list_cancellations_check_ins_and_no_shows(a
     assert row.subsidised == 0, "nobody has an approved subsidy"
 
 
-def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dashboard_of, create_event, register_person):
+def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(
+    app, dashboard_of, create_event, register_person
+):
     event = create_event(
         sessions=[
             {"city": "Næstved", "capacity": 50},
@@ -122,7 +129,9 @@ def test_attendees_are_broken_down_by_region_on_the_day_of_the_session(app, dash
     assert figures.regions[0] == ("Region Midtjylland", 4), "largest group first"
 
 
-def test_attendees_are_broken_down_by_job_level_and_absent_people_do_not_count(app, dashboard_of, create_event, register_person):
+def test_attendees_are_broken_down_by_job_level_and_absent_people_do_not_count(
+    app, dashboard_of, create_event, register_person
+):
     event = create_event(sessions=[{"capacity": 50}])
     _register(register_person, event.session_id, 3, job_title="Teamleder", prefix="t")
     _register(register_person, event.session_id, 2, job_title="Kommunaldirektør", prefix="d")
@@ -139,12 +148,16 @@ def _move_to_past(app, event_id: int, days_ago: int) -> None:
     with app.app_context():
         start = utcnow() - timedelta(days=days_ago)
         db.session.execute(
-            update(EventSession).where(EventSession.event_id == event_id).values(starts_at=start, ends_at=start + timedelta(hours=5))
+            update(EventSession)
+            .where(EventSession.event_id == event_id)
+            .values(starts_at=start, ends_at=start + timedelta(hours=5))
         )
         db.session.commit()
 
 
-def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_attendance(app, dashboard_of, create_event, create_organisation, register_person):
+def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_attendance(
+    app, dashboard_of, create_event, create_organisation, register_person
+):
     org = create_organisation()
     soon = utcnow() + timedelta(days=3)
     later = create_event("Årsmøde", organisation_id=org, sessions=[{"start": soon + timedelta(days=20)}])
@@ -166,10 +179,15 @@ def test_upcoming_events_come_first_soonest_first_then_past_events_with_final_at
     assert past.is_past and past.total("checked_in") == 1 and past.total("confirmed") == 3
 
 
-def test_the_dashboard_page_shows_venues_totals_and_a_subsidy_column(app, client, create_event, login_as, register_person):
+def test_the_dashboard_page_shows_venues_totals_and_a_subsidy_column(
+    app, client, create_event, login_as, register_person
+):
     event = create_event(
         "Temadag om arbejdsmiljø",
-        sessions=[{"city": "Næstved", "capacity": 20}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 40}],
+        sessions=[
+            {"city": "Næstved", "capacity": 20},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 40},
+        ],
     )
     _register(register_person, event.session_ids[0], 17, prefix="n")
     _register(register_person, event.session_ids[1], 31, prefix="s", municipality_code="0740")
@@ -242,7 +260,9 @@ def _bulk_events(app, create_event, organisation_id: int, count: int) -> None:
             db.session.commit()
 
 
-def test_the_dashboard_uses_the_same_small_number_of_queries_for_5_and_50_events(app, client, create_event, create_organisation, login_as):
+def test_the_dashboard_uses_the_same_small_number_of_queries_for_5_and_50_events(
+    app, client, create_event, create_organisation, login_as
+):
     org = create_organisation()
     login_as(org, "organiser")
     _bulk_events(app, create_event, org, 5)

@@ -1,4 +1,5 @@
 """Creating and editing events, sessions, programme items and venues in the back office."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -6,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from eventsite.audit import AuditEntry
 from eventsite.clock import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession, ProgrammeItem, Venue
 from eventsite.extensions import db
-from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration, RegistrationStatus
 from tests.helpers import form_token, log_in, user_email, visible_text
 
@@ -37,7 +38,14 @@ def audit_actions(app, object_type: str) -> list[str]:
 
 def make_venue(app, org: int, city: str = "Næstved", code: str = "0370") -> int:
     with app.app_context():
-        venue = Venue(organisation_id=org, name=f"Mødecenter {city}", address="Torvet 1", postcode="4700", city=city, municipality_code=code)
+        venue = Venue(
+            organisation_id=org,
+            name=f"Mødecenter {city}",
+            address="Torvet 1",
+            postcode="4700",
+            city=city,
+            municipality_code=code,
+        )
         db.session.add(venue)
         db.session.commit()
         return venue.id
@@ -58,7 +66,14 @@ def create_event_through_the_form(client, organiser: int, **changes):
     return post(client, "/arrangoer/arrangementer/ny", **data)
 
 
-def session_form(venue_id: int, day: str = f"{NEXT_YEAR}-08-29", start: str = "13:00", end: str = "15:00", capacity: str = "20", **extra):
+def session_form(
+    venue_id: int,
+    day: str = f"{NEXT_YEAR}-08-29",
+    start: str = "13:00",
+    end: str = "15:00",
+    capacity: str = "20",
+    **extra,
+):
     data = {"venue_id": venue_id, "day": day, "start_time": start, "end_time": end, "capacity": capacity}
     data.update(extra)
     return data
@@ -77,7 +92,9 @@ def test_an_organiser_creates_a_theme_day_at_two_venues_and_publishes_it(app, cl
     silkeborg = make_venue(app, organiser, "Silkeborg", "0740")
     new_session = f"/arrangoer/arrangementer/{event_id}/sessioner/ny"
     assert post(client, new_session, **session_form(naestved, capacity="17")).status_code == 303
-    assert post(client, new_session, **session_form(silkeborg, day=f"{NEXT_YEAR}-09-05", capacity="31")).status_code == 303
+    assert (
+        post(client, new_session, **session_form(silkeborg, day=f"{NEXT_YEAR}-09-05", capacity="31")).status_code == 303
+    )
     assert post(client, f"/arrangoer/arrangementer/{event_id}/offentliggoer", event_url).status_code == 303
     with app.app_context():
         event = db.session.get(Event, event_id)
@@ -95,7 +112,10 @@ def test_an_organiser_creates_a_theme_day_at_two_venues_and_publishes_it(app, cl
 
 
 def test_the_event_page_in_the_back_office_shows_the_sessions_in_danish_time(app, client, organiser, create_event):
-    event = create_event(organisation_id=organiser, sessions=[{"city": "Næstved", "start": datetime(NEXT_YEAR, 8, 29, 11, 0, tzinfo=timezone.utc), "hours": 2}])
+    event = create_event(
+        organisation_id=organiser,
+        sessions=[{"city": "Næstved", "start": datetime(NEXT_YEAR, 8, 29, 11, 0, tzinfo=timezone.utc), "hours": 2}],
+    )
     text = visible_text(client.get(f"/arrangoer/arrangementer/{event.id}").data)
     assert f"29. august {NEXT_YEAR} kl. 13.00–15.00" in text
     assert "Region Sjælland" in text or "Region Østdanmark" in text
@@ -105,7 +125,9 @@ def test_publishing_needs_a_session(app, client, organiser):
     create_event_through_the_form(client, organiser)
     with app.app_context():
         event_id = db.session.execute(select(Event.id)).scalar_one()
-    response = post(client, f"/arrangoer/arrangementer/{event_id}/offentliggoer", f"/arrangoer/arrangementer/{event_id}")
+    response = post(
+        client, f"/arrangoer/arrangementer/{event_id}/offentliggoer", f"/arrangoer/arrangementer/{event_id}"
+    )
     assert "Tilføj mindst ét hold" in visible_text(client.get(response.headers["Location"]).data)
     assert count(app, Event, Event.published.is_(True)) == 0
 
@@ -152,10 +174,24 @@ def test_unpublishing_and_cancelling_an_event(app, client, organiser, create_eve
 
 def test_a_programme_item_is_added_edited_and_deleted(app, client, organiser, create_event):
     event = create_event(organisation_id=organiser)
-    assert post(client, f"/arrangoer/sessioner/{event.session_id}/program/ny", starts_at="09:30", title="Velkomst", speaker="Formanden").status_code == 303
+    assert (
+        post(
+            client,
+            f"/arrangoer/sessioner/{event.session_id}/program/ny",
+            starts_at="09:30",
+            title="Velkomst",
+            speaker="Formanden",
+        ).status_code
+        == 303
+    )
     with app.app_context():
         item_id = db.session.execute(select(ProgrammeItem.id)).scalar_one()
-    assert post(client, f"/arrangoer/program/{item_id}/rediger", starts_at="09:45", title="Velkomst og kaffe", speaker="").status_code == 303
+    assert (
+        post(
+            client, f"/arrangoer/program/{item_id}/rediger", starts_at="09:45", title="Velkomst og kaffe", speaker=""
+        ).status_code
+        == 303
+    )
     with app.app_context():
         item = db.session.get(ProgrammeItem, item_id)
         assert (item.starts_at.strftime("%H:%M"), item.title) == ("09:45", "Velkomst og kaffe")
@@ -165,8 +201,16 @@ def test_a_programme_item_is_added_edited_and_deleted(app, client, organiser, cr
 
 
 def test_a_venue_is_created_with_a_municipality_and_shows_its_region(app, client, organiser):
-    response = post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Silkeborg",
-                    address="Papirfabrikken 10", postcode="8600", city="Silkeborg", municipality_code="0740")
+    response = post(
+        client,
+        "/arrangoer/steder/ny",
+        organisation_id=organiser,
+        name="Mødecenter Silkeborg",
+        address="Papirfabrikken 10",
+        postcode="8600",
+        city="Silkeborg",
+        municipality_code="0740",
+    )
     assert response.status_code == 303
     text = visible_text(client.get("/arrangoer/steder").data)
     assert "Silkeborg Kommune" in text or "Silkeborg" in text
@@ -181,10 +225,21 @@ def test_the_venue_list_says_its_regions_are_todays_and_when_they_change(app, cl
     from eventsite import clock
     from eventsite.events.models import LOCAL_TZ
 
-    post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Næstved",
-         address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")
+    post(
+        client,
+        "/arrangoer/steder/ny",
+        organisation_id=organiser,
+        name="Mødecenter Næstved",
+        address="Torvet 1",
+        postcode="4700",
+        city="Næstved",
+        municipality_code="0370",
+    )
     pages = {}
-    for name, day in (("before", datetime(2026, 12, 31, 12, 0, tzinfo=LOCAL_TZ)), ("after", datetime(2027, 1, 1, 12, 0, tzinfo=LOCAL_TZ))):
+    for name, day in (
+        ("before", datetime(2026, 12, 31, 12, 0, tzinfo=LOCAL_TZ)),
+        ("after", datetime(2027, 1, 1, 12, 0, tzinfo=LOCAL_TZ)),
+    ):
         with clock.travelled(day):
             browser = app.test_client()  # a login lasts hours, not months: log in on the day
             assert log_in(browser, user_email(app, create_user(organiser))).status_code == 303
@@ -196,11 +251,21 @@ def test_the_venue_list_says_its_regions_are_todays_and_when_they_change(app, cl
     assert "Region Østdanmark" in after and "Region Sjælland" not in after and "Fra fredag" not in after
 
 
-def test_just_after_midnight_in_copenhagen_the_venue_list_already_shows_the_new_day(app, client, organiser, create_user):
+def test_just_after_midnight_in_copenhagen_the_venue_list_already_shows_the_new_day(
+    app, client, organiser, create_user
+):
     from eventsite import clock
 
-    post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Mødecenter Næstved",
-         address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")
+    post(
+        client,
+        "/arrangoer/steder/ny",
+        organisation_id=organiser,
+        name="Mødecenter Næstved",
+        address="Torvet 1",
+        postcode="4700",
+        city="Næstved",
+        municipality_code="0370",
+    )
     # 23.30 UTC on New Year's Eve is 00.30 on 1 January 2027 in Copenhagen.
     with clock.travelled(datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)):
         browser = app.test_client()
@@ -210,16 +275,32 @@ def test_just_after_midnight_in_copenhagen_the_venue_list_already_shows_the_new_
 
 
 def test_a_venue_needs_one_of_the_98_municipalities(app, client, organiser):
-    response = post(client, "/arrangoer/steder/ny", organisation_id=organiser, name="Et sted",
-                    address="Vej 1", postcode="1234", city="By", municipality_code="9999")
+    response = post(
+        client,
+        "/arrangoer/steder/ny",
+        organisation_id=organiser,
+        name="Et sted",
+        address="Vej 1",
+        postcode="1234",
+        city="By",
+        municipality_code="9999",
+    )
     assert response.status_code == 422
     assert count(app, Venue) == 0
 
 
 def test_editing_a_venue_is_recorded(app, client, organiser):
     venue_id = make_venue(app, organiser)
-    response = post(client, f"/arrangoer/steder/{venue_id}/rediger", organisation_id=organiser, name="Nyt navn",
-                    address="Torvet 1", postcode="4700", city="Næstved", municipality_code="0370")
+    response = post(
+        client,
+        f"/arrangoer/steder/{venue_id}/rediger",
+        organisation_id=organiser,
+        name="Nyt navn",
+        address="Torvet 1",
+        postcode="4700",
+        city="Næstved",
+        municipality_code="0370",
+    )
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Venue, venue_id).name == "Nyt navn"
@@ -227,6 +308,7 @@ def test_editing_a_venue_is_recorded(app, client, organiser):
 
 
 # --- sessions: capacity, time and venue changes, cancel and delete -------------------
+
 
 def edit_session(client, session_id: int, venue_id: int | None, **changes):
     return post(client, f"/arrangoer/sessioner/{session_id}/rediger", **session_form(venue_id or 0, **changes))
@@ -249,17 +331,24 @@ def queued_mail(app) -> list[str]:
     from eventsite.mail.models import OutboxMessage
 
     with app.app_context():
-        return [kind.value for kind in db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars()]
+        return [
+            kind.value for kind in db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars()
+        ]
 
 
 def statuses(app, session_id: int) -> list[str]:
     with app.app_context():
-        return [r.status.value for r in db.session.execute(
-            select(Registration).where(Registration.session_id == session_id).order_by(Registration.id)
-        ).scalars()]
+        return [
+            r.status.value
+            for r in db.session.execute(
+                select(Registration).where(Registration.session_id == session_id).order_by(Registration.id)
+            ).scalars()
+        ]
 
 
-def test_raising_capacity_gives_seats_to_the_waiting_list_in_order(app, client, organiser, create_event, register_person):
+def test_raising_capacity_gives_seats_to_the_waiting_list_in_order(
+    app, client, organiser, create_event, register_person
+):
     event = create_event(organisation_id=organiser, sessions=[{"capacity": 1}])
     for name in ("Første", "Anden", "Tredje", "Fjerde"):
         register_person(event.session_id, name=name)
@@ -273,7 +362,9 @@ def test_raising_capacity_gives_seats_to_the_waiting_list_in_order(app, client, 
     assert queued_mail(app).count("promoted") == 2
 
 
-def test_lowering_capacity_below_the_confirmed_count_is_refused_with_an_explanation(app, client, organiser, create_event, register_person):
+def test_lowering_capacity_below_the_confirmed_count_is_refused_with_an_explanation(
+    app, client, organiser, create_event, register_person
+):
     event = create_event(organisation_id=organiser, sessions=[{"capacity": 5}])
     for _ in range(3):
         register_person(event.session_id)
@@ -285,10 +376,17 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused_with_an_explanat
         assert db.session.get(EventSession, event.session_id).capacity == 5
     assert audit_actions(app, "session") == []
     values["capacity"] = "3"
-    assert edit_session(client, event.session_id, session_defaults(app, event.session_id)["venue_id"], **values).status_code == 303
+    assert (
+        edit_session(
+            client, event.session_id, session_defaults(app, event.session_id)["venue_id"], **values
+        ).status_code
+        == 303
+    )
 
 
-def test_changing_the_time_of_a_session_with_registrations_asks_for_confirmation(app, client, organiser, create_event, register_person):
+def test_changing_the_time_of_a_session_with_registrations_asks_for_confirmation(
+    app, client, organiser, create_event, register_person
+):
     event = create_event(organisation_id=organiser)
     register_person(event.session_id)
     register_person(event.session_id)
@@ -315,7 +413,9 @@ def test_changing_the_time_of_a_session_with_registrations_asks_for_confirmation
     assert queued_mail(app).count("session_changed") == 2
 
 
-def test_moving_a_session_to_another_venue_needs_confirmation_too(app, client, organiser, create_event, register_person):
+def test_moving_a_session_to_another_venue_needs_confirmation_too(
+    app, client, organiser, create_event, register_person
+):
     event = create_event(organisation_id=organiser)
     register_person(event.session_id)
     other = make_venue(app, organiser, "Silkeborg", "0740")
@@ -336,7 +436,9 @@ def test_the_update_function_reports_what_changed(app, create_event, register_pe
     register_person(event.session_id)
     with app.test_request_context(method="POST"):
         session = db.session.get(EventSession, event.session_id)
-        later = SessionData(session.venue_id, session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1), 2, None)
+        later = SessionData(
+            session.venue_id, session.starts_at + timedelta(hours=1), session.ends_at + timedelta(hours=1), 2, None
+        )
         with pytest.raises(ConfirmationNeeded) as needed:
             update_session(session.id, later)
         assert needed.value.affected == 2
@@ -373,10 +475,14 @@ def test_cancelling_an_event_tells_everyone_signed_up(app, client, organiser, cr
 def test_a_session_without_registrations_changes_without_confirmation(app, client, organiser, create_event):
     event = create_event(organisation_id=organiser)
     values = session_defaults(app, event.session_id)
-    assert edit_session(client, event.session_id, values.pop("venue_id"), **dict(values, start="09:00")).status_code == 303
+    assert (
+        edit_session(client, event.session_id, values.pop("venue_id"), **dict(values, start="09:00")).status_code == 303
+    )
 
 
-def test_a_session_with_registrations_cannot_be_deleted_only_cancelled(app, client, organiser, create_event, register_person):
+def test_a_session_with_registrations_cannot_be_deleted_only_cancelled(
+    app, client, organiser, create_event, register_person
+):
     event = create_event(organisation_id=organiser, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     register_person(event.session_ids[0])
     event_page = f"/arrangoer/arrangementer/{event.id}"

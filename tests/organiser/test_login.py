@@ -1,10 +1,11 @@
 """Logging in and out of the back office, the rate limit, and password changes."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from eventsite.extensions import db
 from eventsite.accounts.models import FailedLogin
+from eventsite.extensions import db
 from tests.helpers import PASSWORD, csrf_token, form_token, log_in, user_email, visible_text
 
 
@@ -19,7 +20,7 @@ def test_every_public_page_links_to_the_login_in_its_footer(client, create_event
     event = create_event()
     for url in ("/", f"/arrangementer/{event.id}"):
         html = client.get(url).data.decode()
-        footer = html[html.index('<footer'):]
+        footer = html[html.index("<footer") :]
         assert 'href="/arrangoer/log-ind"' in footer
         assert "Log ind" in visible_text(footer)
 
@@ -39,16 +40,28 @@ def test_login_follows_a_local_next_url_but_never_an_outside_one(client, create_
     org = create_organisation()
     create_user(org, email="anne@lederne.dk")
     page = client.get("/arrangoer/log-ind?next=//evil.example/x")
-    response = client.post("/arrangoer/log-ind", data={
-        "csrf_token": csrf_token(page.data), "email": "anne@lederne.dk", "password": PASSWORD, "next": "https://evil.example/",
-    })
+    response = client.post(
+        "/arrangoer/log-ind",
+        data={
+            "csrf_token": csrf_token(page.data),
+            "email": "anne@lederne.dk",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
     assert response.status_code == 303
     assert "evil" not in response.headers["Location"]
     client.post("/arrangoer/log-ud", data={"csrf_token": form_token(client, "/arrangoer/adgangskode")})
     page = client.get("/arrangoer/log-ind")
-    response = client.post("/arrangoer/log-ind", data={
-        "csrf_token": csrf_token(page.data), "email": "anne@lederne.dk", "password": PASSWORD, "next": "/arrangoer/adgangskode",
-    })
+    response = client.post(
+        "/arrangoer/log-ind",
+        data={
+            "csrf_token": csrf_token(page.data),
+            "email": "anne@lederne.dk",
+            "password": PASSWORD,
+            "next": "/arrangoer/adgangskode",
+        },
+    )
     assert response.headers["Location"] == "/arrangoer/adgangskode"
 
 
@@ -100,7 +113,9 @@ def test_the_lockout_looks_the_same_for_accounts_that_do_not_exist(client, creat
     assert visible_text(known.data).replace("anne@", "X@") == visible_text(unknown.data).replace("findes-ikke@", "X@")
 
 
-def test_many_failures_from_one_ip_address_lock_out_every_account_from_it(app, client, create_organisation, create_user):
+def test_many_failures_from_one_ip_address_lock_out_every_account_from_it(
+    app, client, create_organisation, create_user
+):
     org = create_organisation()
     create_user(org, email="anne@lederne.dk")
     for n in range(20):
@@ -108,16 +123,27 @@ def test_many_failures_from_one_ip_address_lock_out_every_account_from_it(app, c
     assert log_in(client, "anne@lederne.dk", PASSWORD).status_code == 429
     other_ip = client.application.test_client()
     page = other_ip.get("/arrangoer/log-ind", environ_base={"REMOTE_ADDR": "10.1.2.3"})
-    response = other_ip.post("/arrangoer/log-ind", environ_base={"REMOTE_ADDR": "10.1.2.3"}, data={
-        "csrf_token": csrf_token(page.data), "email": "anne@lederne.dk", "password": PASSWORD,
-    })
+    response = other_ip.post(
+        "/arrangoer/log-ind",
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+        data={
+            "csrf_token": csrf_token(page.data),
+            "email": "anne@lederne.dk",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 303
 
 
 def test_failed_logins_are_stored_in_the_database_for_every_worker(app, client):
     log_in(client, "ingen@lederne.dk", "gaet-et-kodeord")
     with app.app_context():
-        assert db.session.execute(select(func.count(FailedLogin.id)).where(FailedLogin.email == "ingen@lederne.dk")).scalar_one() == 1
+        assert (
+            db.session.execute(
+                select(func.count(FailedLogin.id)).where(FailedLogin.email == "ingen@lederne.dk")
+            ).scalar_one()
+            == 1
+        )
 
 
 def test_a_successful_login_clears_the_accounts_failures(app, client, create_organisation, create_user):
@@ -145,27 +171,46 @@ def test_changing_the_password_logs_out_other_browsers(app, client, create_organ
     email = user_email(app, user_id)
     other = app.test_client()
     assert log_in(other, email).status_code == 303
-    response = client.post("/arrangoer/adgangskode", data={
-        "csrf_token": form_token(client, "/arrangoer/adgangskode"),
-        "current_password": PASSWORD, "password": "nyt-og-langt-kodeord", "confirm": "nyt-og-langt-kodeord",
-    })
+    response = client.post(
+        "/arrangoer/adgangskode",
+        data={
+            "csrf_token": form_token(client, "/arrangoer/adgangskode"),
+            "current_password": PASSWORD,
+            "password": "nyt-og-langt-kodeord",
+            "confirm": "nyt-og-langt-kodeord",
+        },
+    )
     assert response.status_code == 303
     assert client.get("/arrangoer/adgangskode").status_code == 200
     assert other.get("/arrangoer/adgangskode").status_code == 302
     assert log_in(other, email, "nyt-og-langt-kodeord").status_code == 303
 
 
-def test_a_password_change_with_a_wrong_current_password_or_a_short_new_one_is_refused(app, client, create_organisation, login_as):
+def test_a_password_change_with_a_wrong_current_password_or_a_short_new_one_is_refused(
+    app, client, create_organisation, login_as
+):
     user_id = login_as(create_organisation())
     token = form_token(client, "/arrangoer/adgangskode")
-    wrong = client.post("/arrangoer/adgangskode", data={
-        "csrf_token": token, "current_password": "ikke-mit-kodeord", "password": "nyt-og-langt-kodeord", "confirm": "nyt-og-langt-kodeord",
-    })
+    wrong = client.post(
+        "/arrangoer/adgangskode",
+        data={
+            "csrf_token": token,
+            "current_password": "ikke-mit-kodeord",
+            "password": "nyt-og-langt-kodeord",
+            "confirm": "nyt-og-langt-kodeord",
+        },
+    )
     assert wrong.status_code == 422
     assert "Den nuværende adgangskode er forkert." in visible_text(wrong.data)
-    short = client.post("/arrangoer/adgangskode", data={
-        "csrf_token": token, "current_password": PASSWORD, "password": "kort", "confirm": "kort",
-    })
+    short = client.post(
+        "/arrangoer/adgangskode",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "password": "kort",
+            "confirm": "kort",
+        },
+    )
     assert short.status_code == 422
     assert "mindst 10 tegn" in visible_text(short.data)
     other = app.test_client()

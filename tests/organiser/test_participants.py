@@ -1,4 +1,5 @@
 """Participant lists: search and sort on the server, and changes made on someone's behalf."""
+
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from eventsite.db import utcnow
-from eventsite.extensions import db
-from eventsite.audit import AuditEntry
 from eventsite.attendance.participants import (
     ListQuery,
     add_by_hand,
@@ -21,6 +19,9 @@ from eventsite.attendance.participants import (
     participants,
     promote_out_of_order,
 )
+from eventsite.audit import AuditEntry
+from eventsite.db import utcnow
+from eventsite.extensions import db
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError
 from tests.helpers import csrf_token, visible_text
@@ -34,24 +35,35 @@ def test_danish_names_sort_with_ae_oe_aa_last_and_accents_ignored():
 def _statuses(app, session_id):
     with app.app_context():
         rows = db.session.execute(
-            select(Registration.id, Registration.status).where(Registration.session_id == session_id).order_by(Registration.id)
+            select(Registration.id, Registration.status)
+            .where(Registration.session_id == session_id)
+            .order_by(Registration.id)
         ).all()
         return {rid: status for rid, status in rows}
 
 
 def _audit_actions(app, registration_id):
     with app.app_context():
-        return db.session.execute(
-            select(AuditEntry.action)
-            .where(AuditEntry.object_type == "registration", AuditEntry.object_id == registration_id)
-            .order_by(AuditEntry.id)
-        ).scalars().all()
+        return (
+            db.session.execute(
+                select(AuditEntry.action)
+                .where(AuditEntry.object_type == "registration", AuditEntry.object_id == registration_id)
+                .order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
 
 
 @pytest.fixture
 def full_session(app, create_event, register_person):
     """Næstved with 2 seats (Mette, Søren) and a waiting list (Åse, then Zacho); Silkeborg has room."""
-    event = create_event(sessions=[{"city": "Næstved", "capacity": 2}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 10}])
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "capacity": 2},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 10},
+        ]
+    )
     people = {}
     for name, workplace in (
         ("Mette Hansen", "Næstved Kommune"),
@@ -142,20 +154,41 @@ def test_the_add_form_signs_someone_up_and_refuses_bad_input_in_danish(app, clie
     login_as(event.organisation_id)
     url = f"/arrangoer/arrangementer/{event.id}/deltagere/tilfoej"
     token = csrf_token(client.get(url).data)
-    bad = client.post(url, data={"csrf_token": token, "session_id": event.session_ids[1], "name": "", "email": "ikke-en-adresse"})
+    bad = client.post(
+        url, data={"csrf_token": token, "session_id": event.session_ids[1], "name": "", "email": "ikke-en-adresse"}
+    )
     assert bad.status_code == 422
     assert "Skriv personens navn." in visible_text(bad.data)
     with app.app_context():
-        assert db.session.execute(select(Registration).where(Registration.session_id == event.session_ids[1])).first() is None
-    wrong_session = client.post(url, data={"csrf_token": token, "session_id": 999999, "name": "Birgitte Lund", "email": "b@example.dk"})
+        assert (
+            db.session.execute(select(Registration).where(Registration.session_id == event.session_ids[1])).first()
+            is None
+        )
+    wrong_session = client.post(
+        url, data={"csrf_token": token, "session_id": 999999, "name": "Birgitte Lund", "email": "b@example.dk"}
+    )
     assert wrong_session.status_code == 422
     good = client.post(
         url,
-        data={"csrf_token": token, "session_id": event.session_ids[1], "name": "Birgitte Lund", "email": "b@example.dk", "dietary_needs": "Vegetar"},
+        data={
+            "csrf_token": token,
+            "session_id": event.session_ids[1],
+            "name": "Birgitte Lund",
+            "email": "b@example.dk",
+            "dietary_needs": "Vegetar",
+        },
     )
     assert good.status_code == 303
     assert "Birgitte Lund er tilmeldt." in visible_text(client.get(good.headers["Location"]).data)
-    again = client.post(url, data={"csrf_token": token, "session_id": event.session_ids[1], "name": "Birgitte Lund", "email": "b@example.dk"})
+    again = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "session_id": event.session_ids[1],
+            "name": "Birgitte Lund",
+            "email": "b@example.dk",
+        },
+    )
     assert again.status_code == 409
     assert "allerede tilmeldt" in visible_text(again.data)
 
@@ -166,7 +199,8 @@ def test_moving_someone_gives_their_seat_to_the_first_waiting_and_is_audited(app
     mette = people["Mette Hansen"]
     page = client.get(f"/arrangoer/tilmeldinger/{mette}")
     response = client.post(
-        f"/arrangoer/tilmeldinger/{mette}/flyt", data={"csrf_token": csrf_token(page.data), "session_id": event.session_ids[1]}
+        f"/arrangoer/tilmeldinger/{mette}/flyt",
+        data={"csrf_token": csrf_token(page.data), "session_id": event.session_ids[1]},
     )
     assert response.status_code == 303
     with app.app_context():
@@ -214,9 +248,7 @@ def test_promoting_out_of_order_needs_a_free_seat_and_a_reason(app, full_session
     assert statuses[people["Zacho Andersen"]] is RegistrationStatus.CONFIRMED
     assert statuses[people["Åse Ørum"]] is RegistrationStatus.WAITLISTED
     with app.app_context():
-        entry = db.session.execute(
-            select(AuditEntry).where(AuditEntry.action == "promoted_out_of_order")
-        ).scalar_one()
+        entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "promoted_out_of_order")).scalar_one()
         assert entry.object_id == people["Zacho Andersen"]
         assert "Oplægsholderens kollega" in entry.after and '"waitlist_position": 2' in entry.after
 
@@ -240,7 +272,10 @@ def test_the_registration_page_shows_the_history_of_changes(app, client, full_se
     login_as(event.organisation_id, email="anne@example.org")
     soeren = people["Søren Æbelø"]
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{soeren}").data)
-    client.post(f"/arrangoer/tilmeldinger/{soeren}/afmeld", data={"csrf_token": token, "keep_seat_free": "y", "confirmed": "yes"})
+    client.post(
+        f"/arrangoer/tilmeldinger/{soeren}/afmeld",
+        data={"csrf_token": token, "keep_seat_free": "y", "confirmed": "yes"},
+    )
     text = visible_text(client.get(f"/arrangoer/tilmeldinger/{soeren}").data)
     assert re.search(r"anne@example\.org · Afmeldt af en arrangør", text), text
 
@@ -260,7 +295,12 @@ def test_another_organisations_organiser_gets_404_everywhere(app, client, full_s
     ):
         assert client.get(url).status_code == 404, url
     token = csrf_token(client.get("/arrangoer/oversigt").data)
-    assert client.post(f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "confirmed": "yes"}).status_code == 404
+    assert (
+        client.post(
+            f"/arrangoer/tilmeldinger/{mette}/afmeld", data={"csrf_token": token, "confirmed": "yes"}
+        ).status_code
+        == 404
+    )
     assert _statuses(app, event.session_id)[mette] is RegistrationStatus.CONFIRMED
 
 
@@ -270,7 +310,9 @@ def test_another_organisations_organiser_gets_404_everywhere(app, client, full_s
 def test_the_caterer_export_downloads_as_csv_for_danish_excel(app, client, full_session, login_as):
     event, people = full_session
     login_as(event.organisation_id)
-    response = client.get(f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "catering", "format": "csv"})
+    response = client.get(
+        f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "catering", "format": "csv"}
+    )
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -286,7 +328,9 @@ def test_the_full_export_downloads_as_xlsx(app, client, full_session, login_as, 
 
     event, people = full_session
     login_as(event.organisation_id)
-    response = client.get(f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "full", "format": "xlsx"})
+    response = client.get(
+        f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "full", "format": "xlsx"}
+    )
     assert response.status_code == 200
     path = tmp_path / "full.xlsx"
     path.write_bytes(response.get_data())
@@ -311,7 +355,7 @@ def test_the_printable_list_and_badges_show_confirmed_people_only(app, client, f
     badges = client.get(f"/arrangoer/arrangementer/{event.id}/navneskilte")
     html = badges.data.decode()
     assert html.count('class="badge"') == 2
-    assert 'attendance.css' in html
+    assert "attendance.css" in html
     assert re.search(r'class="badge-name">Søren Æbelø<', html)
 
 
@@ -331,7 +375,9 @@ def test_moving_someone_to_another_events_session_is_refused(app, client, full_s
     login_as(event.organisation_id)
     mette = people["Mette Hansen"]
     token = csrf_token(client.get(f"/arrangoer/tilmeldinger/{mette}").data)
-    response = client.post(f"/arrangoer/tilmeldinger/{mette}/flyt", data={"csrf_token": token, "session_id": other.session_id})
+    response = client.post(
+        f"/arrangoer/tilmeldinger/{mette}/flyt", data={"csrf_token": token, "session_id": other.session_id}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(Registration, mette).session_id == event.session_ids[0]
@@ -341,15 +387,19 @@ def test_moving_someone_to_another_events_session_is_refused(app, client, full_s
 def test_every_download_of_a_participant_list_is_in_the_change_log(app, client, full_session, login_as):
     event, people = full_session
     login_as(event.organisation_id, "admin")
-    client.get(f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "catering", "format": "csv"}).get_data()
+    client.get(
+        f"/arrangoer/arrangementer/{event.id}/eksport", query_string={"type": "catering", "format": "csv"}
+    ).get_data()
     client.get(
         f"/arrangoer/arrangementer/{event.id}/eksport",
         query_string={"type": "full", "format": "xlsx", "session": event.session_id},
     ).get_data()
     with app.app_context():
-        entries = db.session.execute(
-            select(AuditEntry).where(AuditEntry.action == "exported").order_by(AuditEntry.id)
-        ).scalars().all()
+        entries = (
+            db.session.execute(select(AuditEntry).where(AuditEntry.action == "exported").order_by(AuditEntry.id))
+            .scalars()
+            .all()
+        )
         assert [(e.object_type, e.object_id) for e in entries] == [("event", event.id)] * 2
         assert entries[0].actor and entries[0].actor == entries[1].actor
         assert json.loads(entries[0].after) == {"list": "catering", "format": "csv"}

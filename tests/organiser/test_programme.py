@@ -1,5 +1,6 @@
 """Programme entry: start and end within the session, a description, copying a
 programme to the other sessions, and a warning when a session's time moves."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -24,7 +25,9 @@ def items(app, session_id: int) -> list[tuple[str, str | None, str]]:
         rows = db.session.execute(
             select(ProgrammeItem).where(ProgrammeItem.session_id == session_id).order_by(ProgrammeItem.starts_at)
         ).scalars()
-        return [(i.starts_at.strftime("%H:%M"), i.ends_at.strftime("%H:%M") if i.ends_at else None, i.title) for i in rows]
+        return [
+            (i.starts_at.strftime("%H:%M"), i.ends_at.strftime("%H:%M") if i.ends_at else None, i.title) for i in rows
+        ]
 
 
 # --- pure arithmetic ---------------------------------------------------------------------------
@@ -54,8 +57,15 @@ def test_shift_keeps_the_time_of_day():
 
 def test_an_item_with_an_end_and_a_description_shows_on_the_event_page(app, client, organiser, create_event):
     event = create_event(organisation_id=organiser, sessions=[{"start": at(9).astimezone(LOCAL_TZ), "hours": 6}])
-    response = post(client, f"/arrangoer/sessioner/{event.session_id}/program/ny", starts_at="09:30", ends_at="10:15",
-                    title="Oplæg om faglig ledelse", speaker="Anne Mette Dons", description="Med tid til spørgsmål.")
+    response = post(
+        client,
+        f"/arrangoer/sessioner/{event.session_id}/program/ny",
+        starts_at="09:30",
+        ends_at="10:15",
+        title="Oplæg om faglig ledelse",
+        speaker="Anne Mette Dons",
+        description="Med tid til spørgsmål.",
+    )
     assert response.status_code == 303
     text = visible_text(client.get(f"/arrangementer/{event.id}").data)
     assert "09.30–10.15 Oplæg om faglig ledelse Med tid til spørgsmål. Anne Mette Dons" in text
@@ -77,15 +87,28 @@ def test_an_item_outside_the_session_or_ending_before_it_starts_is_refused(app, 
     assert count(app, ProgrammeItem) == 0
 
 
-def test_a_programme_is_copied_to_the_other_sessions_with_times_following_their_start(app, client, organiser, create_event):
-    event = create_event(organisation_id=organiser, sessions=[
-        {"city": "Næstved", "start": at(9), "hours": 6},
-        {"city": "Silkeborg", "municipality_code": "0740", "start": at(10, day=DAY.replace(day=22)), "hours": 6,
-         "programme": [("10:00", "Gammelt punkt")]},
-        {"city": "Odense", "municipality_code": "0461", "start": at(10, day=DAY.replace(day=29)), "hours": 2},
-    ])
+def test_a_programme_is_copied_to_the_other_sessions_with_times_following_their_start(
+    app, client, organiser, create_event
+):
+    event = create_event(
+        organisation_id=organiser,
+        sessions=[
+            {"city": "Næstved", "start": at(9), "hours": 6},
+            {
+                "city": "Silkeborg",
+                "municipality_code": "0740",
+                "start": at(10, day=DAY.replace(day=22)),
+                "hours": 6,
+                "programme": [("10:00", "Gammelt punkt")],
+            },
+            {"city": "Odense", "municipality_code": "0461", "start": at(10, day=DAY.replace(day=29)), "hours": 2},
+        ],
+    )
     naestved, silkeborg, odense = event.session_ids
-    for fields in ({"starts_at": "09:00", "title": "Velkomst"}, {"starts_at": "14:30", "ends_at": "15:00", "title": "Afrunding"}):
+    for fields in (
+        {"starts_at": "09:00", "title": "Velkomst"},
+        {"starts_at": "14:30", "ends_at": "15:00", "title": "Afrunding"},
+    ):
         assert post(client, f"/arrangoer/sessioner/{naestved}/program/ny", **fields).status_code == 303
 
     response = post(client, f"/arrangoer/sessioner/{naestved}/program/kopier", f"/arrangoer/arrangementer/{event.id}")
@@ -103,18 +126,26 @@ def test_moving_a_session_warns_about_items_that_now_lie_outside_it(app, client,
     from tests.organiser.test_events import make_venue, session_form
 
     venue = make_venue(app, organiser)
-    event = create_event(organisation_id=organiser, sessions=[{"start": at(13), "hours": 2, "programme": [("13:00", "Velkomst"), ("14:30", "Afrunding")]}])
+    event = create_event(
+        organisation_id=organiser,
+        sessions=[{"start": at(13), "hours": 2, "programme": [("13:00", "Velkomst"), ("14:30", "Afrunding")]}],
+    )
     with app.app_context():
         db.session.get(EventSession, event.session_id).venue_id = venue
         db.session.commit()
-    response = post(client, f"/arrangoer/sessioner/{event.session_id}/rediger",
-                    **session_form(venue, day="2026-09-15", start="13:00", end="14:00"))
+    response = post(
+        client,
+        f"/arrangoer/sessioner/{event.session_id}/rediger",
+        **session_form(venue, day="2026-09-15", start="13:00", end="14:00"),
+    )
     assert response.status_code == 303
     text = visible_text(client.get(response.headers["Location"]).data)
     assert "1 programpunkt ligger nu uden for holdets tid: 14.30 Afrunding. Ret eller slet det." in text
 
 
-def test_a_venue_added_from_the_session_form_leads_back_to_it_with_the_venue_chosen(app, client, organiser, create_event):
+def test_a_venue_added_from_the_session_form_leads_back_to_it_with_the_venue_chosen(
+    app, client, organiser, create_event
+):
     import re
 
     event = create_event(organisation_id=organiser)
@@ -123,18 +154,39 @@ def test_a_venue_added_from_the_session_form_leads_back_to_it_with_the_venue_cho
     link = re.search(r'href="(/arrangoer/steder/ny\?[^"]+)"', html).group(1).replace("&amp;", "&")
     assert "tilbage=" in link
 
-    response = post(client, link, name="Kulturhuset Ringsted", address="Nørregade 1", postcode="4100",
-                    city="Ringsted", municipality_code="0329", organisation_id=organiser, tilbage=form_url)
+    response = post(
+        client,
+        link,
+        name="Kulturhuset Ringsted",
+        address="Nørregade 1",
+        postcode="4100",
+        city="Ringsted",
+        municipality_code="0329",
+        organisation_id=organiser,
+        tilbage=form_url,
+    )
 
     assert response.status_code == 303
     back = response.headers["Location"]
     assert back.startswith(form_url + "?sted=")
     venue_id = back.rsplit("=", 1)[1]
-    assert re.search(rf'<option selected value="{venue_id}">Kulturhuset Ringsted, Ringsted</option>', client.get(back).get_data(as_text=True))
+    assert re.search(
+        rf'<option selected value="{venue_id}">Kulturhuset Ringsted, Ringsted</option>',
+        client.get(back).get_data(as_text=True),
+    )
 
 
 def test_a_return_address_elsewhere_is_ignored(app, client, organiser):
-    response = post(client, "/arrangoer/steder/ny", name="Et sted", address="Vej 1", postcode="4100", city="Ringsted",
-                    municipality_code="0329", organisation_id=organiser, tilbage="https://example.com/arrangoer/sessioner/1/rediger")
+    response = post(
+        client,
+        "/arrangoer/steder/ny",
+        name="Et sted",
+        address="Vej 1",
+        postcode="4100",
+        city="Ringsted",
+        municipality_code="0329",
+        organisation_id=organiser,
+        tilbage="https://example.com/arrangoer/sessioner/1/rediger",
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == "/arrangoer/steder"

@@ -1,4 +1,5 @@
 """Factories for events with fees, days, add-ons and subsidised places."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,13 +60,21 @@ def create_conference(app, create_event):
         with app.app_context():
             first_day = FUTURE.astimezone(LOCAL_TZ).date()
             for n in range(days):
-                day = EventDay(event_id=created.id, day=first_day + timedelta(days=n), label=f"Dag {n + 1}", capacity=day_capacity)
+                day = EventDay(
+                    event_id=created.id, day=first_day + timedelta(days=n), label=f"Dag {n + 1}", capacity=day_capacity
+                )
                 db.session.add(day)
                 db.session.flush()
                 conference.day_ids.append(day.id)
             if days:
-                for count, (member, non_member) in (day_prices or {k: v for k, v in DAY_PRICES.items() if k <= days}).items():
-                    db.session.add(DayPriceRow(event_id=created.id, days=count, member_price_ore=member, non_member_price_ore=non_member))
+                for count, (member, non_member) in (
+                    day_prices or {k: v for k, v in DAY_PRICES.items() if k <= days}
+                ).items():
+                    db.session.add(
+                        DayPriceRow(
+                            event_id=created.id, days=count, member_price_ore=member, non_member_price_ore=non_member
+                        )
+                    )
             if fee is not None:
                 db.session.add(FeeSettings(event_id=created.id, member_price_ore=fee[0], non_member_price_ore=fee[1]))
             if addons is None:
@@ -76,7 +85,14 @@ def create_conference(app, create_event):
                     ("double_room", "Plads i delt dobbeltværelse", 75000, 10),
                 ]
             for position, (kind, title, price, capacity) in enumerate(addons):
-                addon = AddOn(event_id=created.id, kind=AddOnKind(kind), title=title, price_ore=price, capacity=capacity, position=position)
+                addon = AddOn(
+                    event_id=created.id,
+                    kind=AddOnKind(kind),
+                    title=title,
+                    price_ore=price,
+                    capacity=capacity,
+                    position=position,
+                )
                 db.session.add(addon)
                 db.session.flush()
                 conference.addons[title] = addon.id

@@ -6,6 +6,7 @@ decide, commit). A barrier makes them start together. Sign-ups are spread over
 several sessions of one event, so the session row lock does not serialise them:
 only the add-on or day row lock can keep the count right.
 """
+
 from __future__ import annotations
 
 import threading
@@ -45,7 +46,9 @@ def signup_job(app, session_id: int, choices: Choices):
     def job():
         with app.test_request_context(method="POST"):
             try:
-                registration = register(session_id, PersonDetails(name="Leder", email=f"{uuid.uuid4().hex[:10]}@example.dk"))
+                registration = register(
+                    session_id, PersonDetails(name="Leder", email=f"{uuid.uuid4().hex[:10]}@example.dk")
+                )
                 record_choices(registration, choices)
                 db.session.commit()
                 return registration.id
@@ -67,14 +70,19 @@ def sessions(n: int) -> list[dict]:
 
 def test_a_workshop_with_three_places_gets_three_people_when_twelve_sign_up_at_once(app, create_conference):
     # No days, so no day row is locked either: only the add-on's lock protects its places.
-    conference = create_conference(days=0, fee=(150000, 200000), sessions=sessions(4), addons=[("workshop", "Workshop", 45000, 3)])
+    conference = create_conference(
+        days=0, fee=(150000, 200000), sessions=sessions(4), addons=[("workshop", "Workshop", 45000, 3)]
+    )
     workshop = conference.addons["Workshop"]
     choices = Choices(True, frozenset(), frozenset({workshop}))
     results = all_at_once([signup_job(app, conference.session_ids[i % 4], choices) for i in range(PEOPLE)])
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, PaymentError) for r in refused), refused
     assert len(refused) == PEOPLE - 3
-    assert count(app, select(func.count()).select_from(RegistrationAddOn).where(RegistrationAddOn.addon_id == workshop)) == 3
+    assert (
+        count(app, select(func.count()).select_from(RegistrationAddOn).where(RegistrationAddOn.addon_id == workshop))
+        == 3
+    )
     # A refused sign-up saved nothing: no registration without its workshop.
     assert count(app, select(func.count()).select_from(Registration)) == 3
 
@@ -94,7 +102,12 @@ def applications(app, create_conference, register_person, budget, n: int):
     conference = create_conference(budget=budget)
     wish = SubsidyWish(fee=True, reason="Ingen kursusmidler")
     for i in range(n):
-        register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name=f"Leder {i}")
+        register_person(
+            conference.session_id,
+            choices=Choices(True, frozenset(conference.day_ids), subsidy=wish),
+            notify=True,
+            name=f"Leder {i}",
+        )
     with app.app_context():
         return conference, list(db.session.execute(select(SubsidyRequest.id).order_by(SubsidyRequest.id)).scalars())
 

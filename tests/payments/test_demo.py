@@ -1,4 +1,5 @@
 """The demo data includes a two-day conference using fees, add-ons, rooms, subsidies and EAN invoicing."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -20,7 +21,9 @@ def test_seed_demo_has_a_two_day_conference_with_everything(app, client):
         offer = event_offer(event.id)
         assert len(offer.days) == 2
         assert [(r.days, r.member_price_ore, r.non_member_price_ore) for r in offer.day_prices] == [
-            (1, 213300, 275000), (2, 330400, 420000)]
+            (1, 213300, 275000),
+            (2, 330400, 420000),
+        ]
         kinds = {a.kind.value for a in offer.addons}
         assert {"workshop", "reception", "single_room", "double_room"} <= kinds
         workshop = next(a for a in offer.addons if a.kind.value == "workshop")

@@ -1,4 +1,5 @@
 """The confirmation and the subsidy decision emails carry the itemised price and the decision."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -16,9 +17,15 @@ from tests.payments.conftest import VALID_EAN
 
 def rendered(app, kind: MailKind, registration_id: int):
     with app.app_context(), link_context():
-        row = db.session.execute(
-            select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.registration_id == registration_id)
-        ).scalars().first()
+        row = (
+            db.session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == kind, OutboxMessage.registration_id == registration_id
+                )
+            )
+            .scalars()
+            .first()
+        )
         assert row is not None, f"no {kind} email queued"
         message = render(row, utcnow())
         return message.subject, message.body, message.html
@@ -28,8 +35,12 @@ def test_the_confirmation_email_shows_the_itemised_price_and_the_ean_payer(app, 
     conference = create_conference()
     registration_id = register_person(
         conference.session_id,
-        choices=Choices(True, frozenset(conference.day_ids), frozenset({conference.addons["Workshop: Svære samtaler"]}),
-                        invoice=InvoiceDetails(VALID_EAN, "Næstved Kommune", "ABCDE")),
+        choices=Choices(
+            True,
+            frozenset(conference.day_ids),
+            frozenset({conference.addons["Workshop: Svære samtaler"]}),
+            invoice=InvoiceDetails(VALID_EAN, "Næstved Kommune", "ABCDE"),
+        ),
         notify=True,
     ).id
     _subject, body, html = rendered(app, MailKind.CONFIRMATION, registration_id)

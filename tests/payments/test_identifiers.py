@@ -1,4 +1,5 @@
 """EAN (GLN) and CVR numbers: normalised, then checked with python-stdnum."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,10 @@ def test_spaces_hyphens_and_full_stops_are_removed_before_checking(typed, expect
 @pytest.mark.parametrize(
     "typed, message",
     [
-        ("5798000416605", "EAN-nummeret er ikke gyldigt: kontrolcifferet (det sidste ciffer) passer ikke. Tjek nummeret i din arbejdsplads' fakturaoplysninger."),
+        (
+            "5798000416605",
+            "EAN-nummeret er ikke gyldigt: kontrolcifferet (det sidste ciffer) passer ikke. Tjek nummeret i din arbejdsplads' fakturaoplysninger.",
+        ),
         ("579800041660", "Et EAN-nummer har 13 cifre; du har skrevet 12."),
         ("57980004166040", "Et EAN-nummer har 13 cifre; du har skrevet 14."),
         ("96385074", "Et EAN-nummer har 13 cifre; du har skrevet 8."),

@@ -1,4 +1,5 @@
 """The invoicing list and its exports: one line per payer, itemised, with what is due after cancellations."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,8 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from eventsite.extensions import db
 from eventsite.audit import AuditEntry
+from eventsite.extensions import db
 from eventsite.payments.invoicing import invoice_rows, rows_to_invoice
 from eventsite.payments.models import Billing, SubsidyRequest
 from eventsite.payments.operations import Choices, InvoiceDetails, SubsidyWish
@@ -37,12 +38,26 @@ def setup_event(app, create_conference, register_person):
     workshop = conference.addons["Workshop: Svære samtaler"]
     two_days = frozenset(conference.day_ids)
     ids = {
-        "ean": register_person(conference.session_id, choices=Choices(True, two_days, frozenset({workshop}), invoice=EAN), notify=True, name="Mette Kjær Hansen").id,
-        "early": register_person(conference.session_id, choices=Choices(False, two_days), notify=True, name="Lars Østergaard").id,
-        "late": register_person(conference.session_id, choices=Choices(False, frozenset(conference.day_ids[:1])), notify=True, name="=HYPERLINK(\"x\")").id,
+        "ean": register_person(
+            conference.session_id,
+            choices=Choices(True, two_days, frozenset({workshop}), invoice=EAN),
+            notify=True,
+            name="Mette Kjær Hansen",
+        ).id,
+        "early": register_person(
+            conference.session_id, choices=Choices(False, two_days), notify=True, name="Lars Østergaard"
+        ).id,
+        "late": register_person(
+            conference.session_id,
+            choices=Choices(False, frozenset(conference.day_ids[:1])),
+            notify=True,
+            name='=HYPERLINK("x")',
+        ).id,
         "subsidised": register_person(
-            conference.session_id, choices=Choices(True, two_days, subsidy=SubsidyWish(fee=True, reason="Ingen midler")),
-            notify=True, name="Birgitte Lund",
+            conference.session_id,
+            choices=Choices(True, two_days, subsidy=SubsidyWish(fee=True, reason="Ingen midler")),
+            notify=True,
+            name="Birgitte Lund",
         ).id,
     }
     cancel_at(app, ids["early"], DEADLINE - timedelta(days=1))
@@ -68,7 +83,9 @@ def test_what_is_due_follows_cancellations_and_grants(app, create_conference, re
     assert to_invoice == {ids["ean"], ids["late"], ids["subsidised"]}
 
 
-def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(app, client, create_conference, register_person, login_as):
+def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(
+    app, client, create_conference, register_person, login_as
+):
     conference, ids = setup_event(app, create_conference, register_person)
     login_as(conference.organisation_id)
     response = client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering.csv")
@@ -77,18 +94,33 @@ def test_the_csv_export_is_for_danish_excel_with_one_itemised_line_per_payer(app
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     header, lines = rows[0], rows[1:]
     assert header[:4] == ["Tilmeldingsnr.", "Deltager", "E-mail", "Status"]
-    assert "Workshop: Svære samtaler" in header and header[-5:] == ["I alt", "Tilskud", "At betale", "Faktureret", "Betalt"]
+    assert "Workshop: Svære samtaler" in header and header[-5:] == [
+        "I alt",
+        "Tilskud",
+        "At betale",
+        "Faktureret",
+        "Betalt",
+    ]
     by_id = {int(line[0]): dict(zip(header, line)) for line in lines}
     assert set(by_id) == {ids["ean"], ids["late"], ids["subsidised"]}
     ean = by_id[ids["ean"]]
     assert (ean["Betaler"], ean["Betalende organisation"], ean["EAN-nummer"], ean["CVR-nummer"]) == (
-        "Min arbejdsgiver betaler via EAN-faktura", "Næstved Kommune", VALID_EAN, VALID_CVR)
+        "Min arbejdsgiver betaler via EAN-faktura",
+        "Næstved Kommune",
+        VALID_EAN,
+        VALID_CVR,
+    )
     assert (ean["Personreference"], ean["Ordrenummer"], ean["Medlem"], ean["Dage"]) == ("ABCDE", "PO-4711", "Ja", "2")
-    assert (ean["Deltagergebyr"], ean["Workshop: Svære samtaler"], ean["I alt"], ean["At betale"]) == ("3304,00", "450,00", "3754,00", "3754,00")
+    assert (ean["Deltagergebyr"], ean["Workshop: Svære samtaler"], ean["I alt"], ean["At betale"]) == (
+        "3304,00",
+        "450,00",
+        "3754,00",
+        "3754,00",
+    )
     assert by_id[ids["subsidised"]]["Tilskud"] == "2000,00" and by_id[ids["subsidised"]]["At betale"] == "1304,00"
     assert by_id[ids["late"]]["Status"] == "Afmeldt" and by_id[ids["late"]]["At betale"] == "2750,00"
     # A name that looks like a formula is made inert.
-    assert by_id[ids["late"]]["Deltager"] == "'=HYPERLINK(\"x\")"
+    assert by_id[ids["late"]]["Deltager"] == '\'=HYPERLINK("x")'
 
 
 def test_the_xlsx_export_holds_amounts_as_numbers_in_kroner(app, client, create_conference, register_person, login_as):
@@ -106,7 +138,9 @@ def test_the_xlsx_export_holds_amounts_as_numbers_in_kroner(app, client, create_
     assert total_cell.number_format == '#,##0.00 "kr."'
 
 
-def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(app, client, create_conference, register_person, login_as):
+def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(
+    app, client, create_conference, register_person, login_as
+):
     conference, ids = setup_event(app, create_conference, register_person)
     other, other_ids = setup_event(app, create_conference, register_person)
     login_as(conference.organisation_id)
@@ -129,11 +163,15 @@ def test_organisers_mark_registrations_invoiced_and_paid_with_an_audit_trail(app
         assert late.paid_at is not None and late.invoiced_at is not None
         # A registration of another event is not touched through this event's page.
         assert db.session.get(Billing, other_ids["ean"]).invoiced_at is None
-        actions = set(db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "registration")).scalars())
+        actions = set(
+            db.session.execute(select(AuditEntry.action).where(AuditEntry.object_type == "registration")).scalars()
+        )
         assert {"marked_invoiced", "marked_paid"} <= actions
 
 
-def test_another_organisation_cannot_see_or_export_the_invoicing(app, client, create_conference, create_organisation, register_person, login_as):
+def test_another_organisation_cannot_see_or_export_the_invoicing(
+    app, client, create_conference, create_organisation, register_person, login_as
+):
     conference, _ids = setup_event(app, create_conference, register_person)
     login_as(create_organisation(slug="andre"))
     assert client.get(f"/arrangoer/arrangementer/{conference.id}/fakturering").status_code == 404

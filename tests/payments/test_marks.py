@@ -1,4 +1,5 @@
 """Subsidised registrations are marked "Tilskud" in the dashboard, the participant list and the full export."""
+
 from __future__ import annotations
 
 import csv
@@ -17,11 +18,28 @@ from tests.helpers import visible_text
 def subsidised_conference(app, create_conference, register_person):
     conference = create_conference()
     wish = SubsidyWish(fee=True, reason="Ingen kursusmidler")
-    approved = register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name="Birgitte Lund").id
-    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=wish), notify=True, name="Peter Skov")
-    register_person(conference.session_id, choices=Choices(False, frozenset(conference.day_ids)), notify=True, name="Lars Østergaard")
+    approved = register_person(
+        conference.session_id,
+        choices=Choices(True, frozenset(conference.day_ids), subsidy=wish),
+        notify=True,
+        name="Birgitte Lund",
+    ).id
+    register_person(
+        conference.session_id,
+        choices=Choices(True, frozenset(conference.day_ids), subsidy=wish),
+        notify=True,
+        name="Peter Skov",
+    )
+    register_person(
+        conference.session_id,
+        choices=Choices(False, frozenset(conference.day_ids)),
+        notify=True,
+        name="Lars Østergaard",
+    )
     with app.test_request_context(method="POST"):
-        request = db.session.execute(select(SubsidyRequest).where(SubsidyRequest.registration_id == approved)).scalar_one()
+        request = db.session.execute(
+            select(SubsidyRequest).where(SubsidyRequest.registration_id == approved)
+        ).scalar_one()
         decide(request, True, granted_ore=100000)
         db.session.commit()
     return conference
@@ -50,9 +68,9 @@ def test_the_dashboard_counts_subsidised_registrations(app, client, create_confe
     conference = subsidised_conference(app, create_conference, register_person)
     login_as(conference.organisation_id)
     page = client.get("/arrangoer/oversigt").data.decode()
-    table = page[page.index('<table class="figures">'):]
-    header = [visible_text(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table[:table.index("</thead>")])]
-    first_row = table[table.index("<tbody>"):table.index("</tr>", table.index("<tbody>"))]
+    table = page[page.index('<table class="figures">') :]
+    header = [visible_text(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table[: table.index("</thead>")])]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
     cells = [visible_text(c) for c in re.findall(r"<td>(.*?)</td>", first_row)]
     figures = dict(zip(header[1:], cells))
     assert (figures["Bekræftet"], figures["Tilskud"]) == ("3", "1")

@@ -1,4 +1,5 @@
 """Pricing is pure arithmetic in øre: checked over every combination of days, membership and add-ons."""
+
 from __future__ import annotations
 
 import itertools
@@ -52,14 +53,16 @@ def subsets(items):
 
 def test_every_combination_of_days_membership_and_addons_of_the_conference_is_priced_by_the_table():
     expected_fee = {
-        (True, 1): 213300, (True, 2): 330400, (True, 3): 353400,
-        (False, 1): 275000, (False, 2): 420000, (False, 3): 450000,
+        (True, 1): 213300,
+        (True, 2): 330400,
+        (True, 3): 353400,
+        (False, 1): 275000,
+        (False, 2): 420000,
+        (False, 3): 450000,
     }
     addon_price = {a.id: a.price for a in CONFERENCE.addons}
     checked = 0
-    for is_member, days, addons in itertools.product(
-        (True, False), subsets(CONFERENCE.day_ids), subsets(addon_price)
-    ):
+    for is_member, days, addons in itertools.product((True, False), subsets(CONFERENCE.day_ids), subsets(addon_price)):
         choice = Choice(is_member, days, addons)
         two_stays = {4, 5} <= addons
         if not days or two_stays:
@@ -190,6 +193,7 @@ def test_members_never_pay_more_than_non_members_when_member_prices_are_lower(ca
 
 # --- money in Danish ----------------------------------------------------------------
 
+
 def test_amounts_are_formatted_the_danish_way():
     assert format_dkk(123450) == f"1.234,50{NBSP}kr."
     assert format_dkk(213300) == f"2.133,00{NBSP}kr."
@@ -250,15 +254,26 @@ DEADLINE = datetime(2027, 5, 1, 10, 0, tzinfo=timezone.utc)
 @given(amounts, st.integers(min_value=-10_000, max_value=10_000))
 def test_cancelling_after_the_deadline_keeps_the_fee_due_and_before_it_costs_nothing(total, minutes):
     cancelled_at = DEADLINE + timedelta(minutes=minutes)
-    due = amount_due(total, confirmed=False, ever_confirmed=True, cancelled_at=cancelled_at, cancellation_deadline=DEADLINE)
+    due = amount_due(
+        total, confirmed=False, ever_confirmed=True, cancelled_at=cancelled_at, cancellation_deadline=DEADLINE
+    )
     assert due == (total if minutes > 0 else 0)
 
 
 def test_a_place_on_the_waiting_list_costs_nothing_even_after_the_deadline():
     late = DEADLINE + timedelta(days=1)
-    assert amount_due(250000, confirmed=False, ever_confirmed=False, cancelled_at=None, cancellation_deadline=DEADLINE) == 0
-    assert amount_due(250000, confirmed=False, ever_confirmed=False, cancelled_at=late, cancellation_deadline=DEADLINE) == 0
-    assert amount_due(250000, confirmed=True, ever_confirmed=True, cancelled_at=None, cancellation_deadline=DEADLINE) == 250000
+    assert (
+        amount_due(250000, confirmed=False, ever_confirmed=False, cancelled_at=None, cancellation_deadline=DEADLINE)
+        == 0
+    )
+    assert (
+        amount_due(250000, confirmed=False, ever_confirmed=False, cancelled_at=late, cancellation_deadline=DEADLINE)
+        == 0
+    )
+    assert (
+        amount_due(250000, confirmed=True, ever_confirmed=True, cancelled_at=None, cancellation_deadline=DEADLINE)
+        == 250000
+    )
 
 
 def test_a_grant_is_set_against_the_price_but_never_below_zero():

@@ -1,4 +1,5 @@
 """Organisers set fees, day prices, days, add-ons and the subsidy budget; bad input changes nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -27,7 +28,13 @@ def count(app, model) -> int:
 def test_an_organiser_sets_member_and_non_member_prices_typed_the_danish_way(app, client, create_event, login_as):
     event = create_event()
     login_as(event.organisation_id)
-    response = post(client, event.id, f"/arrangoer/arrangementer/{event.id}/betaling/gebyr", member_price="1.234,50", non_member_price="2 133 kr.")
+    response = post(
+        client,
+        event.id,
+        f"/arrangoer/arrangementer/{event.id}/betaling/gebyr",
+        member_price="1.234,50",
+        non_member_price="2 133 kr.",
+    )
     assert response.status_code == 303
     with app.app_context():
         fees = db.session.get(FeeSettings, event.id)
@@ -45,10 +52,18 @@ def test_an_organiser_sets_member_and_non_member_prices_typed_the_danish_way(app
         ("", "Angiv en pris i kroner, fx 2.133 eller 2.133,50."),
     ],
 )
-def test_a_negative_absurd_or_missing_price_is_refused_and_nothing_saved(app, client, create_event, login_as, price, message):
+def test_a_negative_absurd_or_missing_price_is_refused_and_nothing_saved(
+    app, client, create_event, login_as, price, message
+):
     event = create_event()
     login_as(event.organisation_id)
-    response = post(client, event.id, f"/arrangoer/arrangementer/{event.id}/betaling/gebyr", member_price=price, non_member_price="100")
+    response = post(
+        client,
+        event.id,
+        f"/arrangoer/arrangementer/{event.id}/betaling/gebyr",
+        member_price=price,
+        non_member_price="100",
+    )
     assert response.status_code == 422
     assert message in visible_text(response.data)
     assert count(app, FeeSettings) == 0
@@ -85,19 +100,35 @@ def test_a_day_outside_the_event_is_refused(app, client, create_event, login_as)
 def test_an_add_on_cannot_get_fewer_places_than_are_taken(app, client, create_conference, register_person, login_as):
     conference = create_conference()
     workshop = conference.addons["Workshop: Svære samtaler"]
-    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})), notify=True)
+    register_person(
+        conference.session_id,
+        choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})),
+        notify=True,
+    )
     login_as(conference.organisation_id)
     page = client.get(f"/arrangoer/tilvalg/{workshop}/rediger")
-    data = {"csrf_token": csrf_token(page.data), "kind": "workshop", "title": "Workshop: Svære samtaler", "price": "450"}
+    data = {
+        "csrf_token": csrf_token(page.data),
+        "kind": "workshop",
+        "title": "Workshop: Svære samtaler",
+        "price": "450",
+    }
     response = client.post(f"/arrangoer/tilvalg/{workshop}/rediger", data={**data, "capacity": "0"})
     assert response.status_code == 422
     assert "1 personer har valgt dette tilvalg; der kan ikke være færre pladser." in visible_text(response.data)
-    assert client.post(f"/arrangoer/tilvalg/{workshop}/rediger", data={**data, "capacity": "1", "price": "500"}).status_code == 303
+    assert (
+        client.post(
+            f"/arrangoer/tilvalg/{workshop}/rediger", data={**data, "capacity": "1", "price": "500"}
+        ).status_code
+        == 303
+    )
     with app.app_context():
         addon = db.session.get(AddOn, workshop)
         assert (addon.capacity, addon.price_ore) == (1, 50000)
     # Removing an add-on someone has chosen is refused.
-    response = client.post(f"/arrangoer/tilvalg/{workshop}/slet", data={"csrf_token": data["csrf_token"]}, follow_redirects=True)
+    response = client.post(
+        f"/arrangoer/tilvalg/{workshop}/slet", data={"csrf_token": data["csrf_token"]}, follow_redirects=True
+    )
     assert "det kan ikke fjernes" in visible_text(response.data)
     assert count(app, AddOn) == 4
 
@@ -105,9 +136,27 @@ def test_an_add_on_cannot_get_fewer_places_than_are_taken(app, client, create_co
 def test_a_new_add_on_with_a_negative_price_is_refused(app, client, create_event, login_as):
     event = create_event()
     login_as(event.organisation_id)
-    response = post(client, event.id, f"/arrangoer/arrangementer/{event.id}/betaling/tilvalg", kind="dinner", title="Festmiddag", price="-625")
+    response = post(
+        client,
+        event.id,
+        f"/arrangoer/arrangementer/{event.id}/betaling/tilvalg",
+        kind="dinner",
+        title="Festmiddag",
+        price="-625",
+    )
     assert response.status_code == 422 and "En pris kan ikke være negativ." in visible_text(response.data)
-    assert post(client, event.id, f"/arrangoer/arrangementer/{event.id}/betaling/tilvalg", kind="dinner", title="Festmiddag", price="625", capacity="80").status_code == 303
+    assert (
+        post(
+            client,
+            event.id,
+            f"/arrangoer/arrangementer/{event.id}/betaling/tilvalg",
+            kind="dinner",
+            title="Festmiddag",
+            price="625",
+            capacity="80",
+        ).status_code
+        == 303
+    )
     with app.app_context():
         addon = db.session.execute(select(AddOn)).scalar_one()
         assert (addon.title, addon.price_ore, addon.capacity) == ("Festmiddag", 62500, 80)
@@ -119,7 +168,11 @@ def test_the_budget_cannot_shrink_below_what_is_granted(app, client, create_conf
     from eventsite.payments.subsidies import decide
 
     conference = create_conference(budget=(2, 500000))
-    register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=SubsidyWish(fee=True, reason="x")), notify=True)
+    register_person(
+        conference.session_id,
+        choices=Choices(True, frozenset(conference.day_ids), subsidy=SubsidyWish(fee=True, reason="x")),
+        notify=True,
+    )
     with app.test_request_context(method="POST"):
         decide(db.session.execute(select(SubsidyRequest)).scalar_one(), True, granted_ore=300000)
         db.session.commit()
@@ -135,7 +188,9 @@ def test_the_budget_cannot_shrink_below_what_is_granted(app, client, create_conf
         assert (budget.places, budget.amount_ore) == (2, 500000)
 
 
-def test_the_settings_page_of_another_organisations_event_is_not_found(client, create_event, create_organisation, login_as):
+def test_the_settings_page_of_another_organisations_event_is_not_found(
+    client, create_event, create_organisation, login_as
+):
     event = create_event()
     login_as(create_organisation(slug="andre"))
     assert client.get(f"/arrangoer/arrangementer/{event.id}/betaling").status_code == 404

@@ -1,4 +1,5 @@
 """The public sign-up form with fee, days, add-ons, payer and subsidy; the receipt and manage page."""
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,8 @@ def test_the_conference_page_shows_day_prices_add_ons_and_the_subsidy_question(c
 def test_a_member_signs_up_for_two_days_a_workshop_and_pays_by_ean(app, client, create_conference):
     conference = create_conference()
     response = sign_up(
-        client, conference.id,
+        client,
+        conference.id,
         is_member="yes",
         day_ids=[str(d) for d in conference.day_ids],
         addon_ids=[str(conference.addons["Workshop: Svære samtaler"])],
@@ -75,9 +77,15 @@ def test_a_member_signs_up_for_two_days_a_workshop_and_pays_by_ean(app, client, 
         billing = db.session.get(Billing, registration.id)
         assert billing.payer_kind is PayerKind.EAN
         assert (billing.ean, billing.cvr) == (VALID_EAN, VALID_CVR)
-        assert (billing.invoice_organisation, billing.invoice_reference, billing.order_number) == ("Næstved Kommune", "ABCDE", "PO-4711")
+        assert (billing.invoice_organisation, billing.invoice_reference, billing.order_number) == (
+            "Næstved Kommune",
+            "ABCDE",
+            "PO-4711",
+        )
         assert billing.is_member is True and billing.fee_ore == 330400
-        days = db.session.execute(select(RegistrationDay.day_id).where(RegistrationDay.registration_id == registration.id)).scalars()
+        days = db.session.execute(
+            select(RegistrationDay.day_id).where(RegistrationDay.registration_id == registration.id)
+        ).scalars()
         assert sorted(days) == sorted(conference.day_ids)
         chosen = db.session.execute(select(RegistrationAddOn)).scalar_one()
         assert chosen.price_ore == 45000
@@ -91,8 +99,12 @@ def test_a_member_signs_up_for_two_days_a_workshop_and_pays_by_ean(app, client, 
 def test_a_place_in_a_shared_double_room_keeps_the_wish_of_whom_to_share_with(app, client, create_conference):
     conference = create_conference()
     response = sign_up(
-        client, conference.id, is_member="no", day_ids=[str(conference.day_ids[0])],
-        addon_ids=[str(conference.addons["Plads i delt dobbeltværelse"])], share_with="Lars Østergaard",
+        client,
+        conference.id,
+        is_member="no",
+        day_ids=[str(conference.day_ids[0])],
+        addon_ids=[str(conference.addons["Plads i delt dobbeltværelse"])],
+        share_with="Lars Østergaard",
     )
     assert response.status_code == 303
     with app.app_context():
@@ -113,11 +125,19 @@ def test_a_place_in_a_shared_double_room_keeps_the_wish_of_whom_to_share_with(ap
         ("", "Angiv EAN-nummeret (13 cifre)."),
     ],
 )
-def test_a_bad_ean_number_is_refused_with_a_danish_message_and_nothing_is_saved(app, client, create_conference, ean, message):
+def test_a_bad_ean_number_is_refused_with_a_danish_message_and_nothing_is_saved(
+    app, client, create_conference, ean, message
+):
     conference = create_conference()
     response = sign_up(
-        client, conference.id, is_member="yes", day_ids=[str(conference.day_ids[0])],
-        payer="ean", ean=ean, invoice_organisation="Næstved Kommune", invoice_reference="ABCDE",
+        client,
+        conference.id,
+        is_member="yes",
+        day_ids=[str(conference.day_ids[0])],
+        payer="ean",
+        ean=ean,
+        invoice_organisation="Næstved Kommune",
+        invoice_reference="ABCDE",
     )
     assert response.status_code == 422
     assert message in visible_text(response.data)
@@ -127,7 +147,10 @@ def test_a_bad_ean_number_is_refused_with_a_danish_message_and_nothing_is_saved(
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"invoice_reference": ""}, "Angiv en personreference: offentlige myndigheder kan ikke betale en faktura uden."),
+        (
+            {"invoice_reference": ""},
+            "Angiv en personreference: offentlige myndigheder kan ikke betale en faktura uden.",
+        ),
         ({"invoice_organisation": ""}, "Angiv navnet på den organisation, der betaler."),
         ({"cvr": "13585627"}, "CVR-nummeret er ikke gyldigt; tjek det på cvr.dk."),
         ({"cvr": "1358562"}, "Et CVR-nummer har 8 cifre; du har skrevet 7."),
@@ -136,8 +159,12 @@ def test_a_bad_ean_number_is_refused_with_a_danish_message_and_nothing_is_saved(
 def test_incomplete_invoicing_details_are_refused_and_nothing_is_saved(app, client, create_conference, fields, message):
     conference = create_conference()
     data = dict(
-        is_member="yes", day_ids=[str(conference.day_ids[0])], payer="ean", ean=VALID_EAN,
-        invoice_organisation="Næstved Kommune", invoice_reference="ABCDE",
+        is_member="yes",
+        day_ids=[str(conference.day_ids[0])],
+        payer="ean",
+        ean=VALID_EAN,
+        invoice_organisation="Næstved Kommune",
+        invoice_reference="ABCDE",
     )
     data.update(fields)
     response = sign_up(client, conference.id, **data)
@@ -148,7 +175,9 @@ def test_incomplete_invoicing_details_are_refused_and_nothing_is_saved(app, clie
 
 def test_ean_details_are_ignored_when_the_person_pays_themselves(app, client, create_conference):
     conference = create_conference()
-    response = sign_up(client, conference.id, is_member="no", day_ids=[str(conference.day_ids[0])], payer="person", ean="garbage")
+    response = sign_up(
+        client, conference.id, is_member="no", day_ids=[str(conference.day_ids[0])], payer="person", ean="garbage"
+    )
     assert response.status_code == 303
     with app.app_context():
         billing = db.session.execute(select(Billing)).scalar_one()
@@ -167,7 +196,9 @@ def test_ean_details_are_ignored_when_the_person_pays_themselves(app, client, cr
         ("no_membership", "Fortæl os, om du er medlem: prisen afhænger af det."),
     ],
 )
-def test_impossible_choices_are_refused_with_a_danish_message_and_nothing_is_saved(app, client, create_conference, choice, message):
+def test_impossible_choices_are_refused_with_a_danish_message_and_nothing_is_saved(
+    app, client, create_conference, choice, message
+):
     conference = create_conference()
     other = create_conference()
     data = {"is_member": "yes", "day_ids": [str(conference.day_ids[0])]}
@@ -178,7 +209,10 @@ def test_impossible_choices_are_refused_with_a_danish_message_and_nothing_is_sav
     elif choice == "letters":
         data["day_ids"] = ["første"]
     elif choice == "two_rooms":
-        data["addon_ids"] = [str(conference.addons["Overnatning i enkeltværelse"]), str(conference.addons["Plads i delt dobbeltværelse"])]
+        data["addon_ids"] = [
+            str(conference.addons["Overnatning i enkeltværelse"]),
+            str(conference.addons["Plads i delt dobbeltværelse"]),
+        ]
     elif choice == "unknown_addon":
         data["addon_ids"] = [str(other.addons["Reception"])]
     elif choice == "no_membership":
@@ -195,11 +229,22 @@ def test_a_full_add_on_is_shown_as_full_and_cannot_be_chosen(app, client, create
     conference = create_conference()
     workshop = conference.addons["Workshop: Svære samtaler"]
     for _ in range(2):
-        register_person(conference.session_id, choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})), notify=True)
+        register_person(
+            conference.session_id,
+            choices=Choices(True, frozenset(conference.day_ids[:1]), frozenset({workshop})),
+            notify=True,
+        )
     page = client.get(f"/arrangementer/{conference.id}").data.decode()
     assert f'id="addon-{workshop}" name="addon_ids" value="{workshop}" disabled' in page
     assert "Workshop: Svære samtaler (450,00 kr.) – fuldt booket" in visible_text(page)
-    response = sign_up(client, conference.id, email="ny@example.dk", is_member="yes", day_ids=[str(conference.day_ids[0])], addon_ids=[str(workshop)])
+    response = sign_up(
+        client,
+        conference.id,
+        email="ny@example.dk",
+        is_member="yes",
+        day_ids=[str(conference.day_ids[0])],
+        addon_ids=[str(workshop)],
+    )
     assert response.status_code == 422
     assert "“Workshop: Svære samtaler” er fuldt booket; tilmeld dig uden." in visible_text(response.data)
     with app.app_context():
@@ -209,9 +254,14 @@ def test_a_full_add_on_is_shown_as_full_and_cannot_be_chosen(app, client, create
 def test_a_subsidy_application_is_flagged_and_its_state_shown_on_the_manage_page(app, client, create_conference):
     conference = create_conference()
     response = sign_up(
-        client, conference.id, is_member="yes", day_ids=[str(d) for d in conference.day_ids],
+        client,
+        conference.id,
+        is_member="yes",
+        day_ids=[str(d) for d in conference.day_ids],
         addon_ids=[str(conference.addons["Plads i delt dobbeltværelse"])],
-        subsidy_requested="y", subsidy_fee="y", subsidy_accommodation="y",
+        subsidy_requested="y",
+        subsidy_fee="y",
+        subsidy_accommodation="y",
         subsidy_reason="Min arbejdsplads betaler ikke kurser i år.",
     )
     assert response.status_code == 303
@@ -228,13 +278,18 @@ def test_a_subsidy_application_is_flagged_and_its_state_shown_on_the_manage_page
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"subsidy_reason": "Trængt økonomi"}, "Sæt kryds ved, hvad du søger om: deltagergebyr, transport eller indkvartering."),
+        (
+            {"subsidy_reason": "Trængt økonomi"},
+            "Sæt kryds ved, hvad du søger om: deltagergebyr, transport eller indkvartering.",
+        ),
         ({"subsidy_fee": "y"}, "Skriv en kort begrundelse for din ansøgning."),
     ],
 )
 def test_an_incomplete_subsidy_application_is_refused(app, client, create_conference, fields, message):
     conference = create_conference()
-    response = sign_up(client, conference.id, is_member="yes", day_ids=[str(conference.day_ids[0])], subsidy_requested="y", **fields)
+    response = sign_up(
+        client, conference.id, is_member="yes", day_ids=[str(conference.day_ids[0])], subsidy_requested="y", **fields
+    )
     assert response.status_code == 422
     assert message in visible_text(response.data)
     assert nothing_saved(app)
@@ -247,11 +302,19 @@ def test_the_manage_page_says_before_cancelling_whether_the_fee_stays_due(app, c
     late = create_conference(cancellation_deadline=utcnow() - timedelta(hours=1))
     pages = {}
     for name, conference in (("early", early), ("late", late)):
-        response = sign_up(client, conference.id, email=f"{name}@example.dk", is_member="yes", day_ids=[str(conference.day_ids[0])])
+        response = sign_up(
+            client, conference.id, email=f"{name}@example.dk", is_member="yes", day_ids=[str(conference.day_ids[0])]
+        )
         assert response.status_code == 303
-        pages[name] = (response.headers["Location"].replace("/kvittering", ""), visible_text(client.get(response.headers["Location"].replace("/kvittering", "")).data))
+        pages[name] = (
+            response.headers["Location"].replace("/kvittering", ""),
+            visible_text(client.get(response.headers["Location"].replace("/kvittering", "")).data),
+        )
     assert "Afmelder du dig før fristen" in pages["early"][1] and "betaler du intet" in pages["early"][1]
-    assert "Afmeldingsfristen er overskredet: afmelder du dig nu, skal gebyret på 2.133,00 kr. stadig betales." in pages["late"][1]
+    assert (
+        "Afmeldingsfristen er overskredet: afmelder du dig nu, skal gebyret på 2.133,00 kr. stadig betales."
+        in pages["late"][1]
+    )
 
 
 @pytest.mark.parametrize(

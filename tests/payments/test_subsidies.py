@@ -1,4 +1,5 @@
 """Subsidy requests: decisions within the budget, the queue, the report and the "Tilskud" marks."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,10 @@ def applicant(create_conference, register_person):
 
     def _apply(conference, name: str = "Birgitte Lund") -> int:
         return register_person(
-            conference.session_id, choices=Choices(True, frozenset(conference.day_ids), subsidy=WISH), notify=True, name=name
+            conference.session_id,
+            choices=Choices(True, frozenset(conference.day_ids), subsidy=WISH),
+            notify=True,
+            name=name,
         ).id
 
     return _apply
@@ -53,6 +57,7 @@ def decide_now(app, request_id: int, approve: bool, granted: int | None = None, 
 
 # --- pure budget arithmetic --------------------------------------------------------
 
+
 def test_a_budget_of_places_refuses_one_approval_too_many(app):
     with app.test_request_context():
         assert approval_problem(BudgetUse(places=2, amount=None, places_used=1), None) is None
@@ -72,6 +77,7 @@ def test_a_budget_of_an_amount_needs_an_amount_and_refuses_to_overspend(app):
 
 
 # --- decisions ----------------------------------------------------------------------
+
 
 def test_approvals_stop_at_the_budget_and_nothing_is_saved_beyond_it(app, create_conference, applicant):
     conference = create_conference(budget=(2, None))
@@ -155,6 +161,7 @@ def test_only_approved_requests_mark_registrations_as_subsidised(app, create_con
 
 # --- the back office -----------------------------------------------------------------
 
+
 def test_an_organiser_approves_from_the_queue_within_the_budget(app, client, create_conference, applicant, login_as):
     conference = create_conference(budget=(1, 300000))
     first = request_for(app, applicant(conference, "Birgitte Lund"))
@@ -163,14 +170,25 @@ def test_an_organiser_approves_from_the_queue_within_the_budget(app, client, cre
     queue = visible_text(client.get(f"/arrangoer/tilskud?arrangement={conference.id}").data)
     assert "Birgitte Lund" in queue and "Søren Æbelø" in queue and "deltagergebyr, indkvartering" in queue
     page = client.get(f"/arrangoer/tilskud/{first}")
-    response = client.post(f"/arrangoer/tilskud/{first}", data={
-        "csrf_token": csrf_token(page.data), "decision": "approve", "granted": "2.500", "note": "Velkommen!",
-    })
+    response = client.post(
+        f"/arrangoer/tilskud/{first}",
+        data={
+            "csrf_token": csrf_token(page.data),
+            "decision": "approve",
+            "granted": "2.500",
+            "note": "Velkommen!",
+        },
+    )
     assert response.status_code == 303
     page = client.get(f"/arrangoer/tilskud/{second}")
-    response = client.post(f"/arrangoer/tilskud/{second}", data={
-        "csrf_token": csrf_token(page.data), "decision": "approve", "granted": "500",
-    })
+    response = client.post(
+        f"/arrangoer/tilskud/{second}",
+        data={
+            "csrf_token": csrf_token(page.data),
+            "decision": "approve",
+            "granted": "500",
+        },
+    )
     assert response.status_code == 409
     assert "Alle budgettets 1 pladser med tilskud er bevilget." in visible_text(response.data)
     with app.app_context():
@@ -178,29 +196,40 @@ def test_an_organiser_approves_from_the_queue_within_the_budget(app, client, cre
         assert db.session.get(SubsidyRequest, second).status is SubsidyStatus.REQUESTED
 
 
-@pytest.mark.parametrize("granted, message", [("-100", "En pris kan ikke være negativ."), ("9999999", "Prisen er for høj")])
+@pytest.mark.parametrize(
+    "granted, message", [("-100", "En pris kan ikke være negativ."), ("9999999", "Prisen er for høj")]
+)
 def test_a_negative_or_absurd_grant_is_refused(app, client, create_conference, applicant, login_as, granted, message):
     conference = create_conference()
     request_id = request_for(app, applicant(conference))
     login_as(conference.organisation_id)
     page = client.get(f"/arrangoer/tilskud/{request_id}")
-    response = client.post(f"/arrangoer/tilskud/{request_id}", data={
-        "csrf_token": csrf_token(page.data), "decision": "approve", "granted": granted,
-    })
+    response = client.post(
+        f"/arrangoer/tilskud/{request_id}",
+        data={
+            "csrf_token": csrf_token(page.data),
+            "decision": "approve",
+            "granted": granted,
+        },
+    )
     assert response.status_code == 422
     assert message in visible_text(response.data)
     with app.app_context():
         assert db.session.get(SubsidyRequest, request_id).status is SubsidyStatus.REQUESTED
 
 
-def test_another_organisations_request_is_not_found(app, client, create_conference, create_organisation, applicant, login_as):
+def test_another_organisations_request_is_not_found(
+    app, client, create_conference, create_organisation, applicant, login_as
+):
     conference = create_conference()
     request_id = request_for(app, applicant(conference))
     login_as(create_organisation(slug="andre"))
     assert client.get(f"/arrangoer/tilskud/{request_id}").status_code == 404
 
 
-def test_the_report_per_year_shows_requested_approved_declined_and_spent(app, client, create_conference, applicant, login_as):
+def test_the_report_per_year_shows_requested_approved_declined_and_spent(
+    app, client, create_conference, applicant, login_as
+):
     conference = create_conference(budget=(3, 600000))
     a, b, c = (request_for(app, applicant(conference, n)) for n in ("A", "B", "C"))
     decide_now(app, a, True, granted=200000)

@@ -1,4 +1,5 @@
 """Bad input on the sign-up form: a clear Danish message, never a 500, never a seat."""
+
 from datetime import timedelta
 
 import pytest
@@ -74,7 +75,10 @@ def test_signup_after_the_deadline_is_refused_and_the_page_says_so(app, client, 
         # No form is offered; a hand-made POST is refused all the same.
         with client.session_transaction():
             pass
-        response = client.post(f"/arrangementer/{event.id}/tilmeld", data={"session_id": event.session_id, "name": "A", "email": "a@example.dk"})
+        response = client.post(
+            f"/arrangementer/{event.id}/tilmeld",
+            data={"session_id": event.session_id, "name": "A", "email": "a@example.dk"},
+        )
         assert response.status_code == 400  # no CSRF token without the form
     assert nothing_saved(app)
 

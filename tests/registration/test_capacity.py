@@ -1,4 +1,5 @@
 """The pure seat arithmetic, without a database."""
+
 from eventsite.registration.capacity import (
     SeatCounts,
     capacity_change_allowed,

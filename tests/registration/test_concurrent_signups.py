@@ -5,6 +5,7 @@ processes, separate database connections) against the test database, and fires t
 sign-ups from threads that wait at a barrier so the POSTs really overlap. The outcome
 is checked in the database, not in the responses alone.
 """
+
 from __future__ import annotations
 
 import threading
@@ -125,10 +126,7 @@ def test_thirty_six_simultaneous_signups_fill_five_seats_and_queue_the_rest(app,
     capacity, people = 5, 36
     event = create_event(sessions=[{"capacity": capacity}])
     with live_server(database_url, workers=WORKERS) as server:
-        jobs = [
-            signup_job(server.url, event.id, event.session_id, f"leder{n}@kommune{n}.dk")
-            for n in range(people)
-        ]
+        jobs = [signup_job(server.url, event.id, event.session_id, f"leder{n}@kommune{n}.dk") for n in range(people)]
         responses = in_a_burst(jobs)
 
     assert_no_server_errors(responses)

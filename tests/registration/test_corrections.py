@@ -1,5 +1,6 @@
 """Corrections: a leader fixes their own details on the manage page; an organiser fixes
 them on the person's behalf and sends the confirmation again with a fresh invitation."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,17 +8,22 @@ from datetime import timedelta
 import icalendar
 from sqlalchemy import select, update
 
+from eventsite.audit import AuditEntry
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
-from eventsite.audit import AuditEntry
 from eventsite.registration.models import Registration
 from tests.helpers import csrf_token, form_token, visible_text
 from tests.mail.conftest import deliver, smtp  # noqa: F401 (fixtures)
 
-NEW = {"name": "Mette Kjær Hansen", "job_title": "Afdelingsleder", "workplace": "Næstved Kommune",
-       "municipality_code": "0370", "dietary_needs": "Vegetar"}
+NEW = {
+    "name": "Mette Kjær Hansen",
+    "job_title": "Afdelingsleder",
+    "workplace": "Næstved Kommune",
+    "municipality_code": "0370",
+    "dietary_needs": "Vegetar",
+}
 
 
 def person_and_note(app, registration_id: int) -> tuple[dict, str | None]:
@@ -46,7 +52,9 @@ def test_a_leader_corrects_their_details_on_the_manage_page(app, client, create_
 
     # Emptying the dietary field removes the note.
     page = client.get(f"/tilmelding/{me.token}")
-    client.post(f"/tilmelding/{me.token}/oplysninger", data={"csrf_token": csrf_token(page.data), **NEW, "dietary_needs": ""})
+    client.post(
+        f"/tilmelding/{me.token}/oplysninger", data={"csrf_token": csrf_token(page.data), **NEW, "dietary_needs": ""}
+    )
     assert person_and_note(app, me.id)[1] is None
 
 
@@ -80,7 +88,11 @@ def test_after_the_session_has_begun_dietary_needs_are_no_longer_asked_for(app, 
     token = csrf_token(page.data)
     with app.app_context():
         start = utcnow() - timedelta(hours=1)
-        db.session.execute(update(EventSession).where(EventSession.id == event.session_id).values(starts_at=start, ends_at=start + timedelta(hours=6)))
+        db.session.execute(
+            update(EventSession)
+            .where(EventSession.id == event.session_id)
+            .values(starts_at=start, ends_at=start + timedelta(hours=6))
+        )
         db.session.commit()
 
     page = client.get(f"/tilmelding/{me.token}")
@@ -99,7 +111,9 @@ def test_an_organiser_corrects_the_details_and_sends_the_confirmation_again(
     url = f"/arrangoer/tilmeldinger/{registration_id}"
     deliver()  # the first confirmation has arrived before the correction
 
-    saved = client.post(f"{url}/oplysninger", data={"csrf_token": form_token(client, url), **NEW, "name": "Søren Æbelø"})
+    saved = client.post(
+        f"{url}/oplysninger", data={"csrf_token": form_token(client, url), **NEW, "name": "Søren Æbelø"}
+    )
     assert saved.status_code == 303
     assert "Oplysningerne er gemt." in visible_text(client.get(saved.headers["Location"]).data)
     resent = client.post(f"{url}/send-igen", data={"csrf_token": form_token(client, url)})

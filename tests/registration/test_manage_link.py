@@ -1,4 +1,5 @@
 """The personal manage link: see, cancel, move; forged or expired links change nothing."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -32,7 +33,9 @@ def test_cancelling_through_the_link_frees_the_seat_for_the_waiting_list(app, cl
     waiting = register_person(event.session_id)
     assert waiting.status == "waitlisted"
     page = client.get(f"/tilmelding/{first.token}")
-    response = client.post(f"/tilmelding/{first.token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"})
+    response = client.post(
+        f"/tilmelding/{first.token}/afmeld", data={"csrf_token": csrf_token(page.data), "confirmed": "yes"}
+    )
     assert response.status_code == 303
     assert "Din tilmelding er afmeldt." in visible_text(client.get(response.headers["Location"]).data)
     assert status_of(app, first.id)[0] == "cancelled"
@@ -93,4 +96,7 @@ def test_the_online_link_is_shown_only_to_confirmed_people(app, client, create_e
     assert b"meet.example.org/hemmelig" in client.get(f"/tilmelding/{confirmed.token}").data
     assert b"meet.example.org/hemmelig" not in client.get(f"/tilmelding/{waiting.token}").data
     with app.app_context():
-        assert db.session.execute(select(Registration.status).where(Registration.id == waiting.id)).scalar_one() is RegistrationStatus.WAITLISTED
+        assert (
+            db.session.execute(select(Registration.status).where(Registration.id == waiting.id)).scalar_one()
+            is RegistrationStatus.WAITLISTED
+        )

@@ -1,5 +1,6 @@
 """Members-only events: only members get a place, and the page never tells a stranger
 whether an address belongs to a member (the answer goes to the address itself)."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,10 @@ def confirmation_links(app) -> dict[str, str]:
 
     with app.test_request_context():
         rows = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == MailKind.CONFIRM_SIGNUP)).scalars()
-        return {row.recipient: "/tilmelding/bekraeft/" + verification.token_for(verification.pending_for_email(row)) for row in rows}
+        return {
+            row.recipient: "/tilmelding/bekraeft/" + verification.token_for(verification.pending_for_email(row))
+            for row in rows
+        }
 
 
 def confirm(client, link: str):
@@ -77,7 +81,9 @@ def test_a_member_confirms_through_the_link_and_gets_a_place(app, client, create
     assert again.status_code == 410 and "Linket virker ikke længere" in visible_text(again.data)
 
 
-def test_a_stranger_who_confirms_learns_how_to_become_a_member_and_is_not_signed_up(app, client, create_event, create_member):
+def test_a_stranger_who_confirms_learns_how_to_become_a_member_and_is_not_signed_up(
+    app, client, create_event, create_member
+):
     event = members_event(create_event, create_member)
     sign_up(client, event.id, session_id=event.session_id, email="fremmed@example.dk", name="Frede Fremmed")
 
@@ -96,8 +102,12 @@ def test_a_personal_invitation_link_signs_a_member_up_at_once(app, client, creat
     page = client.get(f"/arrangementer/{event.id}?invitation={token}")
     response = client.post(
         f"/arrangementer/{event.id}/tilmeld?invitation={token}",
-        data={"csrf_token": csrf_token(page.data), "session_id": event.session_id, "name": "Mette Medlem",
-              "email": "medlem@kommune.dk"},
+        data={
+            "csrf_token": csrf_token(page.data),
+            "session_id": event.session_id,
+            "name": "Mette Medlem",
+            "email": "medlem@kommune.dk",
+        },
     )
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
     assert count(app, Registration) == 1 and count(app, PendingSignup) == 0
@@ -111,7 +121,9 @@ def test_bad_input_is_explained_and_nothing_is_kept(app, client, create_event, c
     assert count(app, PendingSignup) == 0 and count(app, OutboxMessage) == 0
 
 
-def test_an_expired_or_forged_link_changes_nothing_and_old_pending_sign_ups_are_deleted(app, client, create_event, create_member):
+def test_an_expired_or_forged_link_changes_nothing_and_old_pending_sign_ups_are_deleted(
+    app, client, create_event, create_member
+):
     event = members_event(create_event, create_member)
     sign_up(client, event.id, session_id=event.session_id, email="medlem@kommune.dk", name="Mette Medlem")
     link = confirmation_links(app)["medlem@kommune.dk"]

@@ -1,4 +1,5 @@
 """Register, cancel, move and promote, called directly on both databases."""
+
 from datetime import timedelta
 
 import pytest
@@ -80,7 +81,9 @@ def test_a_person_can_sign_up_again_after_cancelling(app, create_event):
 
 def test_one_active_place_per_event_unless_the_event_allows_several(app, create_event):
     single = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
-    several = create_event(sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}], allows_multiple_sessions=True)
+    several = create_event(
+        sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}], allows_multiple_sessions=True
+    )
     with app.test_request_context(method="POST"):
         operations.register(single.session_ids[0], leader(1))
         with pytest.raises(RegistrationError):
@@ -175,7 +178,9 @@ def test_a_person_already_known_signs_up_again_as_the_same_person(app, create_ev
     second = create_event(sessions=[{}], organisation_id=first.organisation_id)
     third = create_event(sessions=[{}], organisation_id=first.organisation_id)
     with app.test_request_context(method="POST"):
-        operations.register(first.session_id, PersonDetails(name="Leder Et", email="Leder@Example.dk", job_title="Afdelingsleder"))
+        operations.register(
+            first.session_id, PersonDetails(name="Leder Et", email="Leder@Example.dk", job_title="Afdelingsleder")
+        )
         db.session.commit()
         # Anonymous: the stored details stay (nobody may rewrite another person's record).
         kept = operations.register(third.session_id, PersonDetails(name="Nogen Andre", email="leder@example.dk"))
@@ -186,9 +191,11 @@ def test_a_person_already_known_signs_up_again_as_the_same_person(app, create_ev
             second.session_id, PersonDetails(name="Leder Et Andersen", email="leder@example.dk"), update_person=True
         )
         db.session.commit()
-        registrations = db.session.execute(
-            select(Registration).where(Registration.event_id.in_([first.id, second.id, third.id]))
-        ).scalars().all()
+        registrations = (
+            db.session.execute(select(Registration).where(Registration.event_id.in_([first.id, second.id, third.id])))
+            .scalars()
+            .all()
+        )
         # One person (keyed by the lower-cased address), with the newest details.
         assert {r.person_id for r in registrations} == {again.person_id}
         assert again.person.name == "Leder Et Andersen" and again.person.job_title == ""

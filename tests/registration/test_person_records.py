@@ -1,4 +1,5 @@
 """An anonymous sign-up never rewrites what is stored about an existing person."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -18,12 +19,26 @@ def person(app, email: str) -> tuple[str, str, str, str | None]:
 
 def test_an_anonymous_sign_up_with_a_known_address_keeps_the_stored_details(app, client, create_event, register_person):
     first = create_event()
-    register_person(first.session_id, email="mette@naestved.dk", name="Mette Hansen",
-                    job_title="Afdelingsleder", workplace="Næstved Kommune", municipality_code="0370")
+    register_person(
+        first.session_id,
+        email="mette@naestved.dk",
+        name="Mette Hansen",
+        job_title="Afdelingsleder",
+        workplace="Næstved Kommune",
+        municipality_code="0370",
+    )
     second = create_event(organisation_id=first.organisation_id, title="Årsmøde")
 
-    response = sign_up(client, second.id, session_id=second.session_id, email="Mette@Naestved.dk", name="Ond Person",
-                       job_title="Hacker", workplace="Et andet sted", municipality_code="0101")
+    response = sign_up(
+        client,
+        second.id,
+        session_id=second.session_id,
+        email="Mette@Naestved.dk",
+        name="Ond Person",
+        job_title="Hacker",
+        workplace="Et andet sted",
+        municipality_code="0101",
+    )
 
     assert response.status_code == 303
     assert person(app, "mette@naestved.dk") == ("Mette Hansen", "Afdelingsleder", "Næstved Kommune", "0370")
@@ -37,10 +52,18 @@ def test_a_new_address_is_stored_as_given(app, client, create_event):
     assert person(app, "ny@example.dk")[:2] == ("Nina Ny", "Leder")
 
 
-def test_the_members_own_invitation_link_may_update_their_details(app, client, create_event, create_member, send_round, register_person):
+def test_the_members_own_invitation_link_may_update_their_details(
+    app, client, create_event, create_member, send_round, register_person
+):
     event = create_event()
-    create_member(event.organisation_id, "Søren Ærø", email="soren@naestved.dk", job_title="Kommunaldirektør",
-                  workplace="Næstved Kommune", municipality_code="0370")
+    create_member(
+        event.organisation_id,
+        "Søren Ærø",
+        email="soren@naestved.dk",
+        job_title="Kommunaldirektør",
+        workplace="Næstved Kommune",
+        municipality_code="0370",
+    )
     earlier = create_event(organisation_id=event.organisation_id, title="Tidligere temadag")
     register_person(earlier.session_id, email="soren@naestved.dk", name="S. Ærø", job_title="Direktør")
     token = invitation_tokens(app, send_round(event.id))["soren@naestved.dk"]

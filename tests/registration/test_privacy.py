@@ -1,4 +1,5 @@
 """Dietary needs are deleted after the event; nothing else is."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select

@@ -1,6 +1,7 @@
 """Seats that never change silently: confirm before cancelling, queue place kept on a
 move, an explicit yes before a seat is given up, the cancellation deadline, and a
 button that says what will happen."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -27,7 +28,9 @@ def state(app, registration_id: int) -> tuple[str, int]:
 
 def emails(app) -> list[str]:
     with app.app_context():
-        return [kind.value for kind in db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars()]
+        return [
+            kind.value for kind in db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars()
+        ]
 
 
 def signed_up_at(register_person, minutes: int, session_id: int, **kwargs):
@@ -45,7 +48,9 @@ def manage_page(client, token: str):
 # --- cancelling asks first ------------------------------------------------------------
 
 
-def test_afmeld_shows_a_confirmation_page_and_changes_nothing_until_confirmed(app, client, create_event, register_person):
+def test_afmeld_shows_a_confirmation_page_and_changes_nothing_until_confirmed(
+    app, client, create_event, register_person
+):
     event = create_event(sessions=[{"capacity": 1}])
     me = register_person(event.session_id, email="mette@example.dk")
     waiting = register_person(event.session_id)
@@ -150,7 +155,9 @@ def test_a_waitlisted_person_who_moves_keeps_their_place_by_sign_up_time(app, cl
     assert "Nummer 2 på ventelisten" in visible_text(manage_page(client, late.token).data)
 
 
-def test_two_people_moving_to_the_same_list_are_ordered_by_when_they_signed_up(app, client, create_event, register_person):
+def test_two_people_moving_to_the_same_list_are_ordered_by_when_they_signed_up(
+    app, client, create_event, register_person
+):
     event = create_event(sessions=[{"capacity": 1}, {"capacity": 1, **SILKEBORG}])
     naestved, silkeborg = event.session_ids
     signed_up_at(register_person, 0, naestved)
@@ -161,7 +168,9 @@ def test_two_people_moving_to_the_same_list_are_ordered_by_when_they_signed_up(a
     # The later sign-up moves first; it must not overtake the earlier one.
     for person in (second, first):
         page = manage_page(client, person.token)
-        client.post(f"/tilmelding/{person.token}/flyt", data={"csrf_token": csrf_token(page.data), "session_id": silkeborg})
+        client.post(
+            f"/tilmelding/{person.token}/flyt", data={"csrf_token": csrf_token(page.data), "session_id": silkeborg}
+        )
 
     assert "Nummer 1 på ventelisten" in visible_text(manage_page(client, first.token).data)
     assert "Nummer 2 på ventelisten" in visible_text(manage_page(client, second.token).data)
@@ -196,7 +205,9 @@ def test_moving_a_seat_to_a_full_session_says_what_is_lost_and_changes_nothing_w
     before = emails(app)
     page = manage_page(client, me.token)
 
-    asked = client.post(f"/tilmelding/{me.token}/flyt", data={"csrf_token": csrf_token(page.data), "session_id": silkeborg})
+    asked = client.post(
+        f"/tilmelding/{me.token}/flyt", data={"csrf_token": csrf_token(page.data), "session_id": silkeborg}
+    )
 
     assert asked.status_code == 200
     text = visible_text(asked.data)
@@ -217,7 +228,9 @@ def test_moving_a_seat_to_a_full_session_says_what_is_lost_and_changes_nothing_w
     assert state(app, me.id) == ("waitlisted", silkeborg)
 
 
-def test_a_move_to_a_session_of_another_event_is_refused_and_changes_nothing(app, client, create_event, register_person):
+def test_a_move_to_a_session_of_another_event_is_refused_and_changes_nothing(
+    app, client, create_event, register_person
+):
     event = create_event(sessions=[{}, SILKEBORG])
     other = create_event(organisation_id=event.organisation_id)
     me = register_person(event.session_ids[0])
@@ -259,7 +272,12 @@ def test_after_the_deadline_the_page_says_whom_to_contact_and_self_service_is_re
         )
     assert state(app, me.id) == ("confirmed", event.session_ids[0])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind != "confirmation")) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind != "confirmation")
+            )
+            == 0
+        )
 
     # An organiser can still cancel.
     login_as(event.organisation_id)

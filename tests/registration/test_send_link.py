@@ -1,4 +1,5 @@
-""""Send mig mit link igen": one neutral answer for every address; the links by email."""
+""" "Send mig mit link igen": one neutral answer for every address; the links by email."""
+
 from __future__ import annotations
 
 import re
@@ -106,9 +107,7 @@ def test_the_email_lists_every_working_link_and_each_opens_its_registration(
     ask(client, theme_day.id, "lone@example.dk")
     with app.app_context():
         db.session.execute(
-            OutboxMessage.__table__.update()
-            .where(OutboxMessage.kind != MailKind.LINKS)
-            .values(status="sent")
+            OutboxMessage.__table__.update().where(OutboxMessage.kind != MailKind.LINKS).values(status="sent")
         )
         db.session.commit()
 

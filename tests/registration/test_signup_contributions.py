@@ -3,6 +3,7 @@
 Payments and invitations fill it in their init_app; here a test area fills it on an
 app of its own, and the public sign-up runs through it end to end.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -95,7 +96,10 @@ def area_app(app):
 
     area = create_app(Config)
     area.jinja_loader = ChoiceLoader(
-        [DictLoader({NoteFields.template: '<label>Note <input name="note" value="{{ extras.note }}"></label>'}), area.jinja_loader]
+        [
+            DictLoader({NoteFields.template: '<label>Note <input name="note" value="{{ extras.note }}"></label>'}),
+            area.jinja_loader,
+        ]
     )
     recorded = Recorded()
     add_signup_extras(
@@ -113,7 +117,12 @@ def area_app(app):
 
 def _post(client, event_id: int, session_id: int, query: str = "", **fields):
     page = client.get(f"/arrangementer/{event_id}{query}")
-    data = {"csrf_token": csrf_token(page.data), "session_id": session_id, "name": "Mette Hansen", "email": "mette@example.dk"}
+    data = {
+        "csrf_token": csrf_token(page.data),
+        "session_id": session_id,
+        "name": "Mette Hansen",
+        "email": "mette@example.dk",
+    }
     return client.post(f"/arrangementer/{event_id}/tilmeld{query}", data={**data, **fields})
 
 
@@ -199,9 +208,11 @@ def test_sign_up_saves_the_answers_then_notes_the_voucher_then_queues_the_email(
             voucher=FriendLink(recorded),
         )
         db.session.commit()
-        kinds = db.session.execute(
-            select(OutboxMessage.kind).where(OutboxMessage.registration_id == registration.id)
-        ).scalars().all()
+        kinds = (
+            db.session.execute(select(OutboxMessage.kind).where(OutboxMessage.registration_id == registration.id))
+            .scalars()
+            .all()
+        )
         assert recorded.calls == [
             ("note", "one", RegistrationStatus.CONFIRMED),
             ("note", "two", RegistrationStatus.CONFIRMED),
@@ -217,7 +228,11 @@ def test_only_an_identified_sign_up_updates_a_known_persons_details(app, create_
     with app.test_request_context(method="POST"):
         sign_up(first.session_id, PersonDetails(name="Mette Hansen", email="mette@example.dk"))
         # An anonymous form, and a link that does not identify the person: no change.
-        sign_up(second.session_id, PersonDetails(name="Someone Else", email="mette@example.dk"), voucher=FriendLink(recorded))
+        sign_up(
+            second.session_id,
+            PersonDetails(name="Someone Else", email="mette@example.dk"),
+            voucher=FriendLink(recorded),
+        )
         assert db.session.execute(select(Person.name)).scalar_one() == "Mette Hansen"
         # The person's own link identifies them.
         own_link = FriendLink(recorded, token="own", personal=True)

@@ -1,4 +1,5 @@
 """Signing up through the public event page, on both databases."""
+
 from sqlalchemy import func, select
 
 from eventsite.extensions import db
@@ -15,8 +16,15 @@ def count_registrations(app, **filters) -> int:
 
 
 def test_a_leader_signs_up_and_sees_a_receipt_with_a_manage_link(app, client, create_event):
-    event = create_event(sessions=[{"city": "Næstved", "capacity": 17}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31}])
-    response = sign_up(client, event.id, session_id=event.session_ids[1], name="Lars Østergaard", email="Lars@Silkeborg.dk")
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "capacity": 17},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 31},
+        ]
+    )
+    response = sign_up(
+        client, event.id, session_id=event.session_ids[1], name="Lars Østergaard", email="Lars@Silkeborg.dk"
+    )
     assert response.status_code == 303
     receipt = client.get(response.headers["Location"])
     text = visible_text(receipt.data)
@@ -31,7 +39,9 @@ def test_a_leader_signs_up_and_sees_a_receipt_with_a_manage_link(app, client, cr
         assert registration.status is RegistrationStatus.CONFIRMED
 
 
-def test_a_full_session_puts_the_next_person_on_the_waiting_list_with_a_number(app, client, create_event, register_person):
+def test_a_full_session_puts_the_next_person_on_the_waiting_list_with_a_number(
+    app, client, create_event, register_person
+):
     event = create_event(sessions=[{"capacity": 1}])
     register_person(event.session_id)
     register_person(event.session_id)
@@ -41,7 +51,12 @@ def test_a_full_session_puts_the_next_person_on_the_waiting_list_with_a_number(a
 
 
 def test_the_event_page_shows_seats_left_and_full(app, client, create_event, register_person):
-    event = create_event(sessions=[{"city": "Næstved", "capacity": 12}, {"city": "Silkeborg", "municipality_code": "0740", "capacity": 1}])
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "capacity": 12},
+            {"city": "Silkeborg", "municipality_code": "0740", "capacity": 1},
+        ]
+    )
     register_person(event.session_ids[1])
     text = visible_text(client.get(f"/arrangementer/{event.id}").data)
     assert "12 ledige pladser" in text
@@ -51,8 +66,8 @@ def test_the_event_page_shows_seats_left_and_full(app, client, create_event, reg
 def test_the_form_has_danish_labels_and_a_tilmeld_button(client, create_event):
     event = create_event()
     html = client.get(f"/arrangementer/{event.id}").data.decode()
-    assert '>Navn</label>' in html
-    assert '>E-mail</label>' in html
+    assert ">Navn</label>" in html
+    assert ">E-mail</label>" in html
     assert 'value="Tilmeld"' in html
 
 
@@ -67,7 +82,10 @@ def test_a_duplicate_signup_is_refused_in_danish(app, client, create_event):
 
 def test_posting_without_csrf_token_is_refused(app, client, create_event):
     event = create_event()
-    response = client.post(f"/arrangementer/{event.id}/tilmeld", data={"session_id": event.session_id, "name": "X", "email": "x@example.dk"})
+    response = client.post(
+        f"/arrangementer/{event.id}/tilmeld",
+        data={"session_id": event.session_id, "name": "X", "email": "x@example.dk"},
+    )
     assert response.status_code == 400
     assert count_registrations(app) == 0
 
@@ -85,7 +103,12 @@ def test_a_form_shown_again_with_errors_carries_a_token_that_signs_up(app, clien
     assert count_registrations(app) == 0
     again = client.post(
         f"/arrangementer/{event.id}/tilmeld",
-        data={"session_id": event.session_id, "name": "Xenia", "email": "x@example.dk", "csrf_token": csrf_token(refused.data)},
+        data={
+            "session_id": event.session_id,
+            "name": "Xenia",
+            "email": "x@example.dk",
+            "csrf_token": csrf_token(refused.data),
+        },
     )
     assert again.status_code == 303
     assert count_registrations(app) == 1

@@ -16,11 +16,21 @@ One job per module, from the file to the database:
 * `apply`   – the upsert (flushes, never commits)
 Municipality and region names are read by eventsite.geo.
 """
+
 from eventsite.invitations.importing.apply import ImportRefused, ImportResult, apply_preview
 from eventsite.invitations.importing.preview import check_file, load_preview, store_preview
 from eventsite.invitations.importing.report import Finding, MemberRow, Preview, RowAction, Severity
 
 __all__ = [
-    "Finding", "ImportRefused", "ImportResult", "MemberRow", "Preview", "RowAction", "Severity",
-    "apply_preview", "check_file", "load_preview", "store_preview",
+    "Finding",
+    "ImportRefused",
+    "ImportResult",
+    "MemberRow",
+    "Preview",
+    "RowAction",
+    "Severity",
+    "apply_preview",
+    "check_file",
+    "load_preview",
+    "store_preview",
 ]

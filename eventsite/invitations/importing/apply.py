@@ -1,5 +1,6 @@
 """Carrying out a checked import: upsert the rows in the current transaction (flushes,
 never commits). What the organiser saw in the preview is what happens, or nothing does."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ class ImportResult:
     skipped: int
 
 
-def apply_preview(organisation_id: int, preview: Preview, *, valid_only: bool = False,
-                  now: datetime | None = None) -> ImportResult:
+def apply_preview(
+    organisation_id: int, preview: Preview, *, valid_only: bool = False, now: datetime | None = None
+) -> ImportResult:
     """Upsert the checked rows in the current transaction (flushes, never commits).
 
     The directory is matched again, as it may have changed since the preview.
@@ -86,13 +88,12 @@ def apply_preview(organisation_id: int, preview: Preview, *, valid_only: bool = 
     tag_rows = _create(organisation_id, creates, now, with_tags=with_tags)
     tag_rows += _update(updates, preview.fields, now, with_tags=with_tags)
     for start in range(0, len(tag_rows), 2000):
-        db.session.execute(insert(MemberTag), tag_rows[start:start + 2000])
+        db.session.execute(insert(MemberTag), tag_rows[start : start + 2000])
     db.session.flush()
     return ImportResult(created=len(creates), updated=len(updates), skipped=skipped)
 
 
-def _create(organisation_id: int, creates: list[MemberRow], now: datetime, *,
-            with_tags: bool) -> list[dict[str, Any]]:
+def _create(organisation_id: int, creates: list[MemberRow], now: datetime, *, with_tags: bool) -> list[dict[str, Any]]:
     """Insert the new members; returns the tag rows still to insert."""
     if not creates:
         return []
@@ -113,23 +114,28 @@ def _create(organisation_id: int, creates: list[MemberRow], now: datetime, *,
         for v in creates
     ]
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(Member), rows[start:start + 1000])
+        db.session.execute(insert(Member), rows[start : start + 1000])
     if not with_tags:
         return []
     emails = [v.email for v in creates if v.tags]
     ids: dict[str, int] = {}
     for start in range(0, len(emails), 1000):
-        ids.update(db.session.execute(
-            select(Member.email, Member.id).where(
-                Member.organisation_id == organisation_id,
-                Member.email.in_(emails[start:start + 1000]),
+        ids.update(
+            db.session.execute(
+                select(Member.email, Member.id).where(
+                    Member.organisation_id == organisation_id,
+                    Member.email.in_(emails[start : start + 1000]),
+                )
             )
-        ).tuples().all())
+            .tuples()
+            .all()
+        )
     return [{"member_id": ids[v.email], "tag": t} for v in creates for t in v.tags]
 
 
-def _update(updates: list[tuple[int, MemberRow]], fields: list[str], now: datetime, *,
-            with_tags: bool) -> list[dict[str, Any]]:
+def _update(
+    updates: list[tuple[int, MemberRow]], fields: list[str], now: datetime, *, with_tags: bool
+) -> list[dict[str, Any]]:
     """Update the matched members' fields that the file has columns for; returns the tag rows to insert."""
     if not updates:
         return []
@@ -147,5 +153,5 @@ def _update(updates: list[tuple[int, MemberRow]], fields: list[str], now: dateti
         return []
     ids = [member_id for member_id, _v in updates]
     for start in range(0, len(ids), 1000):
-        db.session.execute(delete(MemberTag).where(MemberTag.member_id.in_(ids[start:start + 1000])))
+        db.session.execute(delete(MemberTag).where(MemberTag.member_id.in_(ids[start : start + 1000])))
     return [{"member_id": member_id, "tag": t} for member_id, v in updates for t in v.tags]

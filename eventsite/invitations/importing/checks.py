@@ -4,6 +4,7 @@ Pure: no database, no clock. The directory to match against and the day (which
 decides a municipality's region) are passed in; `eventsite.invitations.importing.preview`
 fetches them.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,21 +26,37 @@ from eventsite.invitations.models import EMAIL_MAX, MEMBER_NUMBER_MAX, NAME_MAX,
 #: Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-JOB_LEVEL_WORDS: Mapping[str, JobLevel] = MappingProxyType({
-    "direktør": JobLevel.DIREKTOER, "direktoer": JobLevel.DIREKTOER, "direktor": JobLevel.DIREKTOER,
-    "director": JobLevel.DIREKTOER,
-    "chef": JobLevel.CHEF, "head": JobLevel.CHEF,
-    "leder": JobLevel.LEDER, "manager": JobLevel.LEDER,
-    "mellemleder": JobLevel.MELLEMLEDER, "middle manager": JobLevel.MELLEMLEDER,
-    "andet": JobLevel.OTHER, "anden": JobLevel.OTHER, "other": JobLevel.OTHER, "øvrig": JobLevel.OTHER,
-    "øvrige": JobLevel.OTHER,
-})
+JOB_LEVEL_WORDS: Mapping[str, JobLevel] = MappingProxyType(
+    {
+        "direktør": JobLevel.DIREKTOER,
+        "direktoer": JobLevel.DIREKTOER,
+        "direktor": JobLevel.DIREKTOER,
+        "director": JobLevel.DIREKTOER,
+        "chef": JobLevel.CHEF,
+        "head": JobLevel.CHEF,
+        "leder": JobLevel.LEDER,
+        "manager": JobLevel.LEDER,
+        "mellemleder": JobLevel.MELLEMLEDER,
+        "middle manager": JobLevel.MELLEMLEDER,
+        "andet": JobLevel.OTHER,
+        "anden": JobLevel.OTHER,
+        "other": JobLevel.OTHER,
+        "øvrig": JobLevel.OTHER,
+        "øvrige": JobLevel.OTHER,
+    }
+)
 
 #: Longest text a cell of these columns may hold.
-_LIMITS: Mapping[Column, int] = MappingProxyType({
-    Column.NAME: NAME_MAX, Column.JOB_TITLE: TEXT_MAX, Column.WORKPLACE: TEXT_MAX,
-    Column.MEMBER_NUMBER: MEMBER_NUMBER_MAX, Column.FIRST_NAME: NAME_MAX, Column.LAST_NAME: NAME_MAX,
-})
+_LIMITS: Mapping[Column, int] = MappingProxyType(
+    {
+        Column.NAME: NAME_MAX,
+        Column.JOB_TITLE: TEXT_MAX,
+        Column.WORKPLACE: TEXT_MAX,
+        Column.MEMBER_NUMBER: MEMBER_NUMBER_MAX,
+        Column.FIRST_NAME: NAME_MAX,
+        Column.LAST_NAME: NAME_MAX,
+    }
+)
 
 
 # --- single cells ------------------------------------------------------------
@@ -101,8 +118,13 @@ def check_row(number: int, cells: Sequence[str], columns: ColumnMap, today: date
         if value == "-":
             value = ""
         if value and column is not Column.EMAIL and looks_like_formula(value):
-            problems.add(column, _("The cell looks like a spreadsheet formula (%(value)s); the row is not imported.",
-                                   value=shorten(value)))
+            problems.add(
+                column,
+                _(
+                    "The cell looks like a spreadsheet formula (%(value)s); the row is not imported.",
+                    value=shorten(value),
+                ),
+            )
             value = ""
         limit = _LIMITS.get(column)
         if limit is not None and len(value) > limit:
@@ -122,16 +144,21 @@ def check_row(number: int, cells: Sequence[str], columns: ColumnMap, today: date
     if Column.JOB_LEVEL in raw:
         level = parse_job_level(raw[Column.JOB_LEVEL])
         if level is None:
-            problems.add(Column.JOB_LEVEL, _(
-                "Unknown job level “%(value)s”; use direktør, chef, leder, mellemleder or andet.",
-                value=shorten(raw[Column.JOB_LEVEL])))
+            problems.add(
+                Column.JOB_LEVEL,
+                _(
+                    "Unknown job level “%(value)s”; use direktør, chef, leder, mellemleder or andet.",
+                    value=shorten(raw[Column.JOB_LEVEL]),
+                ),
+            )
             level = JobLevel.OTHER
         values.job_level = level
     if Column.TAGS in raw:
         values.tags = _tags(raw[Column.TAGS], problems)
     if Column.MUNICIPALITY in columns or Column.REGION in columns:
         values.municipality_code, values.region = _place(
-            raw.get(Column.MUNICIPALITY, ""), raw.get(Column.REGION, ""), today, problems)
+            raw.get(Column.MUNICIPALITY, ""), raw.get(Column.REGION, ""), today, problems
+        )
     return values, problems.found
 
 
@@ -166,34 +193,50 @@ def _tags(cell: str, problems: _RowFindings) -> list[str]:
         if len(tag) > TAG_MAX:
             problems.add(Column.TAGS, _("A tag may have at most %(max)d characters.", max=TAG_MAX))
         elif looks_like_formula(tag):
-            problems.add(Column.TAGS, _(
-                "The cell looks like a spreadsheet formula (%(value)s); the row is not imported.",
-                value=shorten(tag)))
+            problems.add(
+                Column.TAGS,
+                _(
+                    "The cell looks like a spreadsheet formula (%(value)s); the row is not imported.",
+                    value=shorten(tag),
+                ),
+            )
     return [t for t in tags if len(t) <= TAG_MAX]
 
 
-def _place(given_municipality: str, given_region: str, today: date,
-           problems: _RowFindings) -> tuple[str | None, str | None]:
+def _place(
+    given_municipality: str, given_region: str, today: date, problems: _RowFindings
+) -> tuple[str | None, str | None]:
     """(municipality code, region); a municipality decides the region."""
     code, region = None, None
     if given_municipality:
         code = parse_municipality(given_municipality)
         if code is None:
-            problems.add(Column.MUNICIPALITY, _("Unknown municipality “%(value)s”.",
-                                                value=shorten(given_municipality)))
+            problems.add(Column.MUNICIPALITY, _("Unknown municipality “%(value)s”.", value=shorten(given_municipality)))
     if given_region:
         region = parse_region(given_region)
         if region is None:
-            problems.add(Column.REGION, _(
-                "Unknown region “%(value)s”; the regions are %(regions)s.",
-                value=shorten(given_region), regions=", ".join(known_regions())))
+            problems.add(
+                Column.REGION,
+                _(
+                    "Unknown region “%(value)s”; the regions are %(regions)s.",
+                    value=shorten(given_region),
+                    regions=", ".join(known_regions()),
+                ),
+            )
     found = municipality(code)
     if found is not None:
         derived = found.region_on(today)
         if region and region not in (found.region, found.region_from_2027):
-            problems.add(Column.REGION, _(
-                "The region “%(given)s” does not match %(municipality)s (%(region)s); the municipality's region is used.",
-                given=region, municipality=found.name, region=derived), Severity.WARNING)
+            problems.add(
+                Column.REGION,
+                _(
+                    "The region “%(given)s” does not match %(municipality)s (%(region)s); the municipality's region is used.",
+                    given=region,
+                    municipality=found.name,
+                    region=derived,
+                ),
+                Severity.WARNING,
+            )
         region = derived
     return code, region
 
@@ -284,16 +327,26 @@ def plan(values: MemberRow, directory: Directory) -> Plan:
     names = directory.names
     if number_match is not None:
         if email_match is not None and email_match[0] != number_match:
-            return Plan(problem=_(
-                "Member number %(number)s belongs to %(name)s, but the e-mail address is already used by %(other)s.",
-                number=number, name=names.get(number_match, ""), other=names.get(email_match[0], "")))
+            return Plan(
+                problem=_(
+                    "Member number %(number)s belongs to %(name)s, but the e-mail address is already used by %(other)s.",
+                    number=number,
+                    name=names.get(number_match, ""),
+                    other=names.get(email_match[0], ""),
+                )
+            )
         return Plan(RowAction.UPDATE, number_match)
     if email_match is not None:
         member_id, existing_number = email_match
         if number and existing_number and existing_number != number:
-            return Plan(problem=_(
-                "The e-mail address belongs to %(name)s with member number %(existing)s, not %(number)s.",
-                name=names.get(member_id, ""), existing=existing_number, number=number))
+            return Plan(
+                problem=_(
+                    "The e-mail address belongs to %(name)s with member number %(existing)s, not %(number)s.",
+                    name=names.get(member_id, ""),
+                    existing=existing_number,
+                    number=number,
+                )
+            )
         return Plan(RowAction.UPDATE, member_id)
     return Plan(RowAction.CREATE)
 
@@ -310,8 +363,11 @@ def match_directory(preview: Preview, directory: Directory) -> None:
         problem = decided.problem
         if not problem and decided.member_id is not None:
             if decided.member_id in taken_ids:
-                problem = _("Row %(row)d changes the same member (%(name)s).", row=taken_ids[decided.member_id],
-                            name=directory.names.get(decided.member_id, ""))
+                problem = _(
+                    "Row %(row)d changes the same member (%(name)s).",
+                    row=taken_ids[decided.member_id],
+                    name=directory.names.get(decided.member_id, ""),
+                )
             taken_ids[decided.member_id] = row.row
         if problem:
             found.append(Finding(row.row, label(Column.EMAIL), problem))

@@ -3,6 +3,7 @@
 Headers are recognised by their aliases, compared case-insensitively and without
 punctuation. Danish first: that is what membership systems export.
 """
+
 from __future__ import annotations
 
 import enum
@@ -34,32 +35,79 @@ class Column(enum.StrEnum):
 
 
 #: Column -> header names it is recognised by.
-HEADER_ALIASES: Mapping[Column, tuple[str, ...]] = MappingProxyType({
-    Column.EMAIL: ("e-mail", "email", "e-mailadresse", "emailadresse", "e-mail-adresse", "mail", "mailadresse",
-                   "e-post"),
-    Column.NAME: ("navn", "name", "fulde navn", "fuldt navn", "full name", "medlemsnavn"),
-    Column.FIRST_NAME: ("fornavn", "first name", "fornavne"),
-    Column.LAST_NAME: ("efternavn", "last name", "surname"),
-    Column.MEMBER_NUMBER: ("medlemsnummer", "medlemsnr", "medlems-nr", "medlem nr", "member number", "member no",
-                           "medlems-id", "medlemsid"),
-    Column.JOB_TITLE: ("stilling", "titel", "jobtitel", "stillingsbetegnelse", "job title", "title"),
-    Column.JOB_LEVEL: ("niveau", "ledelsesniveau", "lederniveau", "jobniveau", "job level", "level",
-                       "stillingsniveau"),
-    Column.WORKPLACE: ("arbejdsplads", "arbejdssted", "workplace", "virksomhed", "arbejdsgiver", "employer",
-                       "forvaltning"),
-    Column.MUNICIPALITY: ("kommune", "kommunekode", "kommunenr", "kommunenummer", "municipality",
-                          "municipality code"),
-    Column.REGION: ("region", "regionsnavn"),
-    Column.TAGS: ("tags", "tag", "mærker", "mærke", "grupper", "gruppe", "kreds", "kredse", "etiketter"),
-})
+HEADER_ALIASES: Mapping[Column, tuple[str, ...]] = MappingProxyType(
+    {
+        Column.EMAIL: (
+            "e-mail",
+            "email",
+            "e-mailadresse",
+            "emailadresse",
+            "e-mail-adresse",
+            "mail",
+            "mailadresse",
+            "e-post",
+        ),
+        Column.NAME: ("navn", "name", "fulde navn", "fuldt navn", "full name", "medlemsnavn"),
+        Column.FIRST_NAME: ("fornavn", "first name", "fornavne"),
+        Column.LAST_NAME: ("efternavn", "last name", "surname"),
+        Column.MEMBER_NUMBER: (
+            "medlemsnummer",
+            "medlemsnr",
+            "medlems-nr",
+            "medlem nr",
+            "member number",
+            "member no",
+            "medlems-id",
+            "medlemsid",
+        ),
+        Column.JOB_TITLE: ("stilling", "titel", "jobtitel", "stillingsbetegnelse", "job title", "title"),
+        Column.JOB_LEVEL: (
+            "niveau",
+            "ledelsesniveau",
+            "lederniveau",
+            "jobniveau",
+            "job level",
+            "level",
+            "stillingsniveau",
+        ),
+        Column.WORKPLACE: (
+            "arbejdsplads",
+            "arbejdssted",
+            "workplace",
+            "virksomhed",
+            "arbejdsgiver",
+            "employer",
+            "forvaltning",
+        ),
+        Column.MUNICIPALITY: (
+            "kommune",
+            "kommunekode",
+            "kommunenr",
+            "kommunenummer",
+            "municipality",
+            "municipality code",
+        ),
+        Column.REGION: ("region", "regionsnavn"),
+        Column.TAGS: ("tags", "tag", "mærker", "mærke", "grupper", "gruppe", "kreds", "kredse", "etiketter"),
+    }
+)
 
 #: How a column is named in the report.
-_LABELS: Mapping[Column, object] = MappingProxyType({
-    Column.EMAIL: _l("E-mail"), Column.NAME: _l("Name"), Column.FIRST_NAME: _l("First name"),
-    Column.LAST_NAME: _l("Last name"), Column.MEMBER_NUMBER: _l("Member number"), Column.JOB_TITLE: _l("Job title"),
-    Column.JOB_LEVEL: _l("Job level"), Column.WORKPLACE: _l("Workplace"), Column.MUNICIPALITY: _l("Municipality"),
-    Column.REGION: _l("Region"), Column.TAGS: _l("Tags"),
-})
+_LABELS: Mapping[Column, object] = MappingProxyType(
+    {
+        Column.EMAIL: _l("E-mail"),
+        Column.NAME: _l("Name"),
+        Column.FIRST_NAME: _l("First name"),
+        Column.LAST_NAME: _l("Last name"),
+        Column.MEMBER_NUMBER: _l("Member number"),
+        Column.JOB_TITLE: _l("Job title"),
+        Column.JOB_LEVEL: _l("Job level"),
+        Column.WORKPLACE: _l("Workplace"),
+        Column.MUNICIPALITY: _l("Municipality"),
+        Column.REGION: _l("Region"),
+        Column.TAGS: _l("Tags"),
+    }
+)
 
 
 def label(column: Column) -> str:
@@ -110,20 +158,33 @@ def map_columns(headers: Sequence[str]) -> ColumnMap:
         if column is None:
             found.findings.append(Finding(None, header, _("Unknown column, ignored."), Severity.WARNING))
         elif column in found.positions:
-            found.findings.append(Finding(
-                None, header, _("The column appears twice; only the first is used."), Severity.WARNING))
+            found.findings.append(
+                Finding(None, header, _("The column appears twice; only the first is used."), Severity.WARNING)
+            )
         else:
             found.positions[column] = index
     listed = ", ".join(f"“{h}”" for h in headers if h.strip()) or "–"
     if Column.EMAIL not in found:
         found.fatal = True
-        found.findings.append(Finding(None, "", _(
-            "The header row has no e-mail column (e.g. “E-mail”). Columns found: %(found)s.", found=listed)))
+        found.findings.append(
+            Finding(
+                None,
+                "",
+                _("The header row has no e-mail column (e.g. “E-mail”). Columns found: %(found)s.", found=listed),
+            )
+        )
     if Column.NAME not in found and Column.FIRST_NAME not in found:
         found.fatal = True
-        found.findings.append(Finding(None, "", _(
-            "The header row has no name column (e.g. “Navn”, or “Fornavn” and “Efternavn”). Columns found: %(found)s.",
-            found=listed)))
+        found.findings.append(
+            Finding(
+                None,
+                "",
+                _(
+                    "The header row has no name column (e.g. “Navn”, or “Fornavn” and “Efternavn”). Columns found: %(found)s.",
+                    found=listed,
+                ),
+            )
+        )
     found.fields = ["email", "name"]
     for column in (Column.MEMBER_NUMBER, Column.JOB_TITLE, Column.JOB_LEVEL, Column.WORKPLACE, Column.TAGS):
         if column in found:

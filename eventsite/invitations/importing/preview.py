@@ -1,5 +1,6 @@
 """A checked file kept until the organiser confirms: checking against the directory,
 storing the preview (a MemberImport row) and loading it back. Flushes, never commits."""
+
 from __future__ import annotations
 
 from datetime import timedelta

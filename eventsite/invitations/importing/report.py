@@ -1,6 +1,7 @@
 """What checking a member file reports: each row parsed into a MemberRow, the findings
 (row, column, message, severity), and the Preview that holds them until the organiser
 confirms (kept as JSON). Typed data only; nothing here reads the database."""
+
 from __future__ import annotations
 
 import enum
@@ -66,9 +67,15 @@ class MemberRow:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "email": self.email, "name": self.name, "member_number": self.member_number,
-            "job_title": self.job_title, "job_level": self.job_level.value, "workplace": self.workplace,
-            "municipality_code": self.municipality_code, "region": self.region, "tags": list(self.tags),
+            "email": self.email,
+            "name": self.name,
+            "member_number": self.member_number,
+            "job_title": self.job_title,
+            "job_level": self.job_level.value,
+            "workplace": self.workplace,
+            "municipality_code": self.municipality_code,
+            "region": self.region,
+            "tags": list(self.tags),
         }
 
     @classmethod
@@ -136,36 +143,59 @@ class Preview:
     def summary_lines(self) -> list[str]:
         return [
             _("Rows read: %(num)d", num=len(self.rows)),
-            _("Valid rows: %(num)d (%(new)d new, %(changed)d updated)",
-              num=len(self.valid_rows), new=self.to_create, changed=self.to_update),
+            _(
+                "Valid rows: %(num)d (%(new)d new, %(changed)d updated)",
+                num=len(self.valid_rows),
+                new=self.to_create,
+                changed=self.to_update,
+            ),
             _("Rows with errors: %(num)d", num=self.error_rows),
         ]
 
     def to_json(self) -> str:
-        return json.dumps({
-            "filename": self.filename, "kind": self.kind, "encoding": self.encoding, "delimiter": self.delimiter,
-            "fields": self.fields,
-            "rows": [
-                {"row": r.row, "values": r.values.to_dict(), "errors": r.errors,
-                 "action": r.action.value if r.action else "", "member_id": r.member_id}
-                for r in self.rows
-            ],
-            "report": [
-                {"row": f.row, "column": f.column, "message": f.message, "severity": f.severity.value}
-                for f in self.report
-            ],
-            "fatal": self.fatal,
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "filename": self.filename,
+                "kind": self.kind,
+                "encoding": self.encoding,
+                "delimiter": self.delimiter,
+                "fields": self.fields,
+                "rows": [
+                    {
+                        "row": r.row,
+                        "values": r.values.to_dict(),
+                        "errors": r.errors,
+                        "action": r.action.value if r.action else "",
+                        "member_id": r.member_id,
+                    }
+                    for r in self.rows
+                ],
+                "report": [
+                    {"row": f.row, "column": f.column, "message": f.message, "severity": f.severity.value}
+                    for f in self.report
+                ],
+                "fatal": self.fatal,
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Preview:
         data = json.loads(text)
         return cls(
-            filename=data["filename"], kind=data["kind"], encoding=data["encoding"], delimiter=data["delimiter"],
+            filename=data["filename"],
+            kind=data["kind"],
+            encoding=data["encoding"],
+            delimiter=data["delimiter"],
             fields=list(data["fields"]),
             rows=[
-                CheckedRow(row=r["row"], values=MemberRow.from_dict(r["values"]), errors=r["errors"],
-                           action=RowAction(r["action"]) if r["action"] else None, member_id=r["member_id"])
+                CheckedRow(
+                    row=r["row"],
+                    values=MemberRow.from_dict(r["values"]),
+                    errors=r["errors"],
+                    action=RowAction(r["action"]) if r["action"] else None,
+                    member_id=r["member_id"],
+                )
                 for r in data["rows"]
             ],
             report=[Finding(f["row"], f["column"], f["message"], Severity(f["severity"])) for f in data["report"]],

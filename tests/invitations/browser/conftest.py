@@ -1,4 +1,5 @@
 """The browser fixtures of tests/browser (Chromium, the live server, the axe-core audit)."""
+
 from tests.browser.conftest import (  # noqa: F401  (fixtures and the axe hook, re-used)
     _live_servers,
     axe_audit,

@@ -2,6 +2,7 @@
 
 Every page these tests visit is checked with axe-core (see tests/browser/conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,18 +22,31 @@ pytestmark = pytest.mark.browser
 def people_signed_up(app) -> list[tuple[str, str]]:
     with app.app_context():
         return db.session.execute(
-            select(Person.name, Person.email).join(Registration, Registration.person_id == Person.id).order_by(Person.name)
+            select(Person.name, Person.email)
+            .join(Registration, Registration.person_id == Person.id)
+            .order_by(Person.name)
         ).all()
 
 
 def test_the_personal_link_signs_the_leader_up_with_one_click_and_colleagues_get_their_own(
     app, page, create_event, create_member, send_round
 ):
-    event = create_event(title="Lederforum for direktører", visibility=Visibility.INVITATION,
-                         sessions=[{"city": "Aarhus", "municipality_code": "0751", "postcode": "8000"},
-                                   {"city": "Næstved", "municipality_code": "0370"}])
-    create_member(event.organisation_id, "Søren Ærø-Åkjær", email="soren@naestved.dk", job_title="Kommunaldirektør",
-                  workplace="Næstved Kommune", municipality_code="0370")
+    event = create_event(
+        title="Lederforum for direktører",
+        visibility=Visibility.INVITATION,
+        sessions=[
+            {"city": "Aarhus", "municipality_code": "0751", "postcode": "8000"},
+            {"city": "Næstved", "municipality_code": "0370"},
+        ],
+    )
+    create_member(
+        event.organisation_id,
+        "Søren Ærø-Åkjær",
+        email="soren@naestved.dk",
+        job_title="Kommunaldirektør",
+        workplace="Næstved Kommune",
+        municipality_code="0370",
+    )
     token = invitation_tokens(app, send_round(event.id))["soren@naestved.dk"]
 
     page.goto(f"/arrangementer/{event.id}?invitation={token}#signup-heading")

@@ -2,6 +2,7 @@
 
 Every back-office page on the way is checked with axe-core (see tests/browser/conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -41,13 +42,15 @@ def test_import_then_invite_middle_managers_in_a_region(app, page: Page, theme_d
     page.get_by_role("link", name="Medlemsliste").first.click()
     page.get_by_role("link", name="Importér medlemmer fra en fil").click()
     path = tmp_path / "medlemmer.csv"
-    path.write_bytes(csv_bytes(
-        "Søren Ærø;soren@x.dk;1;Afdelingsleder;mellemleder;Næstved Kommune;Næstved;;Kreds Syd",
-        "Åse Ørum;ase@x.dk;2;Direktør;direktør;Køge Kommune;Køge;;",
-        "Jens Jylland;jens@x.dk;3;Leder;mellemleder;Aarhus Kommune;Aarhus;;",
-        "Bo Berg;bo(at)x.dk;4;Leder;mellemleder;;Næstved;;",
-        encoding="cp1252",
-    ))
+    path.write_bytes(
+        csv_bytes(
+            "Søren Ærø;soren@x.dk;1;Afdelingsleder;mellemleder;Næstved Kommune;Næstved;;Kreds Syd",
+            "Åse Ørum;ase@x.dk;2;Direktør;direktør;Køge Kommune;Køge;;",
+            "Jens Jylland;jens@x.dk;3;Leder;mellemleder;Aarhus Kommune;Aarhus;;",
+            "Bo Berg;bo(at)x.dk;4;Leder;mellemleder;;Næstved;;",
+            encoding="cp1252",
+        )
+    )
     page.get_by_label(re.compile("^Medlemsfil")).set_input_files(str(path))
     page.get_by_role("button", name="Kontrollér filen").click()
     expect(page.get_by_role("cell", name="“bo(at)x.dk” er ikke en gyldig e-mailadresse.")).to_be_visible()
