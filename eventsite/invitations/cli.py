@@ -10,7 +10,6 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventsite.audit import record_audit
 from eventsite.events.models import Event, Organisation
 from eventsite.extensions import db
 from eventsite.geo import parse_municipality, parse_region
@@ -50,18 +49,6 @@ def register_cli(app: Flask) -> None:
         try:
             with unit_of_work():
                 result = importing.apply_preview(organisation.id, preview, valid_only=valid_only)
-                record_audit(
-                    organisation.id,
-                    "member_import",
-                    None,
-                    "imported",
-                    after={
-                        "file": preview.filename,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "skipped": result.skipped,
-                    },
-                )
         except importing.ImportRefused as refused:
             for line in refused.report:
                 if line not in preview.report:

@@ -20,7 +20,6 @@ from eventsite.accounts.access import (
     organisation_for_current_user_or_404,
     role_required,
 )
-from eventsite.audit import record_audit
 from eventsite.extensions import csrf, db
 from eventsite.geo import known_regions
 from eventsite.invitations import directory, importing
@@ -231,18 +230,6 @@ def member_import_preview(organisation_id: int, token: str):
     if form.validate_on_submit():
         try:
             result = importing.apply_preview(organisation.id, preview, valid_only=form.valid_only.data)
-            record_audit(
-                organisation.id,
-                "member_import",
-                None,
-                "imported",
-                after={
-                    "file": preview.filename,
-                    "created": result.created,
-                    "updated": result.updated,
-                    "skipped": result.skipped,
-                },
-            )
             db.session.delete(stored)
         except ImportRefused as refused:
             discard()

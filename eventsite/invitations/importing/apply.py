@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
 
+from eventsite.audit import record_audit
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.invitations.importing.checks import plan
@@ -38,7 +39,7 @@ class ImportResult:
 def apply_preview(
     organisation_id: int, preview: Preview, *, valid_only: bool = False, now: datetime | None = None
 ) -> ImportResult:
-    """Upsert the checked rows in the current transaction (flushes, never commits).
+    """Upsert the checked rows in the current transaction and audit the import (flushes, never commits).
 
     The directory is matched again, as it may have changed since the preview.
     ImportRefused (nothing written) if the file has errors and valid_only is False.
@@ -90,7 +91,16 @@ def apply_preview(
     for start in range(0, len(tag_rows), 2000):
         db.session.execute(insert(MemberTag), tag_rows[start : start + 2000])
     db.session.flush()
-    return ImportResult(created=len(creates), updated=len(updates), skipped=skipped)
+    result = ImportResult(created=len(creates), updated=len(updates), skipped=skipped)
+    # The change log says who imported which file, and what it did.
+    record_audit(
+        organisation_id,
+        "member_import",
+        None,
+        "imported",
+        after={"file": preview.filename, "created": result.created, "updated": result.updated, "skipped": skipped},
+    )
+    return result
 
 
 def _create(organisation_id: int, creates: list[MemberRow], now: datetime, *, with_tags: bool) -> list[dict[str, Any]]:
