@@ -92,6 +92,8 @@ class Config:
     #: production with several web processes or servers needs a shared Redis,
     #: e.g. `redis://127.0.0.1:6379/0` (a warning at start-up says so).
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://") or "memory://"
+    #: Prefix of the keys in that storage: sites sharing one Redis need different ones.
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "eventsite")
     #: Limits per client address on POSTs, in Flask-Limiter's notation ("10 per minute;
     #: 50 per hour"): the public sign-up form, "send my link", the back-office login,
     #: an invitation's decline/unsubscribe buttons, and member file imports.

@@ -60,7 +60,6 @@ def init_app(app: Flask) -> None:
         headers_enabled=True,
         # The counts are a safeguard: if Redis is down the site keeps serving.
         swallow_errors=True,
-        key_prefix="eventsite",
     )
     app.extensions[_EXTENSION] = limiter
     for endpoint, view in list(app.view_functions.items()):
@@ -103,11 +102,12 @@ def recipient_allowed(address: str) -> bool:
     if limiter is None or not limiter.enabled:
         return True
     digest = hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
     allowed = True
     try:
         for item in parse_many(current_app.config["RATELIMIT_PER_RECIPIENT"]):
             # Every window is counted, also after one refused.
-            allowed = limiter.limiter.hit(item, "eventsite", "recipient", digest) and allowed
+            allowed = limiter.limiter.hit(item, prefix, "recipient", digest) and allowed
     except Exception:  # the storage is down: send, as the per-client limits do (swallow_errors)
         logger.exception("rate limit storage failed; the email is sent")
         return True
