@@ -85,6 +85,27 @@ class Config:
     #: A reminder never goes to someone e-mailed about the same event within this many hours.
     INVITATION_REMINDER_INTERVAL_HOURS = _env_int("INVITATION_REMINDER_INTERVAL_HOURS", 72)
 
+    #: Rate limits (Flask-Limiter; see eventsite/limits.py). Off only in the test-suite,
+    #: whose tests hammer the forms; the limit tests switch them on.
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    #: Where the counts live: `memory://` counts per process (fine for `make run`);
+    #: production with several web processes or servers needs a shared Redis,
+    #: e.g. `redis://127.0.0.1:6379/0` (a warning at start-up says so).
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://") or "memory://"
+    #: Prefix of the keys in that storage: sites sharing one Redis need different ones.
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "eventsite")
+    #: Limits per client address on POSTs, in Flask-Limiter's notation ("10 per minute;
+    #: 50 per hour"): the public sign-up form, "send my link", the back-office login,
+    #: an invitation's decline/unsubscribe buttons, and member file imports.
+    RATELIMIT_SIGNUP = _env("RATELIMIT_SIGNUP", "10 per minute;60 per hour")
+    RATELIMIT_SEND_LINK = _env("RATELIMIT_SEND_LINK", "5 per minute;20 per hour")
+    RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_INVITATION_ANSWER = _env("RATELIMIT_INVITATION_ANSWER", "10 per minute;60 per hour")
+    RATELIMIT_MEMBER_IMPORT = _env("RATELIMIT_MEMBER_IMPORT", "30 per hour")
+    #: Emails anyone can make the site send to one address (sign-up confirmations and
+    #: "send my link" together). Over it the page answers as usual but sends nothing.
+    RATELIMIT_PER_RECIPIENT = _env("RATELIMIT_PER_RECIPIENT", "3 per hour;10 per day")
+
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     WTF_CSRF_TIME_LIMIT = None  # a sign-up form left open over lunch must still work
@@ -100,6 +121,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     MAIL_BACKEND = "smtp"  # tests deliver to a real SMTP server they start
     MAIL_RATE = 0
+    #: The suite signs up, logs in and imports far faster than any person; the limit
+    #: tests (tests/test_limits.py) build an app with limits on.
+    RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
     BASE_URL = "http://localhost"
     SERVER_NAME = None

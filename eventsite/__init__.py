@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from eventsite import clock, extensions, headers, web
+from eventsite import clock, extensions, headers, limits, web
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -62,6 +62,8 @@ def create_app(config_object: type | None = None) -> Flask:
     invitations.init_app(app)
     headers.init_app(app)
     _register_error_pages(app)
+    # Last: it applies the limits of the views every area registered above.
+    limits.init_app(app)
     if app.config["PROXY_HOPS"] > 0:
         hops = app.config["PROXY_HOPS"]
         # The client's address and scheme as the trusted proxies saw them: the login

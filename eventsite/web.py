@@ -37,6 +37,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from flask import Flask, Response, current_app, flash, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
+from werkzeug.routing import IntegerConverter, Map
 
 from eventsite import db as database
 from eventsite.extensions import db
@@ -186,7 +187,34 @@ def _refuse_unowned_writes(session: Session, _flush_context: Any, _instances: An
         raise RuntimeError(f"{where} wrote to the database without a unit of work (@writes)")
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most the largest id a database column holds.
+
+    A larger number (/arrangementer/99999999999999999999) is no page, so 404, rather
+    than an overflow in the database driver (a 500).
+    """
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+#: PostgreSQL's INTEGER, the type of every id column.
+MAX_ID = 2**31 - 1
+
+
+def id_arg(name: str) -> int | None:
+    """A query-string id or page number: None unless a whole number from 1 to MAX_ID.
+
+    `request.args.get(name, type=int)` would pass 10**30 on to the database (a 500).
+    """
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: rules take their converters when added.
+    app.url_map.converters["int"] = DatabaseIdConverter
     # First of all before_request functions: the login check's query already runs in
     # the view's declared lock mode.
     app.before_request_funcs.setdefault(None, []).insert(0, _declare_lock_mode)

@@ -104,10 +104,12 @@ def database_url(request):
     return url
 
 
-def _make_app(url: str):
+def _make_app(url: str, **settings):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
 
+    for name, value in settings.items():
+        setattr(Config, name, value)
     return create_app(Config)
 
 
@@ -146,6 +148,34 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+#: Small limits, so that a limit test reaches them in a few requests.
+TEST_RATE_LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_SIGNUP": "3 per minute",
+    "RATELIMIT_SEND_LINK": "3 per minute",
+    "RATELIMIT_LOGIN": "3 per minute",
+    "RATELIMIT_INVITATION_ANSWER": "3 per minute",
+    "RATELIMIT_MEMBER_IMPORT": "3 per minute",
+    "RATELIMIT_PER_RECIPIENT": "2 per hour",
+}
+
+
+@pytest.fixture
+def rate_limited_app(app, database_url, _apps):
+    """The app with rate limits on, on the same emptied database, with fresh counts.
+
+    The suite runs with limits off (TestConfig): its tests post far faster than people.
+    Factories (create_event, ...) still use `app`; requests go to this one.
+    """
+    key = ("rate-limited", database_url)
+    if key not in _apps:
+        _apps[key] = _make_app(database_url, **TEST_RATE_LIMITS)
+    limited = _apps[key]
+    limited.extensions["eventsite_limiter"].reset()
+    yield limited
 
 
 # --- factories -------------------------------------------------------------

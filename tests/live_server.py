@@ -56,6 +56,8 @@ class LiveServer:
     #: Signs cookies, CSRF and manage-link tokens; pass the test app's key to share tokens.
     secret_key: str = TEST_SECRET_KEY
     env: dict[str, str] = field(default_factory=dict)
+    #: A gunicorn configuration (`-c`), e.g. "python:eventsite.gunicorn_conf".
+    config: str | None = None
     port: int = 0
     process: subprocess.Popen | None = None
     _log: object | None = None  # a temporary file collecting gunicorn's output
@@ -88,6 +90,7 @@ class LiveServer:
             "warning",
             "--chdir",
             ROOT,
+            *(["--config", self.config] if self.config else []),
             self.app,
         ]
 
@@ -104,6 +107,9 @@ class LiveServer:
                 # The server reads the same clock as the process that starts it (the
                 # suite runs at a fixed date, see tests/conftest.py).
                 EVENTSITE_CLOCK_START=utcnow().isoformat(),
+                # Concurrency tests and benchmarks post far faster than people; a
+                # limit test sets EVENTSITE_RATELIMIT_ENABLED=1 in `env`.
+                EVENTSITE_RATELIMIT_ENABLED="0",
             )
             env.update(self.env)
             if self._log is not None:

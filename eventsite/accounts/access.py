@@ -196,6 +196,8 @@ def safe_next_url(value: str | None) -> str | None:
     """Only local back-office paths are followed after login (no open redirect)."""
     if not value or not value.startswith(bp.url_prefix + "/") or value.startswith("//") or "\\" in value:
         return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        return None  # a control character (NUL, CR, LF) has no place in a path or a Location header
     return value
 
 

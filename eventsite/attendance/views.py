@@ -60,7 +60,7 @@ from eventsite.registration.access import registration_for_current_user_or_404
 from eventsite.registration.forms import DetailsForm
 from eventsite.registration.models import Attendance, Registration, RegistrationStatus
 from eventsite.registration.operations import DetailChanges, PersonDetails, RegistrationError
-from eventsite.web import discard, refuse, writes
+from eventsite.web import discard, id_arg, refuse, writes
 
 # --- dashboard ------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ def participant_add(event_id: int):
     sessions = _open_sessions(event)
     form = AddParticipantForm(sessions=[(s, session_label(s)) for s in sessions])
     if request.method == "GET":
-        form.session_id.data = request.args.get("session", type=int)
+        form.session_id.data = id_arg("session")
     status = 200
     if request.method == "POST":
         status = 422
@@ -350,7 +350,7 @@ def export(event_id: int):
     fmt = request.args.get("format", "csv")
     if fmt not in _FORMATS:
         abort(404)
-    session = _session_or_404(event, request.args.get("session", type=int))
+    session = _session_or_404(event, id_arg("session"))
     # A participant list leaves the system: the change log says who took which, and when.
     taken = {"list": kind.value, "format": fmt} | ({"session": session.id} if session else {})
     record_audit(event.organisation_id, "event", event.id, "exported", after=taken)
@@ -375,7 +375,7 @@ def _print_groups(event: Event, session: EventSession | None):
 @role_required()
 def print_list(event_id: int):
     event = event_for_current_user_or_404(event_id)
-    session = _session_or_404(event, request.args.get("session", type=int))
+    session = _session_or_404(event, id_arg("session"))
     return render_template(
         "organiser/print_list.html", event=event, groups=_print_groups(event, session), session_label=session_label
     )
@@ -389,7 +389,7 @@ BADGES_PER_PAGE = 10
 @role_required()
 def badges(event_id: int):
     event = event_for_current_user_or_404(event_id)
-    session = _session_or_404(event, request.args.get("session", type=int))
+    session = _session_or_404(event, id_arg("session"))
     people = [(s, r) for s, group in _print_groups(event, session) for r in group]
     pages = [people[i : i + BADGES_PER_PAGE] for i in range(0, len(people), BADGES_PER_PAGE)]
     return render_template("organiser/badges.html", event=event, pages=pages, session=session)

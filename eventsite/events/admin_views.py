@@ -27,7 +27,7 @@ from eventsite.forms import ConfirmForm
 from eventsite.registration import notifications
 from eventsite.registration.operations import seat_counts_for
 from eventsite.text import render_markdown
-from eventsite.web import discard, refuse, writes
+from eventsite.web import discard, id_arg, refuse, writes
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -232,7 +232,7 @@ def _session_data(form: SessionForm, session: EventSession | None = None) -> Ses
 
 def _choose_new_venue(form: SessionForm) -> None:
     """Back from "Tilføj et sted" (?sted=ID): that venue is chosen, if it is one of the choices."""
-    venue_id = request.args.get("sted", type=int)
+    venue_id = id_arg("sted")
     if venue_id and any(choice[0] == venue_id for choice in form.venue_id.choices):
         form.venue_id.data = venue_id
 

@@ -17,7 +17,7 @@ from eventsite.events.editing import EditError, VenueData
 from eventsite.events.forms import VenueForm
 from eventsite.events.models import Venue
 from eventsite.extensions import db
-from eventsite.web import refuse, writes
+from eventsite.web import id_arg, refuse, writes
 
 
 def _venue_data(form: VenueForm) -> VenueData:
@@ -51,8 +51,8 @@ def venue_new():
     form = VenueForm(organisations=current_organisations())
     # From a session form: back to it afterwards, with the new venue chosen.
     back = _back_path(request.values.get("tilbage"))
-    if request.method == "GET" and request.args.get("organisation", type=int):
-        form.organisation_id.data = request.args.get("organisation", type=int)
+    if request.method == "GET" and id_arg("organisation"):
+        form.organisation_id.data = id_arg("organisation")
     if request.method == "POST":
         if form.validate():
             try:

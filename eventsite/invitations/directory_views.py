@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from eventsite import limits
 from eventsite.accounts.access import (
     bp,
     current_organisation_ids,
@@ -27,7 +28,7 @@ from eventsite.invitations.directory import MemberData, MemberError, MemberSearc
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
 from eventsite.invitations.importing import ImportRefused
 from eventsite.invitations.models import JobLevel, Member
-from eventsite.web import discard, refuse, writes
+from eventsite.web import discard, id_arg, refuse, writes
 
 #: Report lines shown on the preview page (the summary counts every row).
 REPORT_LIMIT = 1000
@@ -63,7 +64,7 @@ def _search_from_args() -> MemberSearch:
 def members(organisation_id: int):
     organisation = organisation_for_current_user_or_404(organisation_id)
     search = _search_from_args()
-    page = request.args.get("side", 1, type=int) or 1
+    page = id_arg("side") or 1
     found, total = directory.search_members(organisation.id, search, page)
     pages = max(1, -(-total // directory.PAGE_SIZE))
 
@@ -175,6 +176,7 @@ def _render_upload(organisation, form: ImportForm, status: int = 200, problem: s
 
 
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/import", methods=["GET", "POST"])
+@limits.per_client("member_import")
 @writes()
 @role_required()
 def member_import(organisation_id: int):
@@ -221,6 +223,7 @@ def _preview_or_404(organisation_id: int, token: str):
 
 
 @bp.route("/organisationer/<int:organisation_id>/medlemmer/import/<token>", methods=["GET", "POST"])
+@limits.per_client("member_import")
 @writes()
 @role_required()
 def member_import_preview(organisation_id: int, token: str):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 
+from eventsite import limits
 from eventsite.invitations import sending
 from eventsite.invitations.audience import held_place
 from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
@@ -36,6 +37,7 @@ def _signup_url(invitation: Invitation) -> str:
 
 
 @bp.route("/invitation/<token>/afbud", methods=["GET", "POST"])
+@limits.per_client("invitation_answer")
 @writes()
 def decline(token: str):
     invitation = _invitation_or_404(token)
@@ -82,6 +84,7 @@ def unsubscribe(token: str):
 
 
 @bp.post("/invitation/<token>/afmeld")
+@limits.per_client("invitation_answer")
 @writes()
 def unsubscribe_one_click(token: str):
     invitation = _invitation_or_404(token)

@@ -103,8 +103,11 @@ class Email(Message):
             encode_base64(part)
             part.add_header("Content-Disposition", attachment.disposition, filename=attachment.filename)
             message.attach(part)
-        if self.subject:
-            message["Subject"] = _encoded(self.subject, "Subject")
+        # Every header value is cleaned here, whatever the form or template gave: a CR
+        # or LF in a subject or a name must not start a header of its own.
+        subject = header_value(self.subject or "")
+        if subject:
+            message["Subject"] = _encoded(subject, "Subject")
         message["From"] = _address(self.sender)
         message["To"] = ", ".join(_address(recipient) for recipient in self.recipients)
         message["Date"] = formatdate(self.date, localtime=True)
@@ -112,7 +115,7 @@ class Email(Message):
         if self.reply_to:
             message["Reply-To"] = _address(self.reply_to)
         for name, value in (self.extra_headers or {}).items():
-            message[name] = value
+            message[header_value(name)] = header_value(value)
         return message
 
     def as_bytes(self) -> bytes:
@@ -134,6 +137,11 @@ def one_line(subject: str) -> str:
     return " ".join(subject.split())
 
 
+def header_value(value: str) -> str:
+    """`value` fit for a header: control characters (CR, LF, NUL, ...) become spaces, on one line."""
+    return one_line("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in str(value)))
+
+
 def _boundary() -> str:
     return f"=_{uuid.uuid4().hex[:20]}"
 
@@ -147,6 +155,7 @@ def _encoded(value: str, header_name: str | None = None) -> str:
 
 def _address(value: str | tuple[str, str]) -> str:
     name, address = parseaddr(value) if isinstance(value, str) else value
+    name, address = header_value(name), header_value(address).replace(" ", "")
     if not address.isascii():
         return sanitize_address((name, address))  # an internationalised domain: Flask-Mail's IDN handling
     if not name:

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from eventsite import limits
 from eventsite.accounts import logins as accounts
 from eventsite.accounts.access import (
     CHECKIN_HOME_ENDPOINT,
@@ -40,6 +41,7 @@ def _start_login_session(user) -> None:
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
+@limits.per_client("login")
 @writes()
 @public
 def login():

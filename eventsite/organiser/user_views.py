@@ -22,7 +22,7 @@ from eventsite.accounts.models import Membership, Role, User
 from eventsite.audit import AuditEntry, decoded
 from eventsite.extensions import db
 from eventsite.organiser.forms import MembershipForm, UserCreateForm
-from eventsite.web import discard, refuse, writes
+from eventsite.web import discard, id_arg, refuse, writes
 
 AUDIT_PAGE_SIZE = 100
 
@@ -122,7 +122,7 @@ def user_edit(user_id: int):
 @role_required(*ADMIN_ROLES)
 def audit_log():
     org_ids = current_organisation_ids()
-    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    page = id_arg("side") or 1
     query = select(AuditEntry).where(AuditEntry.organisation_id.in_(org_ids))
     object_type = request.args.get("type") or None
     if object_type:

@@ -35,7 +35,7 @@ from eventsite.payments.offer import event_offer
 from eventsite.payments.pricing import ore_to_input
 from eventsite.payments.settings import AddOnData, SettingsError
 from eventsite.payments.subsidies import SubsidyError
-from eventsite.web import discard, refuse, writes
+from eventsite.web import discard, id_arg, refuse, writes
 
 # --- loaders ---------------------------------------------------------------------------
 
@@ -301,7 +301,7 @@ def _events_of_user() -> list[Event]:
 @role_required()
 def subsidy_queue():
     events = _events_of_user()
-    event_id = request.args.get("arrangement", type=int)
+    event_id = id_arg("arrangement")
     if event_id is not None:
         events = [e for e in events if e.id == event_id]
     status_arg = request.args.get("status") or None

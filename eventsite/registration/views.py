@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from eventsite import limits
 from eventsite.db import utcnow
 from eventsite.registration import operations, recovery, verification
 from eventsite.registration.forms import (
@@ -30,6 +31,7 @@ bp = Blueprint("registration", __name__)
 
 
 @bp.post("/arrangementer/<int:event_id>/tilmeld")
+@limits.per_client("signup")
 @writes(lock="late")
 def signup(event_id: int):
     event = visible_event_or_404(event_id)
@@ -44,7 +46,9 @@ def signup(event_id: int):
         # Members only, and nobody vouches for this address yet: the address's owner
         # confirms by email, and only they learn whether they can sign up.
         session = next(s for s in event.active_sessions if s.id == form.session_id.data)
-        verification.start(event, session, form.email.data, request.form, now)
+        # Over the per-address limit nothing is kept or sent, and the page is the same.
+        if limits.recipient_allowed(form.email.data):
+            verification.start(event, session, form.email.data, request.form, now)
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
     return _sign_up_from(event, form, extras, now, voucher=voucher)
 
@@ -148,6 +152,7 @@ def confirm_signup(token: str):
 
 
 @bp.route("/arrangementer/<int:event_id>/send-mit-link", methods=["GET", "POST"])
+@limits.per_client("send_link")
 @writes()
 def send_link(event_id: int):
     """Ask for one's personal links by email. The answer is the same for every address."""
@@ -156,7 +161,9 @@ def send_link(event_id: int):
     if request.method == "GET" or not form.validate():
         status = 422 if request.method == "POST" else 200
         return render_template("registration/send_link.html", event=event, form=form, sent=False), status
-    recovery.request_links(event.organisation_id, form.email.data, utcnow())
+    # Over the per-address limit no email is queued; the page is the same.
+    if limits.recipient_allowed(form.email.data):
+        recovery.request_links(event.organisation_id, form.email.data, utcnow())
     # Known or not, signed up or not: the same page, the same words, the same status.
     return render_template(
         "registration/send_link.html", event=event, form=SendLinkForm(prefix=LINK_FORM_PREFIX, formdata=None), sent=True
