@@ -300,9 +300,52 @@ def _local_or_utc(value: datetime) -> datetime:
     return local
 
 
+#: icalendar folds a content line before the octet that would make a part this long
+#: (`_foldline`'s limit: a part has at most 74 octets); tests/calendar/test_ical_folding.py
+#: holds this module to it.
+_FOLD_AT = 75
+_FOLD = b"\r\n "
+#: icalendar does not end a part with a backslash or caret (the start of an escape,
+#: icalendar issue 1501) but moves it to the next part.
+_ESCAPE_STARTS = frozenset(b"\\^")
+
+
 def _ical(component: Calendar | Event) -> bytes:
-    data: bytes = component.to_ical()
-    return data
+    """`component.to_ical()`, byte for byte, in about half the time.
+
+    icalendar writes a component as its content lines (`content_lines()`), folds each
+    with `_foldline` and joins them with CRLF (`Contentlines.to_ical`). `_foldline`
+    walks a line character by character and encodes each one: that was half the time
+    of a feed written cold. Here icalendar still makes every line; `_fold` folds it at
+    the same places from its UTF-8 bytes, and most lines are shorter than the limit
+    and are only encoded. tests/calendar/test_ical_folding.py compares the result with
+    `to_ical()` for many random components and lines.
+    """
+    lines = [_fold(line.encode()) for line in component.content_lines() if line]
+    lines.append(b"")
+    return b"\r\n".join(lines)
+
+
+def _fold(line: bytes) -> bytes:
+    """One encoded content line folded as icalendar's `_foldline` folds it.
+
+    A part ends before the character that holds its 75th octet (never inside a UTF-8
+    character), one character earlier when it would end with a backslash or caret.
+    """
+    if len(line) < _FOLD_AT:
+        return line
+    parts = []
+    start = 0
+    while len(line) - start >= _FOLD_AT:
+        end = start + _FOLD_AT - 1
+        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            end -= 1
+        if line[end - 1] in _ESCAPE_STARTS:
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return _FOLD.join(parts)
 
 
 # --- "add to calendar" links --------------------------------------------------------
