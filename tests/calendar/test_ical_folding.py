@@ -41,6 +41,12 @@ def test_the_icalendar_internals_that_fold_copies_are_as_they_were():
         Contentlines.to_ical
     )
     assert "self.content_lines(sorted=sorted)" in inspect.getsource(Component.to_ical)
+    content_lines = inspect.getsource(Component.content_lines)
+    assert "for name, value in self.property_items(sorted=sorted):" in content_lines
+    assert "cl = self.content_line(name, value, sorted=sorted)" in content_lines
+    content_line = inspect.getsource(Component.content_line)
+    assert 'params = getattr(value, "params", Parameters())' in content_line
+    assert "return Contentline.from_parts(name, params, value, sorted=sorted)" in content_line
 
 
 @settings(max_examples=500, deadline=None)
