@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import cast
 from urllib.parse import urlencode
 
 from icalendar import (
@@ -332,7 +333,7 @@ def _ical(component: Calendar | Event) -> bytes:
     make = Contentline.from_parts
     lines = []
     for name, value in component.property_items():
-        parameters: Parameters = getattr(value, "params", _NO_PARAMETERS)
+        parameters = cast(Parameters, getattr(value, "params", _NO_PARAMETERS))
         lines.append(_fold(make(name, parameters, value).encode()))
     lines.append(b"")
     return b"\r\n".join(lines)
