@@ -24,6 +24,7 @@ from eventsite.calendar.ical import (
     calendar,
     join_calendar,
     serialize_event,
+    serialize_events,
 )
 from eventsite.clock import utcnow
 from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
@@ -95,7 +96,7 @@ def test_a_warm_feed_writes_no_vevent_again(app, client, organisation, create_ev
     create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     client.get(FEED)
     written = []
-    monkeypatch.setattr(cache, "serialize_event", lambda entry: written.append(entry) or serialize_event(entry))
+    monkeypatch.setattr(cache, "serialize_events", lambda entries: written.extend(entries) or serialize_events(entries))
 
     client.get(FEED)
     assert written == []

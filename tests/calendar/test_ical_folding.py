@@ -106,3 +106,34 @@ def test_a_calendar_is_written_as_icalendar_writes_it(
     assert ical.build_calendar([entry], method=method, name=calendar_name, refresh=timedelta(hours=1)) == (
         whole.to_ical()
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(st.one_of(text, tricky), min_size=1, max_size=3),
+    choices=st.lists(st.tuples(*[st.integers(min_value=0, max_value=2)] * 6), min_size=1, max_size=8),
+)
+def test_vevents_written_together_are_each_what_icalendar_writes_alone(texts, choices):
+    """`serialize_events` shares equal values between VEVENTs and writes each once."""
+    stamps = [datetime(2026, 3, 1, 8, tzinfo=timezone.utc), datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)]
+    entries = []
+    for number, (a, b, c, d, e, f) in enumerate(choices):
+        pick = texts[a % len(texts)], texts[b % len(texts)], texts[c % len(texts)]
+        entries.append(
+            CalendarEntry(
+                uid=f"session-{number}@eventsite.example",
+                sequence=d,
+                summary=pick[0],
+                starts_at=stamps[e % 2] + timedelta(days=number),
+                ends_at=stamps[e % 2] + timedelta(days=number, hours=2),
+                stamp=stamps[f % 2],
+                status=CANCELLED if d == 2 else "CONFIRMED",
+                location=pick[1],
+                description=pick[2],
+                url=None if e == 2 else "https://eventsite.example/arrangementer/7",
+                organizer=Party(pick[0], pick[1]),
+                last_modified=stamps[(f + 1) % 2] if f else None,
+                categories=pick[2],
+            )
+        )
+    assert ical.serialize_events(entries) == [ical.vevent(entry).to_ical() for entry in entries]
