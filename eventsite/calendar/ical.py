@@ -292,13 +292,16 @@ def join_calendar(
     icalendar puts its subcomponents, after the VTIMEZONE and before the calendar's
     closing line, so the result is byte for byte what `build_calendar` gives.
     """
-    opening, closing = _calendar_frame(method, name, refresh)
+    # str(): a lazily translated name must not be kept as the key of another language.
+    opening, closing = _calendar_frame(method, None if name is None else str(name), refresh)
     return opening + b"".join(events) + closing
 
 
+@lru_cache(maxsize=256)
 def _calendar_frame(method: str | None, name: str | None, refresh: timedelta | None) -> tuple[bytes, bytes]:
     """An empty calendar (properties and VTIMEZONE) as icalendar writes it, split
-    before its closing line."""
+    before its closing line. Kept per (method, name, refresh): it depends on nothing
+    else, and a feed request would otherwise write the constant VTIMEZONE again."""
     whole = _ical(calendar(method=method, name=name, refresh=refresh))
     closing = _closing_line()
     if not whole.endswith(closing):
