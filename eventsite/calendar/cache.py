@@ -28,7 +28,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from eventsite.calendar.entries import PublicSession, public_entries
-from eventsite.calendar.ical import serialize_event
+from eventsite.calendar.ical import serialize_events
 
 #: Kept VEVENTs per app: a few feeds of a few thousand sessions, at about 2.5 KiB
 #: each with its row (25 MiB when full). A feed larger than this is written anew on
@@ -122,7 +122,7 @@ def public_events(rows: Sequence[PublicSession]) -> list[bytes]:
     missing = [row for row, event in zip(rows, found) if event is None]
     if not missing:
         return [event for event in found if event is not None]
-    made = [(row, serialize_event(entry)) for row, entry in zip(missing, public_entries(missing))]
+    made = list(zip(missing, serialize_events(public_entries(missing))))
     cache.store(here, made)
     new = iter(event for _, event in made)
     return [event if event is not None else next(new) for event in found]

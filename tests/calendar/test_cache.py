@@ -21,8 +21,10 @@ from eventsite.calendar.ical import (
     CalendarEntry,
     Party,
     build_calendar,
+    calendar,
     join_calendar,
     serialize_event,
+    serialize_events,
 )
 from eventsite.clock import utcnow
 from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
@@ -75,11 +77,26 @@ def test_a_feed_from_kept_vevents_is_byte_for_byte_the_feed_built_anew(app, clie
     assert cold == warm == built
 
 
+def test_a_cold_feed_is_the_warm_feed_and_what_icalendar_itself_writes(app, client, organisation, create_event):
+    long = "Et fagligt indhold for mellemledere, med oplæg, gruppearbejde og netværk; æøå \\ ^ – " * 4
+    create_event(organisation_id=organisation, description=long, sessions=[{}, {"city": "Silkeborg"}])
+    create_event(organisation_id=organisation, title="Webinar " + long[:150], kind=EventKind.WEBINAR, sessions=[{}])
+    cache.clear(app)
+
+    cold = client.get(FEED).data
+    warm = client.get(FEED).data
+
+    with app.test_request_context():
+        rows = public_sessions(organisation, FeedFilter(), utcnow())
+        whole = calendar(public_entries(rows), name="Lederne Sjælland", refresh=timedelta(hours=1))
+    assert cold == warm == whole.to_ical()  # icalendar's own writing, without `ical._ical`
+
+
 def test_a_warm_feed_writes_no_vevent_again(app, client, organisation, create_event, monkeypatch):
     create_event(organisation_id=organisation, sessions=[{}, {"city": "Silkeborg", "municipality_code": "0740"}])
     client.get(FEED)
     written = []
-    monkeypatch.setattr(cache, "serialize_event", lambda entry: written.append(entry) or serialize_event(entry))
+    monkeypatch.setattr(cache, "serialize_events", lambda entries: written.extend(entries) or serialize_events(entries))
 
     client.get(FEED)
     assert written == []
