@@ -102,3 +102,9 @@ class MembershipForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [(o.id, o.name) for o in organisations]
         self.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
+
+
+class AccountStatusForm(FlaskForm):
+    """Close or reopen an account (the button is all there is)."""
+
+    submit = SubmitField(_l("Close the account"))

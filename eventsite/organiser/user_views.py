@@ -21,7 +21,7 @@ from eventsite.accounts.access import (
 from eventsite.accounts.models import Membership, Role, User
 from eventsite.audit import AuditEntry, decoded
 from eventsite.extensions import db
-from eventsite.organiser.forms import MembershipForm, UserCreateForm
+from eventsite.organiser.forms import AccountStatusForm, MembershipForm, UserCreateForm
 from eventsite.web import discard, refuse, writes
 
 AUDIT_PAGE_SIZE = 100
@@ -45,6 +45,8 @@ AUDIT_LABELS = {
     "moved": _l("moved"),
     "removed": _l("removed"),
     "role_changed": _l("role changed"),
+    "deactivated": _l("closed"),
+    "reactivated": _l("reopened"),
     "exported": _l("participant list downloaded"),
 }
 
@@ -115,7 +117,42 @@ def user_edit(user_id: int):
             return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
         flash(message, "success")
         return redirect(url_for("organiser.users"), code=303)
-    return render_template("organiser/user_edit.html", user=user, memberships=memberships, form=form)
+    return render_template(
+        "organiser/user_edit.html", user=user, memberships=memberships, form=form, status_form=AccountStatusForm()
+    )
+
+
+@bp.post("/brugere/<int:user_id>/luk")
+@writes()
+@role_required(*ADMIN_ROLES)
+def user_deactivate(user_id: int):
+    """Close an account: no more logins, and every open session of it ends now."""
+    user = user_for_current_admin_or_404(user_id)
+    if not AccountStatusForm().validate():
+        abort(400)
+    try:
+        accounts.deactivate_user(user, set(current_organisation_ids(*ADMIN_ROLES)))
+    except accounts.AccountError as error:
+        refuse(error)
+        return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
+    flash(_("The account has been closed and logged out everywhere."), "success")
+    return redirect(url_for("organiser.users"), code=303)
+
+
+@bp.post("/brugere/<int:user_id>/genaabn")
+@writes()
+@role_required(*ADMIN_ROLES)
+def user_reactivate(user_id: int):
+    user = user_for_current_admin_or_404(user_id)
+    if not AccountStatusForm().validate():
+        abort(400)
+    try:
+        accounts.reactivate_user(user, set(current_organisation_ids(*ADMIN_ROLES)))
+    except accounts.AccountError as error:
+        refuse(error)
+        return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
+    flash(_("The account has been reopened."), "success")
+    return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
 
 
 @bp.get("/log")
