@@ -81,6 +81,11 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:
         return bool(self.active)
 
+    @property
+    def has_password(self) -> bool:
+        """False while an invited account has not chosen its password (no hash method matches "!")."""
+        return not self.password_hash.startswith("!")
+
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
@@ -101,6 +106,36 @@ class Membership(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class LinkPurpose(str, enum.Enum):
+    #: An administrator invited the account; the link sets its first password.
+    INVITATION = "invitation"
+    #: "Glemt adgangskode?": the link sets a new password.
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountLink(Base):
+    """A single-use, expiring link emailed to an account holder (invitation, password reset).
+
+    The link carries ``[id, key]`` signed with the app's SECRET_KEY, so the database
+    alone gives no working link; it works once (``used_at``) and until ``expires_at``.
+    """
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The organisation the email is sent as (and, for an invitation, the one inviting).
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(_enum_column(LinkPurpose, 20))
+    key: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
     organisation: Mapped[Organisation] = relationship()
 
 

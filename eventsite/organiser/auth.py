@@ -23,7 +23,7 @@ from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
 from eventsite.web import discard, keep_changes, writes
 
 
-def _home_url() -> str:
+def home_url() -> str:
     endpoints = current_app.view_functions
     if is_staff_anywhere():
         return url_for(HOME_ENDPOINT if HOME_ENDPOINT in endpoints else EVENTS_ENDPOINT)
@@ -32,7 +32,7 @@ def _home_url() -> str:
     return url_for("organiser.password")
 
 
-def _start_login_session(user) -> None:
+def start_login_session(user) -> None:
     # A fresh session: nothing from before the login (a planted or shared cookie) carries over.
     session.clear()
     login_user(user)
@@ -44,7 +44,7 @@ def _start_login_session(user) -> None:
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_home_url(), code=303)
+        return redirect(home_url(), code=303)
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next_url(request.args.get("next")) or ""
@@ -61,8 +61,8 @@ def login():
         keep_changes()  # the failed attempt counts towards the lockout
         form.form_errors.append(str(accounts.WRONG_CREDENTIALS))
         return render_template("organiser/login.html", form=form), 401
-    _start_login_session(user)
-    return redirect(safe_next_url(form.next.data) or _home_url(), code=303)
+    start_login_session(user)
+    return redirect(safe_next_url(form.next.data) or home_url(), code=303)
 
 
 @bp.post("/log-ud")
@@ -83,7 +83,7 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    return redirect(_home_url(), code=303)
+    return redirect(home_url(), code=303)
 
 
 @bp.route("/adgangskode", methods=["GET", "POST"])
@@ -102,7 +102,7 @@ def password():
             getattr(form, error.field or "password").errors.append(str(error.message))
             return render_template("organiser/password.html", form=form), 422
         # The new session token logged every browser out; keep this one logged in.
-        _start_login_session(user)
+        start_login_session(user)
         flash(_("Your password has been changed. Other browsers have been logged out."), "success")
         return redirect(url_for("organiser.password"), code=303)
     return render_template("organiser/password.html", form=form)
