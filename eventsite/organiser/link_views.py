@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventsite.accounts import links
@@ -10,8 +10,9 @@ from eventsite.accounts import logins as accounts
 from eventsite.accounts.access import bp, public
 from eventsite.accounts.models import LinkPurpose
 from eventsite.db import utcnow
+from eventsite.organiser.account_email import queue_link_email
 from eventsite.organiser.auth import home_url, start_login_session
-from eventsite.organiser.forms import NewPasswordForm
+from eventsite.organiser.forms import ForgottenPasswordForm, NewPasswordForm
 from eventsite.web import refuse, writes
 
 
@@ -46,3 +47,45 @@ def invitation(token: str):
     start_login_session(user)
     flash(_("Welcome. Your password has been saved."), "success")
     return _private(redirect(home_url(), code=303))
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+@writes()
+@public
+def forgotten_password():
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgottenPasswordForm()
+    if request.method == "GET":
+        return render_template("organiser/forgotten_password.html", form=form, sent=False)
+    if not form.validate():
+        return render_template("organiser/forgotten_password.html", form=form, sent=False), 422
+    link = links.request_password_reset(form.email.data, utcnow())
+    if link is not None:
+        queue_link_email(link)
+    return render_template("organiser/forgotten_password.html", form=ForgottenPasswordForm(formdata=None), sent=True)
+
+
+@bp.route("/ny-adgangskode/<token>", methods=["GET", "POST"])
+@writes()
+@public
+def password_reset(token: str):
+    """Choose a new password through the emailed link; every session of the account ends."""
+    link = links.link_from_token(token, LinkPurpose.PASSWORD_RESET, utcnow())
+    if link is None:
+        return _dead_link()
+    form = NewPasswordForm()
+    if request.method == "GET":
+        return _private(Response(render_template("organiser/password_reset.html", form=form, link=link)))
+    if not form.validate():
+        return _private(Response(render_template("organiser/password_reset.html", form=form, link=link), status=422))
+    try:
+        links.set_password_by_link(link, form.password.data, utcnow())
+    except accounts.AccountError as error:
+        refuse(error, form)
+        return _private(Response(render_template("organiser/password_reset.html", form=form, link=link), status=422))
+    # Not logged in here: the person logs in with the new password (and, where required, the second factor).
+    flash(
+        _("Your password has been changed, and every browser has been logged out. Log in with the new password."),
+        "success",
+    )
+    return _private(redirect(url_for("organiser.login"), code=303))

@@ -16,7 +16,12 @@ from eventsite.extensions import db
 from tests.helpers import csrf_token, log_in, user_email
 
 #: Endpoints anyone may open.
-PUBLIC_ENDPOINTS = {"organiser.login", "organiser.invitation"}
+PUBLIC_ENDPOINTS = {
+    "organiser.login",
+    "organiser.invitation",
+    "organiser.forgotten_password",
+    "organiser.password_reset",
+}
 #: Endpoints about one's own account, open to every logged-in user.
 ACCOUNT_ENDPOINTS = {"organiser.index", "organiser.password", "organiser.logout"}
 #: Organisation B's details; none may appear on a page shown to anyone outside B.

@@ -162,3 +162,85 @@ def test_only_administrators_invite(client, create_organisation, login_as):
     org = create_organisation()
     login_as(org, "organiser")
     assert client.get("/arrangoer/brugere/ny").status_code == 404
+
+
+# --- password reset ----------------------------------------------------------------------
+
+
+def ask_for_reset(client, email: str):
+    page = client.get("/arrangoer/glemt-adgangskode")
+    return client.post("/arrangoer/glemt-adgangskode", data={"csrf_token": csrf_token(page.data), "email": email})
+
+
+def without_csrf(html: bytes) -> str:
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", html.decode())
+
+
+def test_the_login_page_links_to_the_forgotten_password_page(client):
+    page = client.get("/arrangoer/log-ind")
+    assert "Glemt adgangskode?" in visible_text(page.data)
+    assert 'href="/arrangoer/glemt-adgangskode"' in page.get_data(as_text=True)
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_and_only_an_account_gets_an_email(
+    app, smtp, deliver, create_organisation, create_user
+):
+    org = create_organisation()
+    create_user(org, "organiser", email="kendt@lederne.dk")
+    known = ask_for_reset(app.test_client(), "Kendt@Lederne.dk")
+    unknown = ask_for_reset(app.test_client(), "ukendt@lederne.dk")
+    assert known.status_code == unknown.status_code == 200
+    assert without_csrf(known.data) == without_csrf(unknown.data)
+    assert "er en e-mail med et link" in visible_text(known.data)
+    ((subject, path),) = emailed_links(smtp, deliver)
+    assert subject == "Vælg en ny adgangskode til Lederne Sjælland"
+    assert path.startswith("/arrangoer/ny-adgangskode/")
+
+
+def test_a_new_password_by_link_ends_every_session_and_the_link_works_once(
+    app, client, smtp, deliver, create_organisation, login_as
+):
+    org = create_organisation()
+    user_id = login_as(org, "organiser", email="glemsom@lederne.dk")
+    assert client.get("/arrangoer/adgangskode").status_code == 200
+    ask_for_reset(app.test_client(), "glemsom@lederne.dk")
+    ((_, path),) = emailed_links(smtp, deliver)
+    page = app.test_client().get(path)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    response = choose_password(app.test_client(), path)
+    assert response.status_code == 303 and response.headers["Location"] == "/arrangoer/log-ind"
+    # The browser that was logged in is logged out; only the new password works.
+    assert client.get("/arrangoer/adgangskode").status_code == 302
+    assert log_in(app.test_client(), "glemsom@lederne.dk").status_code == 401
+    assert log_in(app.test_client(), "glemsom@lederne.dk", NEW_PASSWORD).status_code == 303
+    assert app.test_client().get(path).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.execute(
+                select(AuditEntry.action).where(AuditEntry.object_id == user_id).order_by(AuditEntry.id.desc())
+            )
+            .scalars()
+            .first()
+            == "password_reset"
+        )
+
+
+def test_a_reset_link_expires_after_an_hour_and_an_older_link_dies_with_a_newer_one(
+    app, smtp, deliver, create_organisation, create_user
+):
+    org = create_organisation()
+    create_user(org, "organiser", email="glemsom@lederne.dk")
+    ask_for_reset(app.test_client(), "glemsom@lederne.dk")
+    ask_for_reset(app.test_client(), "glemsom@lederne.dk")
+    (_, first), (_, second) = emailed_links(smtp, deliver)
+    with clock.travelled(utcnow() + timedelta(minutes=61)):
+        assert app.test_client().get(first).status_code == 404
+    assert choose_password(app.test_client(), second).status_code == 303
+    assert app.test_client().get(first).status_code == 404
+
+
+def test_a_closed_account_gets_no_reset_email(app, smtp, deliver, create_organisation, create_user):
+    org = create_organisation()
+    create_user(org, "organiser", email="lukket@lederne.dk", active=False)
+    assert ask_for_reset(app.test_client(), "lukket@lederne.dk").status_code == 200
+    assert emailed_links(smtp, deliver) == []
