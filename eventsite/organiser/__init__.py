@@ -20,6 +20,7 @@ from eventsite.organiser.cli import register_cli
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
 VIEW_MODULES = (
     "eventsite.organiser.auth",
+    "eventsite.organiser.second_factor_views",
     "eventsite.organiser.link_views",
     "eventsite.events.admin_views",
     "eventsite.events.venue_views",

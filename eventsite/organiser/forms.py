@@ -135,3 +135,17 @@ class AccountStatusForm(FlaskForm):
     """Close or reopen an account (the button is all there is)."""
 
     submit = SubmitField(_l("Close the account"))
+
+
+class SecondFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter the code.")), _max(20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class RecoveryCodesForm(FlaskForm):
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -11,8 +11,8 @@ from eventsite.accounts.access import bp, public
 from eventsite.accounts.models import LinkPurpose
 from eventsite.db import utcnow
 from eventsite.organiser.account_email import queue_link_email
-from eventsite.organiser.auth import home_url, start_login_session
 from eventsite.organiser.forms import ForgottenPasswordForm, NewPasswordForm
+from eventsite.organiser.login_session import continue_login
 from eventsite.web import refuse, writes
 
 
@@ -44,9 +44,9 @@ def invitation(token: str):
     except accounts.AccountError as error:
         refuse(error, form)
         return _private(Response(render_template("organiser/invitation.html", form=form, link=link), status=422))
-    start_login_session(user)
     flash(_("Welcome. Your password has been saved."), "success")
-    return _private(redirect(home_url(), code=303))
+    # Administrators and organisers set up their second factor before they are logged in.
+    return _private(continue_login(user, None))
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])

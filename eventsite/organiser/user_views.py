@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts import links
+from eventsite.accounts import links, second_factor
 from eventsite.accounts import logins as accounts
 from eventsite.accounts.access import (
     ADMIN_ROLES,
@@ -54,6 +54,9 @@ AUDIT_LABELS = {
     "added": _l("added to the organisation"),
     "invitation_accepted": _l("invitation accepted"),
     "password_reset": _l("new password chosen by email link"),
+    "second_factor_enrolled": _l("second factor set up"),
+    "second_factor_reset": _l("second factor reset"),
+    "recovery_code_used": _l("recovery code used"),
     "deactivated": _l("closed"),
     "reactivated": _l("reopened"),
     "exported": _l("participant list downloaded"),
@@ -175,6 +178,23 @@ def user_deactivate(user_id: int):
         return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
     flash(_("The account has been closed and logged out everywhere."), "success")
     return redirect(url_for("organiser.users"), code=303)
+
+
+@bp.post("/brugere/<int:user_id>/nulstil-tofaktor")
+@writes()
+@role_required(*ADMIN_ROLES)
+def user_reset_second_factor(user_id: int):
+    """Take away a lost second factor: the account is logged out and sets it up again at the next login."""
+    user = user_for_current_admin_or_404(user_id)
+    if not AccountStatusForm().validate():
+        abort(400)
+    try:
+        second_factor.reset(user, set(current_organisation_ids(*ADMIN_ROLES)))
+    except accounts.AccountError as error:
+        refuse(error)
+        return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
+    flash(_("The second factor has been reset. The account sets it up again at its next login."), "success")
+    return redirect(url_for("organiser.user_edit", user_id=user.id), code=303)
 
 
 @bp.post("/brugere/<int:user_id>/genaabn")
