@@ -244,3 +244,17 @@ def test_a_closed_account_gets_no_reset_email(app, smtp, deliver, create_organis
     create_user(org, "organiser", email="lukket@lederne.dk", active=False)
     assert ask_for_reset(app.test_client(), "lukket@lederne.dk").status_code == 200
     assert emailed_links(smtp, deliver) == []
+
+
+def test_an_invited_organiser_sets_up_the_second_factor_right_after_the_password(
+    app, client, smtp, deliver, create_organisation, login_as
+):
+    org = create_organisation()
+    login_as(org, "admin")
+    invite(client, org, email="arr@lederne.dk", role="organiser")
+    ((_, path),) = emailed_links(smtp, deliver)
+    invitee = app.test_client()
+    response = choose_password(invitee, path)
+    assert response.headers["Location"] == "/arrangoer/log-ind/tofaktor"
+    assert invitee.get("/arrangoer/arrangementer").status_code == 302
+    assert "Sæt tofaktor op" in visible_text(invitee.get("/arrangoer/log-ind/tofaktor").data)
