@@ -73,6 +73,9 @@ class Config:
     MANAGE_LINK_GRACE_DAYS = _env_int("MANAGE_LINK_GRACE_DAYS", 1)
     #: Hours an organiser stays logged in.
     ORGANISER_SESSION_HOURS = _env_int("ORGANISER_SESSION_HOURS", 12)
+    #: How long an emailed account invitation (hours) and a password-reset link (minutes) work.
+    ACCOUNT_INVITATION_HOURS = _env_int("ACCOUNT_INVITATION_HOURS", 72)
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
     #: How often the check-in screen refreshes its counts at the door (seconds).
     CHECKIN_REFRESH_SECONDS = _env_int("CHECKIN_REFRESH_SECONDS", 15)
     #: A check-in helper reaches a session's door list from this many hours before it

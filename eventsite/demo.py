@@ -270,7 +270,8 @@ def seed_demo_accounts() -> str:
     lines = []
     for email, name, role in DEMO_ACCOUNTS:
         if not email_taken(email):
-            create_user(email, DEMO_PASSWORD, org, Role(role), name=name)
+            # Only in development mode does the login honour this (eventsite.accounts.second_factor).
+            create_user(email, DEMO_PASSWORD, org, Role(role), name=name).second_factor_exempt = True
         lines.append(f"  {role:<9} {email}  /  {DEMO_PASSWORD}")
     db.session.flush()
     return "Back office: http://127.0.0.1:5000/arrangoer/\n" + "\n".join(lines)

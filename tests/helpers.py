@@ -5,11 +5,17 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import pyotp
+from sqlalchemy import select
+
+from eventsite import clock
 from eventsite.accounts.models import User
 from eventsite.extensions import db
 
 #: The password of every account the tests make, unless a test says otherwise.
 PASSWORD = "korrekt-hest-batteri"
+#: The TOTP secret of every account the `create_user` fixture makes (enrolled already).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -39,14 +45,48 @@ def sign_up(client, event_id: int, **fields):
     return client.post(f"/arrangementer/{event_id}/tilmeld", data=data)
 
 
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The current code of a TOTP secret, on the app's clock (which tests may move)."""
+    return pyotp.TOTP(secret).at(clock.utcnow())
+
+
 def log_in(client, email: str, password: str = PASSWORD, headers: dict | None = None):
-    """Post the back-office login form like a browser (fetching a CSRF token first)."""
+    """Post the back-office login form like a browser (fetching a CSRF token first).
+
+    Where the login then asks for the second factor, the code is computed from the
+    account's secret (enrolling first if the account has none yet), and the response
+    of that last step is returned: a 303 to where the login leads, as without one.
+    """
     page = client.get("/arrangoer/log-ind", headers=headers)
-    return client.post(
+    response = client.post(
         "/arrangoer/log-ind",
         headers=headers,
         data={"csrf_token": csrf_token(page.data), "email": email, "password": password},
     )
+    return finish_login(client, response, email, headers)
+
+
+def finish_login(client, response, email: str, headers: dict | None = None):
+    """Complete the second step of a login whose password step gave `response` (see `log_in`)."""
+    location = response.headers.get("Location", "") if response.status_code == 303 else ""
+    if location == "/arrangoer/log-ind/kode":
+        with client.application.app_context():
+            user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one()
+            secret = user.totp_secret
+            # Tests log in again within one 30-second step; a code is accepted only once.
+            user.totp_last_step = None
+            db.session.commit()
+        return _post_code(client, location, totp_code(secret), headers)
+    if location == "/arrangoer/log-ind/tofaktor":
+        page = client.get(location, headers=headers)
+        secret = re.search(r'data-secret="([A-Z2-7]+)"', page.get_data(as_text=True)).group(1)
+        return _post_code(client, location, totp_code(secret), headers, page)
+    return response
+
+
+def _post_code(client, url: str, code: str, headers: dict | None, page=None):
+    page = page or client.get(url, headers=headers)
+    return client.post(url, headers=headers, data={"csrf_token": csrf_token(page.data), "code": code})
 
 
 def form_token(client, url: str) -> str:

@@ -28,6 +28,11 @@ FAILURE_RETENTION = timedelta(days=1)
 
 WRONG_CREDENTIALS = _l("Wrong e-mail address or password.")
 TOO_MANY_ATTEMPTS = _l("Too many failed attempts. Wait 15 minutes and try again.")
+LAST_ADMIN = _l("The organisation must keep at least one administrator.")
+FOREIGN_ORGANISATIONS = _l(
+    "The account also works for organisations you do not administer, so you cannot close or reopen it. "
+    "You can remove it from your own organisation."
+)
 
 
 class AccountError(UserError):
@@ -161,7 +166,7 @@ def change_role(membership: Membership, role: Role) -> None:
     if membership.role is role:
         return
     if membership.role is Role.ADMIN and admin_count(membership.organisation_id) <= 1:
-        raise AccountError(_l("The organisation must keep at least one administrator."), "role")
+        raise AccountError(LAST_ADMIN, "role")
     before = {"role": membership.role.value}
     membership.role = role
     db.session.flush()
@@ -175,10 +180,42 @@ def change_role(membership: Membership, role: Role) -> None:
     )
 
 
+def deactivate_user(user: User, administered: set[int]) -> None:
+    """Close an account: it can no longer log in, and every session of it ends at once.
+
+    Only an administrator of every organisation the account works for may close it (an
+    administrator of one of them removes it from that organisation instead), and no
+    organisation may lose its last active administrator, the acting one included.
+    """
+    if not user.active:
+        return
+    if any(m.organisation_id not in administered for m in user.memberships):
+        raise AccountError(FOREIGN_ORGANISATIONS)
+    for membership in user.memberships:
+        if membership.role is Role.ADMIN and admin_count(membership.organisation_id) <= 1:
+            raise AccountError(LAST_ADMIN)
+    user.active = False
+    end_all_sessions(user)
+    for membership in user.memberships:
+        record_audit(membership.organisation_id, "user", user.id, "deactivated", before={"active": True})
+
+
+def reactivate_user(user: User, administered: set[int]) -> None:
+    """Open a closed account again (it logs in with its old password)."""
+    if user.active:
+        return
+    if any(m.organisation_id not in administered for m in user.memberships):
+        raise AccountError(FOREIGN_ORGANISATIONS)
+    user.active = True
+    db.session.flush()
+    for membership in user.memberships:
+        record_audit(membership.organisation_id, "user", user.id, "reactivated", after={"active": True})
+
+
 def remove_membership(membership: Membership) -> None:
     """Take a user out of an organisation (the account itself stays)."""
     if membership.role is Role.ADMIN and admin_count(membership.organisation_id) <= 1:
-        raise AccountError(_l("The organisation must keep at least one administrator."), "role")
+        raise AccountError(LAST_ADMIN, "role")
     record_audit(
         membership.organisation_id, "user", membership.user_id, "removed", before={"role": membership.role.value}
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
@@ -73,6 +73,14 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The TOTP secret (base32) of the second factor; set at enrolment, confirmed when
+    #: `totp_confirmed_at` is set (eventsite.accounts.second_factor).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last time step whose code was accepted: a code works once (RFC 6238, 5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    #: Only the demo accounts of `make run`, and honoured only in development mode.
+    second_factor_exempt: Mapped[bool] = mapped_column(Boolean, default=False)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -80,6 +88,15 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return bool(self.active)
+
+    @property
+    def has_password(self) -> bool:
+        """False while an invited account has not chosen its password (no hash method matches "!")."""
+        return not self.password_hash.startswith("!")
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -102,6 +119,49 @@ class Membership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship()
+
+
+class LinkPurpose(str, enum.Enum):
+    #: An administrator invited the account; the link sets its first password.
+    INVITATION = "invitation"
+    #: "Glemt adgangskode?": the link sets a new password.
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountLink(Base):
+    """A single-use, expiring link emailed to an account holder (invitation, password reset).
+
+    The link carries ``[id, key]`` signed with the app's SECRET_KEY, so the database
+    alone gives no working link; it works once (``used_at``) and until ``expires_at``.
+    """
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The organisation the email is sent as (and, for an invitation, the one inviting).
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(_enum_column(LinkPurpose, 20))
+    key: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor (a lost phone); stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the code: the codes are random (50 bits), so a plain digest suffices.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class FailedLogin(Base):

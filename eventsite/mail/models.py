@@ -39,6 +39,9 @@ class MailKind(str, enum.Enum):
     #: "Bekræft din tilmelding": the link that confirms a pending sign-up
     #: (eventsite.registration.verification); about no registration yet.
     CONFIRM_SIGNUP = "confirm_signup"
+    #: A back-office account's invitation or password-reset link (eventsite.organiser.account_email).
+    ACCOUNT_INVITATION = "account_invitation"
+    PASSWORD_RESET = "password_reset"
 
 
 class OutboxStatus(str, enum.Enum):

@@ -14,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 from eventsite.accounts.access import bp
 from eventsite.accounts.models import User
 from eventsite.extensions import db, login_manager
+from eventsite.organiser import account_email
 from eventsite.organiser.cli import register_cli
 
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
 VIEW_MODULES = (
     "eventsite.organiser.auth",
+    "eventsite.organiser.second_factor_views",
+    "eventsite.organiser.link_views",
     "eventsite.events.admin_views",
     "eventsite.events.venue_views",
     "eventsite.organiser.user_views",
@@ -35,6 +38,8 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Login, register the blueprint with every view module, and the CLI."""
 
     app.config.setdefault("ORGANISER_SESSION_HOURS", 12)
+    app.config.setdefault("ACCOUNT_INVITATION_HOURS", 72)
+    app.config.setdefault("PASSWORD_RESET_MINUTES", 60)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config.get("SESSION_COOKIE_SECURE", False))
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
@@ -63,3 +68,4 @@ def init_app(app: Flask) -> None:
     if "organiser" not in app.blueprints:
         app.register_blueprint(bp)
     register_cli(app)
+    account_email.init_app(app)

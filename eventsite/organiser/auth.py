@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from eventsite import limits
 from eventsite.accounts import logins as accounts
 from eventsite.accounts.access import (
-    CHECKIN_HOME_ENDPOINT,
-    EVENTS_ENDPOINT,
-    HOME_ENDPOINT,
-    LOGIN_TIME_KEY,
     bp,
-    is_staff_anywhere,
     login_required,
     public,
     safe_next_url,
 )
-from eventsite.db import utcnow
 from eventsite.organiser.forms import LoginForm, LogoutForm, PasswordChangeForm
+from eventsite.organiser.login_session import continue_login, home_url, start_login_session
 from eventsite.web import discard, keep_changes, writes
-
-
-def _home_url() -> str:
-    endpoints = current_app.view_functions
-    if is_staff_anywhere():
-        return url_for(HOME_ENDPOINT if HOME_ENDPOINT in endpoints else EVENTS_ENDPOINT)
-    if CHECKIN_HOME_ENDPOINT in endpoints:
-        return url_for(CHECKIN_HOME_ENDPOINT)
-    return url_for("organiser.password")
-
-
-def _start_login_session(user) -> None:
-    # A fresh session: nothing from before the login (a planted or shared cookie) carries over.
-    session.clear()
-    login_user(user)
-    session[LOGIN_TIME_KEY] = utcnow().timestamp()
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
@@ -46,7 +25,7 @@ def _start_login_session(user) -> None:
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_home_url(), code=303)
+        return redirect(home_url(), code=303)
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next_url(request.args.get("next")) or ""
@@ -63,8 +42,7 @@ def login():
         keep_changes()  # the failed attempt counts towards the lockout
         form.form_errors.append(str(accounts.WRONG_CREDENTIALS))
         return render_template("organiser/login.html", form=form), 401
-    _start_login_session(user)
-    return redirect(safe_next_url(form.next.data) or _home_url(), code=303)
+    return continue_login(user, form.next.data)
 
 
 @bp.post("/log-ud")
@@ -85,7 +63,7 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    return redirect(_home_url(), code=303)
+    return redirect(home_url(), code=303)
 
 
 @bp.route("/adgangskode", methods=["GET", "POST"])
@@ -104,7 +82,7 @@ def password():
             getattr(form, error.field or "password").errors.append(str(error.message))
             return render_template("organiser/password.html", form=form), 422
         # The new session token logged every browser out; keep this one logged in.
-        _start_login_session(user)
+        start_login_session(user)
         flash(_("Your password has been changed. Other browsers have been logged out."), "success")
         return redirect(url_for("organiser.password"), code=303)
     return render_template("organiser/password.html", form=form)

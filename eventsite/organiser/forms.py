@@ -65,6 +65,8 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
+    """Invite someone: they choose their own password through the emailed link."""
+
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     email = EmailField(
         _l("E-mail"),
@@ -78,18 +80,43 @@ class UserCreateForm(FlaskForm):
     )
     name = StringField(_l("Name"), filters=[_strip], validators=[Optional(), _max(NAME_MAX), single_line])
     role = SelectField(_l("Role"))
-    password = PasswordField(
-        _l("Password"),
-        description=_l("At least %(num)d characters. Give it to the person in a safe way.", num=PASSWORD_MIN),
-        validators=[DataRequired(message=_l("Enter a password.")), _max(PASSWORD_MAX)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    submit = SubmitField(_l("Create account"))
+    submit = SubmitField(_l("Send the invitation"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [(o.id, o.name) for o in organisations]
         self.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a password through an emailed link (invitation or reset)."""
+
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(num)d characters.", num=PASSWORD_MIN),
+        validators=[DataRequired(message=_l("Enter a new password.")), _max(PASSWORD_MAX)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(message=_l("Repeat the new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save the password"))
+
+    def validate_confirm(self, field) -> None:
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two passwords are not the same."))
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter your e-mail address.")), _max(EMAIL_MAX), single_line],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Send me a link"))
 
 
 class MembershipForm(FlaskForm):
@@ -102,3 +129,23 @@ class MembershipForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [(o.id, o.name) for o in organisations]
         self.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
+
+
+class AccountStatusForm(FlaskForm):
+    """Close or reopen an account (the button is all there is)."""
+
+    submit = SubmitField(_l("Close the account"))
+
+
+class SecondFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Enter the code.")), _max(20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class RecoveryCodesForm(FlaskForm):
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Response, 
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.conftest import skip_or_fail
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, TOTP_SECRET, totp_code
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHROMIUM = "/usr/bin/chromium"
@@ -338,12 +338,20 @@ def pytest_runtest_call(item):
 # --- contexts and pages ------------------------------------------------------
 
 
-def log_in_through_the_form(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Log in to the back office as a person does: the login page, its labels, its button."""
+def log_in_through_the_form(page: Page, email: str, password: str = PASSWORD, secret: str = TOTP_SECRET) -> None:
+    """Log in to the back office as a person does: the login page, its labels, its button.
+
+    When the login asks for the second factor, the code comes from `secret` (the one
+    every `create_user` account is enrolled with), typed as a person types it.
+    """
     page.goto("/arrangoer/log-ind")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+    if page.url.endswith("/arrangoer/log-ind/kode"):
+        page.get_by_label("Kode", exact=True).fill(totp_code(secret))
+        page.get_by_role("button", name="Fortsæt").click()
 
 
 @pytest.fixture

@@ -16,9 +16,25 @@ from eventsite.extensions import db
 from tests.helpers import csrf_token, log_in, user_email
 
 #: Endpoints anyone may open.
-PUBLIC_ENDPOINTS = {"organiser.login"}
+PUBLIC_ENDPOINTS = {
+    "organiser.login",
+    "organiser.invitation",
+    "organiser.forgotten_password",
+    "organiser.password_reset",
+    # The second step of the login: only a half-logged-in session (password right) gets anything.
+    "organiser.login_code",
+    "organiser.login_enrol",
+}
 #: Endpoints about one's own account, open to every logged-in user.
-ACCOUNT_ENDPOINTS = {"organiser.index", "organiser.password", "organiser.logout"}
+ACCOUNT_ENDPOINTS = {
+    "organiser.index",
+    "organiser.password",
+    "organiser.logout",
+    "organiser.second_factor_page",
+    "organiser.second_factor_enrol",
+    "organiser.recovery_codes",
+    "organiser.recovery_codes_new",
+}
 #: Organisation B's details; none may appear on a page shown to anyone outside B.
 B_MARKERS = ("Hemmeligt B-arrangement", "B-Hemmelig Sal", "Bodil Bhemmelig", "b-organiser@bhemmelig.dk")
 

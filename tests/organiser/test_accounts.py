@@ -9,6 +9,7 @@ from eventsite.audit import AuditEntry
 from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from tests.helpers import PASSWORD, form_token, log_in, visible_text
+from tests.mail.conftest import deliver, smtp  # noqa: F401 (fixtures)
 
 
 def run_cli(app, *args, input=None):
@@ -133,28 +134,22 @@ def test_an_account_in_two_organisations_has_a_role_in_each(
 # --- administrators' account pages ---------------------------------------------------
 
 
-def test_an_administrator_creates_an_account_that_can_log_in(app, client, create_organisation, login_as):
+def test_an_administrator_invites_an_account_that_can_log_in(app, client, smtp, deliver, create_organisation, login_as):
+    """Admins no longer invent passwords: the invitee chooses one through the emailed link."""
+    from tests.organiser.test_account_links import NEW_PASSWORD, choose_password, emailed_links, invite
+
     org = create_organisation()
     login_as(org, "admin")
-    response = client.post(
-        "/arrangoer/brugere/ny",
-        data={
-            "csrf_token": form_token(client, "/arrangoer/brugere/ny"),
-            "organisation_id": org,
-            "email": "Ny@Lederne.dk",
-            "name": "Ny Hjælper",
-            "role": "checkin",
-            "password": "et-langt-kodeord",
-        },
-    )
-    assert response.status_code == 303
+    assert invite(client, org).status_code == 303
     assert "ny@lederne.dk" in visible_text(client.get("/arrangoer/brugere").data)
-    assert log_in(app.test_client(), "ny@lederne.dk", "et-langt-kodeord").status_code == 303
+    ((_, path),) = emailed_links(smtp, deliver)
+    assert choose_password(app.test_client(), path).status_code == 303
+    assert log_in(app.test_client(), "ny@lederne.dk", NEW_PASSWORD).status_code == 303
     with app.app_context():
         entry = (
             db.session.execute(
                 select(AuditEntry)
-                .where(AuditEntry.object_type == "user", AuditEntry.action == "created")
+                .where(AuditEntry.object_type == "user", AuditEntry.action == "invited")
                 .order_by(AuditEntry.id.desc())
             )
             .scalars()
