@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.db import utcnow
@@ -510,4 +510,13 @@ def update_venue(venue: Venue, data: VenueData) -> dict[str, Any]:
     old, new = changed_only(before, snapshot(venue, VENUE_FIELDS))
     if new:
         record_audit(venue.organisation_id, "venue", venue.id, "updated", before=old, after=new)
+        # The sessions held there now show another place: their change stamp moves, so
+        # calendar feeds stop answering 304 with the old location (their ETag and
+        # Last-Modified are made from the sessions' stamps).
+        db.session.execute(
+            update(EventSession)
+            .where(EventSession.venue_id == venue.id)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     return new

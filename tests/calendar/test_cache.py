@@ -27,6 +27,7 @@ from eventsite.calendar.ical import (
     serialize_events,
 )
 from eventsite.clock import utcnow
+from eventsite.events.editing import VenueData, update_venue
 from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
 from eventsite.extensions import db
 
@@ -306,3 +307,23 @@ def test_kept_vevents_joined_give_the_bytes_of_the_calendar_built_at_once(
         built = build_calendar(entries, **options)
         assert join_calendar([serialize_event(entry) for entry in entries], **options) == built
         assert len(icalendar.Calendar.from_ical(built).walk("VEVENT")) == 2
+
+
+def test_an_edited_venue_changes_the_feeds_etag_so_subscribers_get_the_new_place(
+    app, client, organisation, create_event
+):
+    """Editing a venue moves its sessions' change stamp: no 304 with the old location."""
+    event = create_event(organisation_id=organisation)
+    first = client.get(FEED)
+    etag = first.headers["ETag"]
+    assert client.get(FEED, headers={"If-None-Match": etag}).status_code == 304
+
+    with app.test_request_context():
+        venue = db.session.get(Venue, venue_id(app, event.session_id))
+        update_venue(venue, VenueData("Hotel Kongen", "Kongevej 2", "4100", "Ringsted", "0329"))
+        db.session.commit()
+
+    response = client.get(FEED, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+    assert str(only_event(response)["LOCATION"]) == "Hotel Kongen, Kongevej 2, 4100 Ringsted"
