@@ -20,6 +20,17 @@ def test_production_refuses_to_start_without_a_secret_key():
         create_app(Production)
 
 
+def test_production_refuses_to_print_emails_with_personal_data_to_the_log():
+    class Production(config.Config):
+        ENV_NAME = "production"
+        SECRET_KEY = "x" * 40
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        MAIL_BACKEND = "log"
+
+    with pytest.raises(RuntimeError, match="EVENTSITE_MAIL_BACKEND"):
+        create_app(Production)
+
+
 def test_development_generates_a_secret_key_and_defaults_to_sqlite_in_the_instance_folder():
     class Development(config.Config):
         SECRET_KEY = None

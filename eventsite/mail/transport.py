@@ -8,6 +8,7 @@ A 5xx refusal of the recipient or the message is permanent; a refused sender, a
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from email.utils import parseaddr
 from typing import Literal
@@ -107,6 +108,14 @@ def classify(error: Exception) -> Failure:
             return "connection"
         return "temporary"
     return "connection"
+
+
+_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
+
+
+def for_log(text: str) -> str:
+    """`text` without email addresses: what goes to the log (the row keeps the whole error)."""
+    return _ADDRESS.sub("[address]", text)
 
 
 def describe(error: Exception) -> str:

@@ -176,7 +176,7 @@ def send_batch(
                     description = transport.describe(error)
                     report.errors.append(description)
                     if kind == "permanent":
-                        log.warning("outbox row %s failed permanently: %s", row_id, description)
+                        log.warning("outbox row %s failed permanently: %s", row_id, transport.for_log(description))
                         claims.mark(
                             row_id, token, status=OutboxStatus.FAILED, failed_at=utcnow(), last_error=description[:500]
                         )
@@ -194,7 +194,7 @@ def send_batch(
         # The server could not be reached at all: every row of the batch waits and retries.
         description = transport.describe(error)
         report.errors.append(description)
-        log.warning("SMTP server unavailable: %s", description)
+        log.warning("SMTP server unavailable: %s", transport.for_log(description))
         db.session.rollback()
         for row_id, attempts, _outcome in batch.messages:
             report.count_retry(claims.retry_or_fail(row_id, token, attempts, description, utcnow()))

@@ -354,7 +354,7 @@ def test_a_waiting_list_notice_overtaken_by_a_promotion_is_skipped(app, smtp, cr
 
 
 def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
-    app, client, smtp, create_event, register_person, deliver, login_as
+    app, client, smtp, create_event, register_person, deliver, login_as, caplog
 ):
     from eventsite.mail.outbox import undeliverable, undeliverable_addresses
 
@@ -363,9 +363,13 @@ def test_a_permanently_refused_address_is_marked_failed_and_shown_to_organisers(
     register_person(event.session_id, "findes.ikke@example.dk", name="Ole Fejl", notify=True)
     register_person(event.session_id, "mette@example.dk", notify=True)
 
-    report = deliver()
+    with caplog.at_level(logging.INFO, logger="eventsite.mail"):
+        report = deliver()
 
     assert (report.sent, report.failed) == (1, 1)
+    # The log says which row failed and why, never to whom (the row keeps the address).
+    assert "failed permanently" in caplog.text and "550" in caplog.text
+    assert "findes.ikke@example.dk" not in caplog.text
     assert [to_address(item) for item in smtp.received] == ["mette@example.dk"]
     failed = next(row for row in rows(app) if row.recipient == "findes.ikke@example.dk")
     assert failed.status is OutboxStatus.FAILED
