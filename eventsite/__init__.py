@@ -81,15 +81,15 @@ def _finish_config(app: Flask) -> None:
         if app.config.get("ENV_NAME") == "production":
             raise RuntimeError("EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production.")
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
+    if app.config.get("CLOCK_START"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("EVENTSITE_CLOCK_START is for tests; production runs on the real clock.")
+        clock.travel_to(clock.parse_start(app.config["CLOCK_START"]))
     if app.config.get("ENV_NAME") == "production" and app.config.get("MAIL_BACKEND") == "log":
         raise RuntimeError(
             "EVENTSITE_MAIL_BACKEND=log prints every email, with names and addresses, to the log;"
             " production sends them over SMTP (EVENTSITE_MAIL_BACKEND=smtp)."
         )
-    if app.config.get("CLOCK_START"):
-        if app.config.get("ENV_NAME") == "production":
-            raise RuntimeError("EVENTSITE_CLOCK_START is for tests; production runs on the real clock.")
-        clock.travel_to(clock.parse_start(app.config["CLOCK_START"]))
     # Each area may keep its own catalogue (eventsite/<area>/translations); Flask-Babel
     # merges them, so areas translate their strings without touching each other's files.
     package = os.path.join(ROOT, "eventsite")
