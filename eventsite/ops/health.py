@@ -11,6 +11,7 @@ cached, and neither needs a login.
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -74,7 +75,12 @@ def _migrations() -> dict[str, Any]:
 
 
 def _head() -> str | None:
-    directory = current_app.extensions["migrate"].directory
+    return _head_of(current_app.extensions["migrate"].directory)
+
+
+@functools.cache
+def _head_of(directory: str) -> str | None:
+    """The migrations' head (read once per process: the files do not change while it runs)."""
     config = Config(os.path.join(directory, "alembic.ini"))
     config.set_main_option("script_location", directory)
     return ScriptDirectory.from_config(config).get_current_head()
