@@ -26,6 +26,20 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _job_minutes() -> dict[str, float]:
+    """EVENTSITE_JOB_<NAME>_MINUTES for every scheduled job given one: {"reminders": 10.0, ...}."""
+    prefix, suffix = "EVENTSITE_JOB_", "_MINUTES"
+    return {
+        name[len(prefix) : -len(suffix)].lower(): float(value)
+        for name, value in os.environ.items()
+        if name.startswith(prefix)
+        and name.endswith(suffix)
+        and len(name) > len(prefix + suffix)
+        and value
+        and name != "EVENTSITE_JOB_LEASE_MINUTES"
+    }
+
+
 class Config:
     #: "development" or "production"; production refuses the generated secret key.
     ENV_NAME = _env("ENV", "development")
@@ -64,6 +78,16 @@ class Config:
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 24)
     #: How often an idle worker looks for new rows, in seconds.
     MAIL_POLL_SECONDS = float(_env("MAIL_POLL_SECONDS", "2") or 2)
+    #: Minutes between two runs of a scheduled job, by job name (`flask --app wsgi jobs`
+    #: lists them): EVENTSITE_JOB_REMINDERS_MINUTES=10, EVENTSITE_JOB_DIETARY_PURGE_MINUTES=1440.
+    #: A job without a setting runs at the interval its area registered.
+    JOB_MINUTES = _job_minutes()
+    #: How long a worker's lease on a job run lasts; a killed worker's job runs again after this.
+    JOB_LEASE_MINUTES = _env_int("JOB_LEASE_MINUTES", 15)
+    #: /readyz fails when the oldest unsent email is older than this, or when no mail
+    #: worker has shown a sign of life for this long.
+    READY_MAX_MAIL_AGE_MINUTES = _env_int("READY_MAX_MAIL_AGE_MINUTES", 15)
+    READY_MAX_HEARTBEAT_MINUTES = _env_int("READY_MAX_HEARTBEAT_MINUTES", 2)
     #: Reminders go out this many days before a session starts.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
     #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).

@@ -4,7 +4,7 @@ from eventsite.accounts.models import AccountLink, FailedLogin, Membership, Reco
 from eventsite.audit import AuditEntry  # noqa: F401
 from eventsite.events.models import Event, EventSession, Organisation, ProgrammeItem, Venue  # noqa: F401
 from eventsite.invitations.models import Invitation, InvitationRound, Member, MemberImport, MemberTag  # noqa: F401
-from eventsite.mail.models import OutboxMessage  # noqa: F401
+from eventsite.mail.models import JobRun, OutboxMessage, WorkerHeartbeat  # noqa: F401
 from eventsite.payments.models import (  # noqa: F401
     AddOn,
     Billing,

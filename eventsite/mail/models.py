@@ -95,3 +95,40 @@ class OutboxMessage(Base):
     #: sits above mail.
     registration: Mapped[Any] = relationship("Registration")
     session: Mapped[EventSession | None] = relationship()
+
+
+class JobRun(Base):
+    """One row per scheduled job (eventsite.mail.jobs): its lease and its last run.
+
+    A worker runs a job only after taking the lease with one conditional UPDATE, so
+    with several workers each run happens once. No personal data: `last_line` is the
+    job's count line ("queued 3 reminders").
+    """
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: "ok" or "failed"; empty before the first run has finished.
+    last_outcome: Mapped[str] = mapped_column(String(10), default="")
+    last_line: Mapped[str] = mapped_column(String(200), default="")
+    #: While a worker runs the job: until when no other worker may take it.
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Random token of the current lease; only its holder records the outcome.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    #: The next run is due at this instant (the last finish plus the job's interval).
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkerHeartbeat(Base):
+    """Each running mail worker's latest sign of life, for `/readyz`."""
+
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: host:pid of the worker process.
+    worker: Mapped[str] = mapped_column(String(120), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

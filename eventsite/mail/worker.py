@@ -51,7 +51,7 @@ from sqlalchemy import event, select
 from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.mail import claims, transport
-from eventsite.mail.jobs import Schedule, registered_jobs
+from eventsite.mail.jobs import Heartbeat, Schedule, registered_jobs
 from eventsite.mail.message import Email
 from eventsite.mail.models import OutboxMessage, OutboxStatus
 from eventsite.mail.render import Skip, link_context, render_batch
@@ -318,12 +318,13 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     log.info("mail worker started (backend %s, %s msg/s)", config["MAIL_BACKEND"], config["MAIL_RATE"] or "unlimited")
     # The scheduled jobs first, so that `worker --once` also sends the reminders due now.
     schedule = Schedule(registered_jobs())
-    schedule.run_due()
+    heartbeat = Heartbeat()
+    _look_after_jobs(heartbeat, schedule)
     preparer = _Preparer(current_app._get_current_object(), stop)
     preparer.start()
     try:
         while not stop.is_set():
-            schedule.run_due()
+            _look_after_jobs(heartbeat, schedule)
             batch = preparer.next_batch()
             if batch is None:
                 if once:
@@ -344,4 +345,19 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     finally:
         stop.set()
         preparer.release_waiting()
+        try:
+            heartbeat.stop()
+        except Exception:
+            log.exception("could not remove the heartbeat row")
+            db.session.rollback()
     return total
+
+
+def _look_after_jobs(heartbeat: Heartbeat, schedule: Schedule) -> None:
+    """Say that this worker is alive (for /readyz) and run the jobs that are due."""
+    try:
+        heartbeat.beat()
+        schedule.run_due()
+    except Exception:  # the database went away, say: log, carry on delivering
+        log.exception("scheduled jobs could not be looked at")
+        db.session.rollback()

@@ -10,9 +10,14 @@ from eventsite.mail.jobs import add_job
 from eventsite.registration import email
 from eventsite.registration.cli import register_cli
 from eventsite.registration.notifications import notify_reminders_due
+from eventsite.registration.privacy import purge_dietary_notes
 
-#: How often the mail worker queues the reminders that have become due.
+#: How often the mail worker queues the reminders that have become due
+#: (EVENTSITE_JOB_REMINDERS_MINUTES overrides it).
 REMINDER_INTERVAL = timedelta(minutes=10)
+#: How often the worker deletes the dietary needs of finished events
+#: (EVENTSITE_JOB_DIETARY_PURGE_MINUTES overrides it).
+DIETARY_PURGE_INTERVAL = timedelta(days=1)
 
 
 def queue_reminders(now: datetime) -> str | None:
@@ -21,8 +26,15 @@ def queue_reminders(now: datetime) -> str | None:
     return f"queued {count} reminders" if count else None
 
 
+def purge_dietary(now: datetime) -> str:
+    """The worker's daily job: dietary needs are for the caterer, deleted a week after the event."""
+    count = purge_dietary_notes(now=now)
+    return f"deleted {count} dietary notes"
+
+
 def init_app(app: Flask) -> None:
-    """The emails about registrations, the reminder job and `send-reminders`."""
+    """The emails about registrations, the reminder and dietary-purge jobs and `send-reminders`."""
     email.init_app(app)
     add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
+    add_job(app, "dietary_purge", purge_dietary, every=DIETARY_PURGE_INTERVAL)
     register_cli(app)

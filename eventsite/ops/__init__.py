@@ -1,0 +1,18 @@
+"""Operations: what the proxy and monitoring ask the site (`/healthz`, `/readyz`).
+
+An area at the top, beside the back office: it reads the mail area's outbox and
+worker heartbeats and the database's migration state, and no area imports it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from eventsite.extensions import csrf
+from eventsite.ops.health import bp
+
+
+def init_app(app: Flask) -> None:
+    """Register /healthz and /readyz (no login, no CSRF, no rate limit)."""
+    app.register_blueprint(bp)
+    csrf.exempt(bp)
