@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from flask import Flask
 
 from eventsite.mail.jobs import add_job
-from eventsite.registration import email
+from eventsite.registration import email, holds
 from eventsite.registration.cli import register_cli
 from eventsite.registration.notifications import notify_reminders_due
 
 #: How often the mail worker queues the reminders that have become due.
 REMINDER_INTERVAL = timedelta(minutes=10)
+#: How often the mail worker releases the held places whose confirmation lapsed.
+HOLD_RELEASE_INTERVAL = timedelta(minutes=5)
 
 
 def queue_reminders(now: datetime) -> str | None:
@@ -21,8 +23,15 @@ def queue_reminders(now: datetime) -> str | None:
     return f"queued {count} reminders" if count else None
 
 
+def release_holds(now: datetime) -> str | None:
+    """The worker's job releasing unconfirmed held places (see eventsite.registration.holds)."""
+    count = holds.release_expired(now)
+    return f"released {count} held places" if count else None
+
+
 def init_app(app: Flask) -> None:
     """The emails about registrations, the reminder job and `send-reminders`."""
     email.init_app(app)
     add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
+    add_job(app, "signup-holds", release_holds, every=HOLD_RELEASE_INTERVAL)
     register_cli(app)
