@@ -151,7 +151,9 @@ def confirm(registration: Registration, now: datetime) -> None:
 
 def release_expired(now: datetime) -> int:
     """Release the places whose hold has run out and give them to the waiting list
-    (with the promoted people's emails). Returns how many were released."""
+    (with the promoted people's emails). Returns how many were released.
+
+    The typed details go with the hold; the registration stays, cancelled."""
     expired = list(
         db.session.execute(
             select(Registration)
@@ -162,7 +164,8 @@ def release_expired(now: datetime) -> int:
     for registration in expired:
         # The organiser's cancel: no cancellation deadline applies to a lapsed hold.
         promoted = operations.cancel(registration, now, by_organiser=True)
-        registration.held_until = None
+        # held_until stays: a lapsed hold was never anybody's place, and stays off the
+        # organisers' lists (also the cancelled ones) and exports.
         registration.hold_key = None
         registration.held_details = None
         db.session.flush()

@@ -89,7 +89,9 @@ def _hold_from(event, form, extras, now, voucher):
             return render_event_page(event, form, status=409)
         except LookupError:
             abort(404)
-    return redirect(url_for("registration.check_email", event_id=event.id), code=303)
+    # A colleague link's token comes along: an invitation-only event opens only to it.
+    invitation = voucher.token if voucher is not None else None
+    return redirect(url_for("registration.check_email", event_id=event.id, invitation=invitation), code=303)
 
 
 def _signup_forms(event, now, formdata=None):
