@@ -133,6 +133,10 @@ class Config:
     #: "send my link" together). Over it the page answers as usual but sends nothing.
     RATELIMIT_PER_RECIPIENT = _env("RATELIMIT_PER_RECIPIENT", "3 per hour;10 per day")
 
+    #: How long a place from the anonymous sign-up form is held for its email
+    #: confirmation before the worker releases it (eventsite.registration.holds).
+    SIGNUP_HOLD_MINUTES = int(_env("SIGNUP_HOLD_MINUTES", "120") or "120")
+
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     WTF_CSRF_TIME_LIMIT = None  # a sign-up form left open over lunch must still work

@@ -37,12 +37,50 @@ def visible_text(html: str | bytes) -> str:
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
 
 
-def sign_up(client, event_id: int, **fields):
-    """Fetch the event page for a CSRF token, then post the sign-up form."""
+def sign_up(client, event_id: int, confirm: bool = True, **fields):
+    """Fetch the event page for a CSRF token, then post the sign-up form.
+
+    An anonymous sign-up on a public event holds the place until the emailed link is
+    followed (eventsite.registration.holds): with `confirm`, the link is followed as
+    the address's owner would, and that answer (a 303 to the receipt) is returned.
+    """
     page = client.get(f"/arrangementer/{event_id}")
     data = {"csrf_token": csrf_token(page.data), "name": "Mette Hansen", "email": "mette@example.dk"}
     data.update(fields)
-    return client.post(f"/arrangementer/{event_id}/tilmeld", data=data)
+    response = client.post(f"/arrangementer/{event_id}/tilmeld", data=data)
+    if confirm and response.status_code == 303 and "/tjek-din-email" in response.headers["Location"]:
+        url = hold_link(client.application, data["email"])
+        if url is not None:
+            return follow_hold_link(client, url)
+    return response
+
+
+def hold_link(app, email: str) -> str | None:
+    """The path of the newest "Bekræft din plads" link queued to `email` that still works."""
+    # Imported here: only the sign-up tests need the registration area's pieces.
+    from eventsite.mail.models import MailKind, OutboxMessage
+    from eventsite.registration import holds
+    from eventsite.registration.models import Registration
+
+    with app.test_request_context():
+        rows = db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == MailKind.CONFIRM_HOLD, OutboxMessage.recipient == email.strip().lower())
+            .order_by(OutboxMessage.id.desc())
+        ).scalars()
+        for row in rows:
+            registration = db.session.get(Registration, row.registration_id)
+            if registration is not None and registration.hold_key is not None:
+                return f"/tilmelding/bekraeft-plads/{holds.token_for(registration)}"
+        return None
+
+
+def follow_hold_link(client, url: str):
+    """Open the confirmation link and press its button, as the address's owner does."""
+    page = client.get(url)
+    if page.status_code != 200:
+        return page
+    return client.post(url, data={"csrf_token": csrf_token(page.data)})
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
@@ -97,3 +135,16 @@ def form_token(client, url: str) -> str:
 def user_email(app, user_id: int) -> str:
     with app.app_context():
         return db.session.get(User, user_id).email
+
+
+def confirm_in_browser(page, app, email: str) -> None:
+    """In a browser, after an anonymous sign-up: the "check your e-mail" page, then the
+    emailed link and its button, as the address's owner does (issue 13). Ends on the receipt."""
+    # Imported here: only the browser tests have Playwright loaded.
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tjek din e-mail")
+    url = hold_link(app, email)
+    assert url is not None, f"no confirmation link queued to {email}"
+    page.goto(url)
+    page.get_by_role("button", name="Bekræft min tilmelding").click()

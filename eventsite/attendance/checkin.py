@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from eventsite.audit import changed_only, record_audit, snapshot
 from eventsite.db import utcnow
@@ -39,6 +39,8 @@ def attendance_opens_at(session: EventSession) -> datetime:
 
 
 def _check_can_record(registration: Registration, now: datetime) -> None:
+    if registration.is_held:
+        raise CheckInError(_l("%(name)s has not confirmed the registration yet.", name=registration.person.name))
     if registration.status is not RegistrationStatus.CONFIRMED:
         if registration.status is RegistrationStatus.WAITLISTED:
             raise CheckInError(_l("%(name)s is on the waiting list, not confirmed.", name=registration.person.name))
@@ -137,7 +139,8 @@ class DoorCounts:
 
 def door_counts(session_id: int) -> DoorCounts:
     """Attendance figures of one session, read now (one query)."""
-    confirmed = Registration.status == RegistrationStatus.CONFIRMED
+    # A place held for an unconfirmed sign-up is nobody's at the door.
+    confirmed = and_(Registration.status == RegistrationStatus.CONFIRMED, Registration.held_until.is_(None))
     row = db.session.execute(
         select(
             func.count().filter(confirmed),
@@ -145,6 +148,6 @@ def door_counts(session_id: int) -> DoorCounts:
             func.count().filter(confirmed, Registration.attendance == Attendance.ABSENT_NOTIFIED),
             func.count().filter(confirmed, Registration.attendance == Attendance.NO_SHOW),
             func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
-        ).where(Registration.session_id == session_id)
+        ).where(Registration.session_id == session_id, Registration.held_until.is_(None))
     ).one()
     return DoorCounts(*row)

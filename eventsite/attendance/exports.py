@@ -194,7 +194,8 @@ def _registrations(event_id: int, kind: ExportKind, session_id: int | None) -> I
             SubsidyRequest,
             and_(SubsidyRequest.registration_id == Registration.id, SubsidyRequest.status == SubsidyStatus.APPROVED),
         )
-        .where(Registration.event_id == event_id)
+        # Places held for an unconfirmed anonymous sign-up are nobody's yet.
+        .where(Registration.event_id == event_id, Registration.held_until.is_(None))
         .order_by(EventSession.starts_at, EventSession.id, Person.name, Registration.id)
         .execution_options(yield_per=BATCH)
     )

@@ -119,7 +119,12 @@ def participants(event_id: int, query: ListQuery, session_id: int | None = None)
     """The event's (or one session's) registrations, filtered, searched and sorted."""
     statement = (
         select(Registration)
-        .where(Registration.event_id == event_id, Registration.status.in_(STATUS_FILTERS[query.status]))
+        .where(
+            Registration.event_id == event_id,
+            Registration.status.in_(STATUS_FILTERS[query.status]),
+            # Places held for an unconfirmed anonymous sign-up are nobody's yet: counted apart.
+            Registration.held_until.is_(None),
+        )
         .options(
             selectinload(Registration.person),
             selectinload(Registration.session).selectinload(EventSession.venue),

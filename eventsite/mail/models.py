@@ -39,6 +39,12 @@ class MailKind(str, enum.Enum):
     #: "Bekræft din tilmelding": the link that confirms a pending sign-up
     #: (eventsite.registration.verification); about no registration yet.
     CONFIRM_SIGNUP = "confirm_signup"
+    #: "Bekræft din plads": the link that confirms a place held for an anonymous
+    #: sign-up (eventsite.registration.holds).
+    CONFIRM_HOLD = "confirm_hold"
+    #: To an address that already holds a place and was signed up again anonymously:
+    #: no new place, the manage link instead (eventsite.registration.holds).
+    ALREADY_SIGNED_UP = "already_signed_up"
     #: A back-office account's invitation or password-reset link (eventsite.organiser.account_email).
     ACCOUNT_INVITATION = "account_invitation"
     PASSWORD_RESET = "password_reset"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask
 
 from eventsite.mail.jobs import add_job
-from eventsite.registration import email
+from eventsite.registration import email, holds
 from eventsite.registration.cli import register_cli
 from eventsite.registration.notifications import notify_reminders_due
 from eventsite.registration.privacy import purge_dietary_notes
@@ -18,6 +18,8 @@ REMINDER_INTERVAL = timedelta(minutes=10)
 #: How often the worker deletes the dietary needs of finished events
 #: (EVENTSITE_JOB_DIETARY_PURGE_MINUTES overrides it).
 DIETARY_PURGE_INTERVAL = timedelta(days=1)
+#: How often the mail worker releases the held places whose confirmation lapsed.
+HOLD_RELEASE_INTERVAL = timedelta(minutes=5)
 
 
 def queue_reminders(now: datetime) -> str | None:
@@ -32,9 +34,16 @@ def purge_dietary(now: datetime) -> str:
     return f"deleted {count} dietary notes"
 
 
+def release_holds(now: datetime) -> str | None:
+    """The worker's job releasing unconfirmed held places (see eventsite.registration.holds)."""
+    count = holds.release_expired(now)
+    return f"released {count} held places" if count else None
+
+
 def init_app(app: Flask) -> None:
     """The emails about registrations, the reminder and dietary-purge jobs and `send-reminders`."""
     email.init_app(app)
     add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
     add_job(app, "dietary_purge", purge_dietary, every=DIETARY_PURGE_INTERVAL)
+    add_job(app, "signup_holds", release_holds, every=HOLD_RELEASE_INTERVAL)
     register_cli(app)

@@ -17,6 +17,10 @@ class SeatCounts:
     capacity: int | None
     confirmed: int = 0
     waitlisted: int = 0
+    #: Of those (seats and waiting-list places), how many are held for anonymous
+    #: sign-ups awaiting their email confirmation: they count like the others (so
+    #: there is never an oversell) but are shown to organisers apart.
+    held: int = 0
 
     @property
     def seats_left(self) -> int | None:

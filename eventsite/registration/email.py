@@ -33,7 +33,7 @@ from eventsite.formatting import format_span, location_text
 from eventsite.mail.message import Email, one_line, sender_for
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.mail.render import Skip, add_renderer, render_part, template_gettext
-from eventsite.registration import operations, verification
+from eventsite.registration import holds, operations, verification
 from eventsite.registration.models import Person, Registration, RegistrationStatus
 from eventsite.registration.recovery import links_to_send
 from eventsite.registration.tokens import manage_token
@@ -57,6 +57,8 @@ KINDS = (
     MailKind.SUBSIDY_DECISION,
     MailKind.LINKS,
     MailKind.CONFIRM_SIGNUP,
+    MailKind.CONFIRM_HOLD,
+    MailKind.ALREADY_SIGNED_UP,
 )
 
 #: Out-of-office replies and auto-responders should stay quiet.
@@ -181,6 +183,8 @@ _SUBJECTS = {
     MailKind.SUBSIDY_DECISION: _l("Your application for a subsidy: %(title)s"),
     MailKind.LINKS: _l("Your registrations with %(title)s"),
     MailKind.CONFIRM_SIGNUP: _l("Confirm your registration: %(title)s"),
+    MailKind.CONFIRM_HOLD: _l("Confirm your registration: %(title)s"),
+    MailKind.ALREADY_SIGNED_UP: _l("You are already signed up: %(title)s"),
 }
 
 
@@ -241,6 +245,8 @@ def render(row: OutboxMessage, now: datetime, prepared: Prepared) -> Email | Ski
         return Skip("the registration no longer exists")
     if row.kind is MailKind.LINKS:
         return _render_links(row, registration, now)
+    if row.kind in (MailKind.CONFIRM_HOLD, MailKind.ALREADY_SIGNED_UP):
+        return _render_hold(row, registration, now)
     method = decide_method(row, registration)
     if isinstance(method, Skip):
         return method
@@ -306,6 +312,39 @@ def _render_confirm_signup(row: OutboxMessage, now: datetime) -> Email | Skip:
         hours=int(verification.LIFETIME.total_seconds() // 3600),
         feed_url=None,
     )
+    return _message(row, organisation, name, f"{event.title}, {session.place_name}", context)
+
+
+def _render_hold(row: OutboxMessage, registration: Registration, now: datetime) -> Email | Skip:
+    """ "Bekræft din plads" (the link confirming a held place), or "already signed up"
+    (the manage link) to an address signed up again from the anonymous form."""
+    if not registration.is_active:
+        return Skip("the registration has been cancelled or released")
+    session = registration.session
+    event = registration.event
+    organisation = event.organisation
+    context: dict[str, object] = dict(
+        kind=row.kind.value,
+        organisation=organisation,
+        event=event,
+        when=format_span(session.starts_at, session.ends_at),
+        where=location_text(session.venue),
+        email=registration.person.email,
+        feed_url=None,
+    )
+    if row.kind is MailKind.CONFIRM_HOLD:
+        if registration.hold_key is None or registration.held_until is None or now > registration.held_until:
+            return Skip("the held place is confirmed or released")
+        name = holds.held_name(registration)
+        context.update(
+            confirm_url=absolute_url("registration.confirm_hold", token=holds.token_for(registration)),
+            hours=holds.hours(),
+        )
+    else:
+        # The stored name: the one typed into the anonymous form is not theirs to trust.
+        name = registration.person.name
+        context["manage_url"] = absolute_url("registration.manage", token=manage_token(registration))
+    context["person"] = {"name": name}
     return _message(row, organisation, name, f"{event.title}, {session.place_name}", context)
 
 

@@ -131,6 +131,15 @@ class Registration(Base):
     #: Added to the session's SEQUENCE in this person's calendar invitation; raised on
     #: each cancel or move so the newest CANCEL or REQUEST always outranks the last one.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: A place held for an anonymous sign-up until its email link is followed (see
+    #: eventsite.registration.holds): it counts against capacity like any other, but is
+    #: nobody's participant yet. None once confirmed (and for identified sign-ups).
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: Secret part of the single-use confirmation link; cleared when it is used.
+    hold_key: Mapped[str | None] = mapped_column(String(32))
+    #: The person's details as typed into the anonymous form (JSON), applied to the
+    #: stored person only when the link is followed; cleared then or on release.
+    held_details: Mapped[str | None] = mapped_column(Text)
 
     event: Mapped[Event] = relationship()
     session: Mapped[EventSession] = relationship()
@@ -142,6 +151,11 @@ class Registration(Base):
     @property
     def is_active(self) -> bool:
         return self.status is not RegistrationStatus.CANCELLED
+
+    @property
+    def is_held(self) -> bool:
+        """Awaiting the email confirmation of an anonymous sign-up."""
+        return self.held_until is not None
 
 
 class DietaryNote(Base):

@@ -69,6 +69,9 @@ def notify_resent(registration: Registration) -> None:
 def notify_promoted(registrations: Iterable[Registration]) -> None:
     """People who got a seat from the waiting list: each gets the invitation."""
     for registration in registrations:
+        if registration.is_held:
+            # Not confirmed yet: the confirmation sent when the link is followed tells them.
+            continue
         _queue(MailKind.PROMOTED, registration, calendar=True)
     db.session.flush()
 

@@ -27,6 +27,13 @@ class RegistrationError(UserError):
     """A sign-up or change that is refused, with a message for the person."""
 
 
+class AlreadySignedUp(RegistrationError):
+    """The person already holds a place on the event (`register` refuses a second)."""
+
+    def __init__(self) -> None:
+        super().__init__(_l("You are already signed up for this event."))
+
+
 class SeatWouldBeLost(RegistrationError):
     """Moving a confirmed place to a session with no free seat: the person must say yes first.
 
@@ -242,12 +249,13 @@ def seat_counts_for(session_ids: list[int]) -> dict[int, SeatCounts]:
             EventSession.capacity,
             func.count(Registration.id).filter(Registration.status == RegistrationStatus.CONFIRMED),
             func.count(Registration.id).filter(Registration.status == RegistrationStatus.WAITLISTED),
+            func.count(Registration.id).filter(Registration.status.in_(ACTIVE), Registration.held_until.is_not(None)),
         )
         .outerjoin(Registration, Registration.session_id == EventSession.id)
         .where(EventSession.id.in_(session_ids))
         .group_by(EventSession.id, EventSession.capacity)
     ).all()
-    return {sid: SeatCounts(cap, conf, wait) for sid, cap, conf, wait in rows}
+    return {sid: SeatCounts(cap, conf, wait, held) for sid, cap, conf, wait, held in rows}
 
 
 def _slot_for(event: Event, session: EventSession) -> int:
@@ -312,6 +320,8 @@ def register(
     now: datetime | None = None,
     by_organiser: bool = False,
     update_person: bool | None = None,
+    held_until: datetime | None = None,
+    held_details: str | None = None,
 ) -> Registration:
     """Sign a person up for a session: a seat if one is free, else the waiting list.
 
@@ -328,6 +338,10 @@ def register(
     Finding the person comes before the session is locked, so concurrent sign-ups
     for the session wait for each other as briefly as possible; the seat decision
     reads capacity and counts under the lock.
+
+    `held_until`: the place is held for an anonymous sign-up until then (see
+    eventsite.registration.holds), with the typed `held_details`; it is decided
+    (seat or waiting list) now, under the same lock, and in the same INSERT.
     """
     now = now or utcnow()
     # SQLite: the write lock, before anything is changed (see eventsite.db; it
@@ -356,7 +370,7 @@ def register(
     else:
         confirmed, anyone_waiting, held = connection.execute(_SIGNUP_FACTS, params).one()
     if held:
-        raise RegistrationError(_l("You are already signed up for this event."))
+        raise AlreadySignedUp()
     status = capacity.seat_for_newcomer(capacity_now, confirmed, anyone_waiting)
     values = {
         "event_id": event.id,
@@ -369,6 +383,9 @@ def register(
         "updated_at": now,
         "confirmed_at": now if status is RegistrationStatus.CONFIRMED else None,
         "waitlisted_at": now if status is RegistrationStatus.WAITLISTED else None,
+        "held_until": held_until,
+        "hold_key": new_token_key() if held_until is not None else None,
+        "held_details": held_details,
     }
     # A place taken meanwhile by the same person's sign-up for another session of
     # the event fails here, on the unique constraint (IntegrityError).

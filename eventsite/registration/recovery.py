@@ -34,7 +34,8 @@ def links_to_send(person: Person, now: datetime) -> list[Registration]:
     registrations = db.session.execute(
         select(Registration)
         .join(EventSession, EventSession.id == Registration.session_id)
-        .where(Registration.person_id == person.id)
+        # Held places (awaiting or lapsed email confirmation) were never confirmed as theirs.
+        .where(Registration.person_id == person.id, Registration.held_until.is_(None))
         .order_by(EventSession.starts_at, Registration.id)
         # The event's sessions give its end; the email shows each registration's session.
         .options(selectinload(Registration.event).selectinload(Event.sessions), selectinload(Registration.session))

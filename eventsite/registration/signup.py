@@ -32,7 +32,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
-from eventsite.registration import operations
+from eventsite.registration import holds, operations
 from eventsite.registration.capacity import SeatCounts
 from eventsite.registration.models import Registration
 from eventsite.registration.notifications import notify_signup
@@ -182,6 +182,7 @@ def sign_up(
     voucher: Voucher | None = None,
     identified: bool = False,
     by_organiser: bool = False,
+    held_until: datetime | None = None,
     now: datetime | None = None,
 ) -> Registration:
     """Give a person a place (a seat, else the waiting list) with all that comes with it. Flushes.
@@ -195,6 +196,11 @@ def sign_up(
     details of a known person may be updated; an anonymous form must not rewrite them.
     Raises RegistrationError (refused), LookupError (no such session) and, when the
     same person signs up twice at once, IntegrityError.
+
+    `held_until`: an anonymous sign-up from the public form. The place is held until
+    then, awaiting the email confirmation (eventsite.registration.holds): the typed
+    details stay on the registration, and the email sent is the confirmation link.
+    A place already held by the address raises operations.AlreadySignedUp.
     """
     now = now or utcnow()
     registration = operations.register(
@@ -204,12 +210,18 @@ def sign_up(
         dietary_needs=dietary_needs,
         now=now,
         by_organiser=by_organiser,
-        update_person=by_organiser or identified or (voucher is not None and voucher.personal),
+        update_person=held_until is None and (by_organiser or identified or (voucher is not None and voucher.personal)),
+        held_until=held_until,
+        held_details=holds.details_json(details) if held_until is not None else None,
     )
     for answer in answers:
         answer.record(registration, now)
     if voucher is not None:
         voucher.record(registration, now)
+    if held_until is not None:
+        # The link that confirms the held place instead: the notice follows it.
+        holds.queue_confirmation(registration)
+        return registration
     # The confirmation or waiting-list notice, in the outbox in the same transaction.
     notify_signup(registration)
     return registration

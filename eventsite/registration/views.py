@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from eventsite import limits
 from eventsite.db import utcnow
-from eventsite.registration import operations, recovery, verification
+from eventsite.events.models import Visibility
+from eventsite.registration import holds, operations, recovery, verification
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
     CancelForm,
@@ -20,7 +21,7 @@ from eventsite.registration.forms import (
 )
 from eventsite.registration.models import RegistrationStatus
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
-from eventsite.registration.operations import PersonDetails, RegistrationError, SeatWouldBeLost
+from eventsite.registration.operations import AlreadySignedUp, PersonDetails, RegistrationError, SeatWouldBeLost
 from eventsite.registration.pages import render_event_page, visible_event_or_404
 from eventsite.registration.signup import extra_fields, manage_context, sign_up, voucher_for
 from eventsite.registration.tokens import manage_token, registration_or_abort
@@ -50,7 +51,47 @@ def signup(event_id: int):
         if limits.recipient_allowed(form.email.data):
             verification.start(event, session, form.email.data, request.form, now)
         return redirect(url_for("registration.check_email", event_id=event.id), code=303)
-    return _sign_up_from(event, form, extras, now, voucher=voucher)
+    if voucher is not None and voucher.personal:
+        # The person's own link identifies them: the sign-up is decided and shown now.
+        return _sign_up_from(event, form, extras, now, voucher=voucher)
+    return _hold_from(event, form, extras, now, voucher)
+
+
+def _hold_from(event, form, extras, now, voucher):
+    """An anonymous sign-up: hold the place until the address's owner confirms it by email.
+
+    Every address gets the same answer (a 303 to the same page): known or not, signed
+    up already or not, over the per-address email limit or not. See registration.holds.
+    """
+    email = form.email.data
+    # Over the per-address limit nothing is held or sent, and the answer is the same.
+    if limits.recipient_allowed(email):
+        try:
+            sign_up(
+                form.session_id.data,
+                PersonDetails.from_form(form),
+                comment=form.comment.data or "",
+                dietary_needs=form.dietary_needs.data or "",
+                answers=[fields.choices() for fields in extras],
+                voucher=voucher,
+                held_until=now + holds.duration(),
+                now=now,
+            )
+        except AlreadySignedUp:
+            # No second place, and nothing about the person changes: the email says so.
+            holds.tell_already_signed_up(event.id, event.organisation_id, email)
+        except IntegrityError:
+            # The same address twice at once: the database kept one, whose email is on its way.
+            discard()
+        except RegistrationError as error:
+            # Refusals about the event, the same for every address (closed, a full add-on).
+            refuse(error, form)
+            return render_event_page(event, form, status=409)
+        except LookupError:
+            abort(404)
+    # A colleague link's token comes along: an invitation-only event opens only to it.
+    invitation = voucher.token if voucher is not None else None
+    return redirect(url_for("registration.check_email", event_id=event.id, invitation=invitation), code=303)
 
 
 def _signup_forms(event, now, formdata=None):
@@ -105,7 +146,36 @@ def _sign_up_from(event, form, extras, now, voucher=None, identified=False):
 def check_email(event_id: int):
     """The same answer for every address: the confirmation link is in the inbox."""
     event = visible_event_or_404(event_id)
-    return render_template("registration/check_email.html", event=event, hours=_lifetime_hours())
+    members = event.visibility is Visibility.MEMBERS
+    hours = _lifetime_hours() if members else holds.hours()
+    return render_template("registration/check_email.html", event=event, hours=hours, members=members)
+
+
+@bp.route("/tilmelding/bekraeft-plads/<token>", methods=["GET", "POST"])
+@writes()
+def confirm_hold(token: str):
+    """The link in "Bekræft din plads": a button first (mail scanners follow links),
+    then the held place is confirmed, the typed details applied, and the receipt shown."""
+    now = utcnow()
+    try:
+        registration = holds.held_from_token(token, now)
+    except holds.LinkExpired:
+        return render_template("registration/confirm_expired.html", hours=holds.hours()), 410
+    if registration is None:
+        abort(404)
+    confirm = ConfirmSignupForm()
+    if request.method == "GET" or not confirm.validate():
+        return render_template(
+            "registration/confirm_signup.html",
+            event=registration.event,
+            session=registration.session,
+            name=holds.held_name(registration),
+            email=registration.person.email,
+            confirm_form=confirm,
+        )
+    holds.confirm(registration, now)
+    token = manage_token(registration)
+    return redirect(url_for("registration.receipt", token=token), code=303)
 
 
 def _lifetime_hours() -> int:

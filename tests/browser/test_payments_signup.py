@@ -14,6 +14,7 @@ from sqlalchemy import select
 from eventsite.extensions import db
 from eventsite.payments.models import Billing, PayerKind, SubsidyRequest
 from eventsite.registration.models import Person, Registration
+from tests.helpers import confirm_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +87,7 @@ def test_a_leader_signs_up_for_two_days_and_a_workshop_paid_by_ean(app, page, co
     expect(page.get_by_role("checkbox", name=re.compile("^Workshop: Svære samtaler"))).to_be_checked()
     page.get_by_label("EAN-nummer (13 cifre)").fill("5798 0004 16604")
     page.get_by_role("button", name="Tilmeld", exact=True).click()
+    confirm_in_browser(page, app, "mette@naestved.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     lines = page.get_by_role("table")
@@ -111,6 +113,7 @@ def test_a_leader_applies_for_a_subsidised_place_in_a_shared_double_room(app, pa
     page.get_by_label("Indkvartering, fx en plads i delt dobbeltværelse").check()
     page.get_by_label("Kort begrundelse").fill("Selvejende institution uden midler til efteruddannelse.")
     page.get_by_role("button", name="Tilmeld", exact=True).click()
+    confirm_in_browser(page, app, "birgitte@aabyhoej.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     expect(page.get_by_text("Du vil gerne dele værelse med: Fatima El-Sayed")).to_be_visible()

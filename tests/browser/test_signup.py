@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from eventsite.extensions import db
 from eventsite.registration.models import Person, Registration, RegistrationStatus
+from tests.helpers import confirm_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +78,7 @@ def test_a_leader_signs_up_from_the_front_page_and_cancels_with_the_personal_lin
     expect(venue(page, NAESTVED)).to_be_visible()
     expect(venue(page, SILKEBORG)).to_have_accessible_name(f"{SILKEBORG} – 31 ledige pladser")
     sign_up_as(page, SILKEBORG, "Lars Østergaard", "lars@silkeborg.dk")
+    confirm_in_browser(page, app, "lars@silkeborg.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     expect(page.get_by_role("status")).to_have_text("Din plads er bekræftet.")
@@ -110,6 +112,7 @@ def test_a_leader_at_a_full_venue_sees_the_waiting_list_number(app, page, create
     # The button says what will happen.
     expect(page.get_by_role("button", name="Tilmeld", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Skriv mig på venteliste").click()
+    confirm_in_browser(page, app, "mette@naestved.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er på ventelisten")
     expect(page.get_by_role("status")).to_contain_text("nummer 2 på ventelisten")
@@ -211,6 +214,7 @@ def test_a_leader_signs_up_with_the_keyboard_only(app, page, theme_day):
     tab_to(page, submit)
     expect(submit).to_have_css("outline-style", "solid")  # the focus can be seen
     page.keyboard.press("Enter")
+    confirm_in_browser(page, app, "karen@silkeborg.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     registration = registration_of(app, "karen@silkeborg.dk")
@@ -223,6 +227,7 @@ def test_signing_up_and_cancelling_work_without_javascript(app, browser_context_
     page = browser_context_factory(java_script_enabled=False).new_page()
     page.goto(f"/arrangementer/{theme_day.id}")
     sign_up_as(page, NAESTVED, "Jens Dahl", "jens@naestved.dk")
+    confirm_in_browser(page, app, "jens@naestved.dk")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     page.get_by_role("link", name=re.compile(r"\/tilmelding\/")).click()
@@ -255,6 +260,7 @@ def test_form_errors_are_explained_in_danish_and_tied_to_their_fields(app, page,
     venue(page, NAESTVED).check()
     email.fill("ole@naestved.dk")
     page.get_by_role("button", name="Tilmeld", exact=True).click()
+    confirm_in_browser(page, app, "ole@naestved.dk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
     assert registration_of(app, "ole@naestved.dk").session_id == theme_day.session_ids[0]
 

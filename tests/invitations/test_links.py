@@ -12,7 +12,7 @@ from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, InvitationState, Member
 from eventsite.registration.models import Registration
 from tests.conftest import FUTURE
-from tests.helpers import csrf_token, visible_text
+from tests.helpers import csrf_token, follow_hold_link, hold_link, visible_text
 from tests.invitations.conftest import invitation_tokens
 
 
@@ -336,6 +336,11 @@ def test_a_colleague_link_opens_a_members_only_event_at_once(app, client, create
     response = signup_from(
         client, colleague_link_for(app, event, token), name="Karen Kollega", email="karen@naestved.dk"
     )
+    # A colleague link lets Karen in but does not identify her (issue 13): the place is
+    # held until she follows the emailed link, which then shows the receipt.
+    assert response.status_code == 303 and "/tjek-din-email?invitation=" in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200
+    response = follow_hold_link(client, hold_link(app, "karen@naestved.dk"))
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
     with app.app_context():
         assert db.session.execute(select(func.count(PendingSignup.id))).scalar_one() == 0

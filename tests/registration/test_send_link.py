@@ -87,14 +87,18 @@ def test_an_invalid_address_is_explained_in_danish_and_sends_nothing(app, client
     assert links_rows(app) == []
 
 
-def test_already_signed_up_points_to_the_form(client, create_event, register_person):
+def test_already_signed_up_is_told_by_email_not_on_the_page(app, client, create_event, register_person):
+    """By design (issue 13): the anonymous form no longer says "already signed up" (nor
+    offers the links) on the page; the address's owner gets the manage link by email."""
     from tests.helpers import sign_up
 
     event = create_event()
     sign_up(client, event.id, session_id=event.session_id, email="igen@example.dk")
     again = sign_up(client, event.id, session_id=event.session_id, email="igen@example.dk")
-    assert again.status_code == 409
-    assert "Har du mistet dit personlige link? Få det sendt igen." in visible_text(again.data)
+    assert again.status_code == 303 and again.headers["Location"].endswith("/tjek-din-email")
+    with app.app_context():
+        kinds = db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars().all()
+    assert kinds[-1] is MailKind.ALREADY_SIGNED_UP
 
 
 def test_the_email_lists_every_working_link_and_each_opens_its_registration(
