@@ -76,6 +76,10 @@ class SessionFigures:
     capacity: int | None
     confirmed: int = 0
     waitlisted: int = 0
+    #: Places held for anonymous sign-ups awaiting their email confirmation (seats or
+    #: waiting-list places); `held_seats` of them take a seat.
+    held: int = 0
+    held_seats: int = 0
     cancelled: int = 0
     checked_in: int = 0
     absent_notified: int = 0
@@ -86,7 +90,7 @@ class SessionFigures:
     def seats_left(self) -> int | None:
         if self.capacity is None:
             return None
-        return max(0, self.capacity - self.confirmed)
+        return max(0, self.capacity - self.confirmed - self.held_seats)
 
 
 @dataclass
@@ -120,12 +124,17 @@ def _counts_by_session(session_ids: list[int]) -> dict[int, dict[str, int]]:
     """Status and attendance counts for many sessions in one grouped query."""
     if not session_ids:
         return {}
-    confirmed = Registration.status == RegistrationStatus.CONFIRMED
+    # A place held for an anonymous sign-up counts apart until its email link confirms it.
+    held = Registration.held_until.is_not(None)
+    not_held = Registration.held_until.is_(None)
+    confirmed = and_(Registration.status == RegistrationStatus.CONFIRMED, not_held)
     rows = db.session.execute(
         select(
             Registration.session_id,
             func.count().filter(confirmed),
-            func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
+            func.count().filter(Registration.status == RegistrationStatus.WAITLISTED, not_held),
+            func.count().filter(Registration.status != RegistrationStatus.CANCELLED, held),
+            func.count().filter(Registration.status == RegistrationStatus.CONFIRMED, held),
             func.count().filter(Registration.status == RegistrationStatus.CANCELLED),
             func.count().filter(confirmed, Registration.attendance == Attendance.ATTENDED),
             func.count().filter(confirmed, Registration.attendance == Attendance.ABSENT_NOTIFIED),
@@ -140,7 +149,17 @@ def _counts_by_session(session_ids: list[int]) -> dict[int, dict[str, int]]:
         .where(Registration.session_id.in_(session_ids))
         .group_by(Registration.session_id)
     ).all()
-    names = ("confirmed", "waitlisted", "cancelled", "checked_in", "absent_notified", "no_shows", "subsidised")
+    names = (
+        "confirmed",
+        "waitlisted",
+        "held",
+        "held_seats",
+        "cancelled",
+        "checked_in",
+        "absent_notified",
+        "no_shows",
+        "subsidised",
+    )
     return {row[0]: dict(zip(names, row[1:])) for row in rows}
 
 
@@ -151,6 +170,7 @@ def _attendees():
     """
     return (
         Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.held_until.is_(None),
         Registration.attendance.not_in((Attendance.ABSENT_NOTIFIED, Attendance.NO_SHOW)),
     )
 

@@ -17,7 +17,7 @@ from eventsite.extensions import db
 from eventsite.organiser.dashboard import JobLevel, build_dashboard, job_level
 from eventsite.registration import operations
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus
-from tests.helpers import visible_text
+from tests.helpers import sign_up, visible_text
 
 
 @pytest.mark.parametrize(
@@ -278,3 +278,16 @@ def test_the_dashboard_uses_the_same_small_number_of_queries_for_5_and_50_events
     # venues, the counts (with subsidies), attendees by municipality and by job title,
     # and SQLite's BEGIN.
     assert len(with_5) <= 8, "\n".join(with_5)
+
+
+def test_places_held_for_email_confirmation_count_apart_and_take_their_seats(
+    app, client, dashboard_of, create_event, register_person
+):
+    event = create_event(sessions=[{"city": "Næstved", "capacity": 3}])
+    _register(register_person, event.session_id, 1)
+    # Two anonymous sign-ups on the public form: held until their emailed links are followed.
+    sign_up(client, event.id, confirm=False, email="a@example.dk", session_id=str(event.session_id))
+    sign_up(client, event.id, confirm=False, email="b@example.dk", session_id=str(event.session_id))
+    (row,) = dashboard_of(event.organisation_id).upcoming[0].sessions
+    assert (row.confirmed, row.held, row.waitlisted) == (1, 2, 0)
+    assert row.seats_left == 0
