@@ -256,6 +256,11 @@ class LoadSpec:
     max_requests: int
     ok_status: int = 303
     processes: int = 4
+    #: Optional: each client's own (token, email) pairs, one per POST: a client's n-th
+    #: POST puts its n-th pair's token for "{token}" in `post_path` and its email for
+    #: "{email}" in the fields, and the client stops when its pairs run out. For
+    #: requests that each need a credential made beforehand (an invitation link).
+    identities: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass
@@ -286,9 +291,10 @@ _CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 class _Client:
     """One simulated visitor on its own keep-alive connection, with its cookie."""
 
-    def __init__(self, spec: LoadSpec, tag: str) -> None:
+    def __init__(self, spec: LoadSpec, tag: str, identities: tuple[tuple[str, str], ...] | None = None) -> None:
         self.spec = spec
         self.tag = tag
+        self.identities = identities
         self.conn = http.client.HTTPConnection("127.0.0.1", spec.port, timeout=60)
         self.cookie = ""
         self.csrf = ""
@@ -323,18 +329,29 @@ class _Client:
         self.csrf = match.group(1).decode() if match else ""
 
     def post(self) -> tuple[int, bytes]:
+        path = self.spec.post_path
+        if self.identities is not None:
+            token, email = self.identities[self.sent]
+            path = path.replace("{token}", token)
+        else:
+            email = f"b{self.tag}-{self.sent + 1}@bench.example"
         self.sent += 1
-        email = f"b{self.tag}-{self.sent}@bench.example"
         fields = [(k, v.replace("{email}", email)) for k, v in self.spec.fields]
         if self.csrf:
             fields.append(("csrf_token", self.csrf))
-        return self._request("POST", self.spec.post_path, urlencode(fields).encode())
+        return self._request("POST", path, urlencode(fields).encode())
 
 
-def _client_process(spec: LoadSpec, clients: int, index: int, ready, go, start_at, results) -> None:
-    """One load process: open every client's form, report ready, then post until done."""
+def _client_process(spec: LoadSpec, clients: int, first: int, index: int, ready, go, start_at, results) -> None:
+    """One load process: open every client's form, report ready, then post until done.
+
+    Its clients are numbers first .. first + clients - 1 of the whole load (which
+    picks each one's `spec.identities`)."""
     run_tag = uuid.uuid4().hex[:6]
-    members = [_Client(spec, f"{run_tag}-{index}-{n}") for n in range(clients)]
+    members = [
+        _Client(spec, f"{run_tag}-{index}-{n}", spec.identities[first + n] if spec.identities else None)
+        for n in range(clients)
+    ]
     try:
         for client in members:
             client.open_form()
@@ -350,9 +367,11 @@ def _client_process(spec: LoadSpec, clients: int, index: int, ready, go, start_a
     errors = [0] * len(members)
     last_done = [start_at.value] * len(members)
     failure = [""]
+    ran_out = [False] * len(members)
 
     def drive(n: int, client: _Client) -> None:
-        while client.sent < budget and time.monotonic() < deadline:
+        limit = budget if client.identities is None else min(budget, len(client.identities))
+        while client.sent < limit and time.monotonic() < deadline:
             began = time.monotonic()
             try:
                 status, body = client.post()
@@ -367,6 +386,8 @@ def _client_process(spec: LoadSpec, clients: int, index: int, ready, go, start_a
                 latencies[n].append((done - began) * 1000)
             elif not failure[0]:
                 failure[0] = f"{status}: {body[:300]!r}"
+        # Stopped by its identities, not by the clock or the request cap: the row ended early.
+        ran_out[n] = client.identities is not None and client.sent >= len(client.identities) and limit < budget
 
     threads = [threading.Thread(target=drive, args=(n, c), daemon=True) for n, c in enumerate(members)]
     for thread in threads:
@@ -380,6 +401,7 @@ def _client_process(spec: LoadSpec, clients: int, index: int, ready, go, start_a
             sum(errors),
             max(last_done),
             failure[0],
+            sum(ran_out),
         )
     )
 
@@ -404,10 +426,13 @@ def run_load(spec: LoadSpec) -> LoadResult:
     context = multiprocessing.get_context("spawn")
     processes = max(1, min(spec.processes, spec.clients))
     share = [spec.clients // processes + (1 if i < spec.clients % processes else 0) for i in range(processes)]
+    if spec.identities and len(spec.identities) != spec.clients:
+        raise ValueError(f"{len(spec.identities)} identity lists for {spec.clients} clients")
+    firsts = [sum(share[:i]) for i in range(processes)]
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     start_at = context.Value("d", 0.0)
     workers = [
-        context.Process(target=_client_process, args=(spec, n, i, ready, go, start_at, results), daemon=True)
+        context.Process(target=_client_process, args=(spec, n, firsts[i], i, ready, go, start_at, results), daemon=True)
         for i, n in enumerate(share)
     ]
     for process in workers:
@@ -436,6 +461,7 @@ def run_load(spec: LoadSpec) -> LoadResult:
         statuses=statuses,
         errors=sum(part[2] for part in collected),
         sample_failure=next((part[4] for part in collected if part[4]), ""),
+        extra={"ran_out": sum(part[5] for part in collected)},
     )
 
 
