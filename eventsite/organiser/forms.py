@@ -39,12 +39,9 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+class _NewPasswordFields(FlaskForm):
+    """A new password typed twice: changing one's password, an invitation, a reset."""
+
     password = PasswordField(
         _l("New password"),
         description=_l("At least %(num)d characters.", num=PASSWORD_MIN),
@@ -56,12 +53,19 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(message=_l("Repeat the new password."))],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField(_l("Change password"))
 
     def validate_confirm(self, field) -> None:
-
         if field.data != self.password.data:
             raise ValidationError(_l("The two passwords are not the same."))
+
+
+class PasswordChangeForm(_NewPasswordFields):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Change password"))
 
 
 class UserCreateForm(FlaskForm):
@@ -88,25 +92,10 @@ class UserCreateForm(FlaskForm):
         self.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(_NewPasswordFields):
     """Choose a password through an emailed link (invitation or reset)."""
 
-    password = PasswordField(
-        _l("New password"),
-        description=_l("At least %(num)d characters.", num=PASSWORD_MIN),
-        validators=[DataRequired(message=_l("Enter a new password.")), _max(PASSWORD_MAX)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(message=_l("Repeat the new password."))],
-        render_kw={"autocomplete": "new-password"},
-    )
     submit = SubmitField(_l("Save the password"))
-
-    def validate_confirm(self, field) -> None:
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords are not the same."))
 
 
 class ForgottenPasswordForm(FlaskForm):

@@ -40,6 +40,27 @@ def _enrolment_context(user: User) -> dict:
     }
 
 
+def _enrol(user: User, template: str, *, during_login: bool) -> Response | tuple[str, int]:
+    """Show the QR code and key; on a right code, set the factor up and show the recovery codes.
+
+    During a login the account is only half logged in until this succeeds.
+    """
+    form = SecondFactorCodeForm()
+    if request.method == "POST" and form.validate():
+        try:
+            second_factor.confirm_enrolment(user, form.code.data, utcnow())
+        except accounts.AccountError as error:
+            refuse(error, form)
+        else:
+            if during_login:
+                _finish_login(user)
+            session[SHOW_CODES_KEY] = True
+            flash(_("The second factor is set up."), "success")
+            return redirect(url_for("organiser.recovery_codes"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, during_login=during_login, **_enrolment_context(user)), status
+
+
 @bp.route("/log-ind/kode", methods=["GET", "POST"])
 @limits.per_client("login")
 @writes()
@@ -83,21 +104,7 @@ def login_enrol():
         return redirect(url_for("organiser.login"), code=303)
     if user.has_second_factor:
         return redirect(url_for("organiser.login_code"), code=303)
-    form = SecondFactorCodeForm()
-    if request.method == "POST" and form.validate():
-        try:
-            second_factor.confirm_enrolment(user, form.code.data, utcnow())
-        except accounts.AccountError as error:
-            refuse(error, form)
-            return render_template(
-                "organiser/enrol.html", form=form, during_login=True, **_enrolment_context(user)
-            ), 422
-        _finish_login(user)
-        session[SHOW_CODES_KEY] = True
-        flash(_("The second factor is set up."), "success")
-        return redirect(url_for("organiser.recovery_codes"), code=303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("organiser/enrol.html", form=form, during_login=True, **_enrolment_context(user)), status
+    return _enrol(user, "organiser/enrol.html", during_login=True)
 
 
 @bp.get("/tofaktor")
@@ -121,22 +128,7 @@ def second_factor_enrol():
     user = current_user._get_current_object()
     if user.has_second_factor:
         return redirect(url_for("organiser.second_factor_page"), code=303)
-    form = SecondFactorCodeForm()
-    if request.method == "POST" and form.validate():
-        try:
-            second_factor.confirm_enrolment(user, form.code.data, utcnow())
-        except accounts.AccountError as error:
-            refuse(error, form)
-            return render_template(
-                "organiser/enrol_account.html", form=form, during_login=False, **_enrolment_context(user)
-            ), 422
-        session[SHOW_CODES_KEY] = True
-        flash(_("The second factor is set up."), "success")
-        return redirect(url_for("organiser.recovery_codes"), code=303)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "organiser/enrol_account.html", form=form, during_login=False, **_enrolment_context(user)
-    ), status
+    return _enrol(user, "organiser/enrol_account.html", during_login=False)
 
 
 @bp.post("/tofaktor/nye-koder")
