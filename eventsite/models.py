@@ -16,4 +16,4 @@ from eventsite.payments.models import (  # noqa: F401
     SubsidyBudget,
     SubsidyRequest,
 )
-from eventsite.registration.models import DietaryNote, Person, Registration  # noqa: F401
+from eventsite.registration.models import DietaryNote, ListConsent, MemberLink, Person, Registration  # noqa: F401

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
@@ -127,6 +128,9 @@ class Event(Base):
     allows_multiple_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
     #: How many colleagues one member may sign up through their colleague link (None: no limit).
     colleague_limit: Mapped[int | None] = mapped_column(Integer)
+    #: The organiser offers a participant list to the confirmed participants of each
+    #: session; only those who consent appear on it (eventsite.registration.consent).
+    participant_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -33,7 +33,7 @@ from eventsite.formatting import format_span, location_text
 from eventsite.mail.message import Email, one_line, sender_for
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.mail.render import Skip, add_renderer, render_part, template_gettext
-from eventsite.registration import holds, operations, verification
+from eventsite.registration import holds, member_links, operations, recovery, verification
 from eventsite.registration.models import Person, Registration, RegistrationStatus
 from eventsite.registration.recovery import links_to_send
 from eventsite.registration.tokens import manage_token
@@ -240,11 +240,11 @@ def render(row: OutboxMessage, now: datetime, prepared: Prepared) -> Email | Ski
     """
     if row.kind is MailKind.CONFIRM_SIGNUP:
         return _render_confirm_signup(row, now)
+    if row.kind is MailKind.LINKS:
+        return _render_links(row, now)
     registration = row.registration
     if registration is None:
         return Skip("the registration no longer exists")
-    if row.kind is MailKind.LINKS:
-        return _render_links(row, registration, now)
     if row.kind in (MailKind.CONFIRM_HOLD, MailKind.ALREADY_SIGNED_UP):
         return _render_hold(row, registration, now)
     method = decide_method(row, registration)
@@ -348,13 +348,26 @@ def _render_hold(row: OutboxMessage, registration: Registration, now: datetime) 
     return _message(row, organisation, name, f"{event.title}, {session.place_name}", context)
 
 
-def _render_links(row: OutboxMessage, registration: Registration, now: datetime) -> Email | Skip:
-    """ "Send mig mit link igen": every personal link of the person that still works."""
-    person = registration.person
-    organisation = registration.event.organisation
+def _render_links(row: OutboxMessage, now: datetime) -> Email | Skip:
+    """ "Send mig mit link igen": the link to the person's own page and every manage link that still works."""
+    member_link = recovery.member_link_for(row)
+    registration = row.registration
+    if member_link is not None:
+        person = member_link.person
+    elif registration is not None:
+        person = registration.person
+    else:
+        return Skip("the person no longer exists")
     current = links_to_send(person, now)
-    if not current:
+    endpoint = member_links.entrance_endpoint()
+    member_url = (
+        absolute_url(endpoint, token=member_links.link_token(member_link))
+        if endpoint and member_link is not None and member_links.link_is_open(member_link, now)
+        else None
+    )
+    if not current and member_url is None:
         return Skip("no registration with a working link any more")
+    organisation = person.organisation
     links = [
         dict(
             event=r.event,
@@ -370,8 +383,9 @@ def _render_links(row: OutboxMessage, registration: Registration, now: datetime)
         kind=row.kind.value,
         person=person,
         organisation=organisation,
-        event=registration.event,
         links=links,
+        member_url=member_url,
+        member_minutes=int(member_links.LINK_LIFETIME.total_seconds() // 60),
         feed_url=_feed_url(person),
     )
     return _message(row, organisation, person.name, organisation.name, context)

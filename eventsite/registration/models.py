@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsite.db import Base, UTCDateTime, utcnow
@@ -189,3 +189,51 @@ class PendingSignup(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     event: Mapped[Event] = relationship()
+
+
+class MemberLink(Base):
+    """An emailed entrance to the person's own page "Mine tilmeldinger" (registration.member_links).
+
+    The link works once, within an hour; entering starts a member session, whose key
+    lives only in the person's cookie: the row keeps its SHA-256 digest. The database
+    holds no working link either: the link's secret is an HMAC of `nonce` with the
+    app's SECRET_KEY, recomputed when it is followed.
+    """
+
+    __tablename__ = "member_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(32), default=new_token_key)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the link was followed (it then works no more).
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: SHA-256 (hex) of the member session's key held in the person's cookie.
+    session_digest: Mapped[str | None] = mapped_column(String(64))
+    #: When the session was ended (logout, erasure); None while it may still be used.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+
+
+#: Longest consent wording kept with a consent.
+CONSENT_WORDING_MAX = 500
+
+
+class ListConsent(Base):
+    """A participant's answer to "show me on the participant list", kept as a log.
+
+    Each change is a new row with the time and the exact wording the person saw; the
+    newest row for a registration is the answer in force (none: not on the list).
+    """
+
+    __tablename__ = "list_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    given: Mapped[bool] = mapped_column(Boolean)
+    wording: Mapped[str] = mapped_column(String(CONSENT_WORDING_MAX))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()

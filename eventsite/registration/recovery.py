@@ -2,9 +2,10 @@
 
 Anyone may ask with just an email address, so the answer must never tell whether
 the address is known: the view always shows the same sentence with the same status,
-and this module decides quietly whether an email goes out. One email lists every
-registration of the person with the organisation whose manage link still works;
-it is rendered (like every email) when it is sent, from the newest data.
+and this module decides quietly whether an email goes out. One email carries a
+single-use link to the person's own page "Mine tilmeldinger" (see
+registration.member_links) and lists every registration of the person with the
+organisation whose manage link still works; it is rendered (like every email) when it is sent, from the newest data.
 
 Asking again within THROTTLE sends nothing more, so the form cannot be used to
 flood someone's inbox.
@@ -20,12 +21,15 @@ from sqlalchemy.orm import selectinload
 
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
-from eventsite.mail.models import MailKind, OutboxMessage
-from eventsite.mail.outbox import enqueue
-from eventsite.registration.models import Person, Registration
+from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
+from eventsite.mail.outbox import new_message_id
+from eventsite.registration import member_links
+from eventsite.registration.models import MemberLink, Person, Registration
 
 #: At most one links email per address and organisation within this time.
 THROTTLE = timedelta(minutes=10)
+#: The links email's dedupe key names the member-page link it carries.
+MEMBER_LINK_PREFIX = "member-link:"
 
 
 def links_to_send(person: Person, now: datetime) -> list[Registration]:
@@ -44,18 +48,15 @@ def links_to_send(person: Person, now: datetime) -> list[Registration]:
 
 
 def request_links(organisation_id: int, email: str, now: datetime) -> bool:
-    """Queue the links email for this address if it holds registrations; True if queued.
+    """Queue the links email for this address if it is a known person's; True if queued.
 
+    The email carries a single-use link to the person's own page ("Mine
+    tilmeldinger", registration.member_links) and every manage link that still works.
     The caller must not let the result change its answer.
     """
     address = email.strip().lower()
-    person = db.session.execute(
-        select(Person).where(Person.organisation_id == organisation_id, Person.email == address)
-    ).scalar_one_or_none()
+    person = member_links.find_person(organisation_id, address)
     if person is None:
-        return False
-    current = links_to_send(person, now)
-    if not current:
         return False
     recent = db.session.execute(
         select(OutboxMessage.id).where(
@@ -67,5 +68,29 @@ def request_links(organisation_id: int, email: str, now: datetime) -> bool:
     ).first()
     if recent is not None:
         return False
-    enqueue(MailKind.LINKS, current[0])
+    current = links_to_send(person, now)
+    link = member_links.new_link(person, now)
+    db.session.add(
+        OutboxMessage(
+            organisation_id=organisation_id,
+            kind=MailKind.LINKS,
+            recipient=person.email,
+            registration_id=current[0].id if current else None,
+            session_id=current[0].session_id if current else None,
+            status=OutboxStatus.QUEUED,
+            attempts=0,
+            message_id=new_message_id(),
+            dedupe_key=f"{MEMBER_LINK_PREFIX}{link.id}",
+            last_error="",
+        )
+    )
+    db.session.flush()
     return True
+
+
+def member_link_for(row: OutboxMessage) -> MemberLink | None:
+    """The member-page link a links email carries (None for rows queued before there was one)."""
+    key = row.dedupe_key or ""
+    if not key.startswith(MEMBER_LINK_PREFIX) or not key[len(MEMBER_LINK_PREFIX) :].isdigit():
+        return None
+    return db.session.get(MemberLink, int(key[len(MEMBER_LINK_PREFIX) :]))

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from eventsite import limits
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
-from eventsite.registration import holds, operations, recovery, verification
+from eventsite.registration import holds, operations, recovery, self_service, verification
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
     CancelForm,
@@ -19,8 +19,6 @@ from eventsite.registration.forms import (
     SendLinkForm,
     SignupForm,
 )
-from eventsite.registration.models import RegistrationStatus
-from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
 from eventsite.registration.operations import AlreadySignedUp, PersonDetails, RegistrationError, SeatWouldBeLost
 from eventsite.registration.pages import render_event_page, visible_event_or_404
 from eventsite.registration.signup import extra_fields, manage_context, sign_up, voucher_for
@@ -247,10 +245,9 @@ def _registration_or_abort(token: str):
 def _manage_context(registration):
     now = utcnow()
     event = registration.event
-    other_sessions = [s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now]
+    state = self_service.changeable(registration, now)
+    other_sessions = state.other_sessions
     token = manage_token(registration)
-    before_start = registration.session.starts_at > now
-    deadline_passed = operations.deadline_passed(event, now)
     return dict(
         registration=registration,
         event=event,
@@ -264,12 +261,12 @@ def _manage_context(registration):
         cancel_form=CancelForm(),
         details_form=_details_form(registration),
         # Dietary needs are for the caterer: only before the session.
-        dietary_editable=before_start,
+        dietary_editable=state.dietary_editable,
         move_form=MoveForm(sessions=other_sessions),
         # Self-service changes end when the session starts or at the event's
         # cancellation deadline; after that the page says whom to contact.
-        can_change=registration.is_active and before_start and not deadline_passed,
-        after_cancellation_deadline=registration.is_active and before_start and deadline_passed,
+        can_change=state.can_change,
+        after_cancellation_deadline=state.after_cancellation_deadline,
         signup_open=not registration.is_active and operations.open_for_signup(event, now),
         now=now,
         # The areas' values, e.g. the price of the place (payments).
@@ -327,25 +324,17 @@ def cancel(token: str):
     form = CancelForm()
     if not form.validate():
         abort(400)
-    if registration.status is RegistrationStatus.CANCELLED:
-        # A replayed confirmation: nothing to do, and no second email.
-        flash(_("This registration has already been cancelled."), "info")
-        return _back_to_manage(token)
-    if not context["can_change"]:
-        if context["after_cancellation_deadline"]:
-            flash(
-                _("The deadline for cancelling or changing your registration has passed. Contact the organiser."),
-                "error",
-            )
-        else:
-            flash(_("The session has already taken place and can no longer be cancelled."), "error")
-        return _back_to_manage(token)
-    if not form.is_confirmed:
-        return render_template("registration/confirm_cancel.html", **context)
+    now = context["now"]
     try:
-        promoted = operations.cancel(registration)
-        notify_cancelled(registration)
-        notify_promoted(promoted)
+        # The same rules as the person's own page (registration.self_service).
+        self_service.check_cancel(registration, now)
+        if not form.is_confirmed:
+            return render_template("registration/confirm_cancel.html", **context)
+        self_service.cancel_own(registration, now)
+    except self_service.AlreadyCancelled as replay:
+        # A replayed confirmation: nothing to do, and no second email.
+        flash(str(replay.message), "info")
+        return _back_to_manage(token)
     except RegistrationError as error:
         refuse(error)
         return _back_to_manage(token)
@@ -359,22 +348,17 @@ def move(token: str):
     registration = _registration_or_abort(token)
     context = _manage_context(registration)
     form = context["move_form"]
-    if not context["can_change"]:
-        if context["after_cancellation_deadline"]:
-            flash(
-                _("The deadline for cancelling or changing your registration has passed. Contact the organiser."),
-                "error",
-            )
-        else:
-            flash(_("This registration can no longer be changed."), "error")
+    try:
+        self_service.check_move(registration, context["now"])
+    except RegistrationError as error:
+        refuse(error)
         return _back_to_manage(token)
     if not form.validate():
         return render_template("registration/manage.html", **context), 422
     try:
-        from_session = registration.session
-        promoted = operations.move(registration, form.session_id.data, give_up_seat=form.give_up_seat.data == "yes")
-        notify_moved(registration, from_session)
-        notify_promoted(promoted)
+        position = self_service.move_own(
+            registration, form.session_id.data, give_up_seat=form.give_up_seat.data == "yes", now=context["now"]
+        )
     except SeatWouldBeLost as lost:
         # Nothing has changed: say plainly what the move would cost and ask.
         discard()
@@ -383,7 +367,6 @@ def move(token: str):
     except RegistrationError as error:
         refuse(error)
         return _back_to_manage(token)
-    position = operations.waitlist_position(registration)
     if position is None:
         flash(_("Your registration has been moved."), "success")
     else:
