@@ -39,6 +39,7 @@ def create_app(config_object: type | None = None) -> Flask:
     # any eventsite module (eventsite.db in a migration, eventsite.clock in a test)
     # runs this package's __init__ first, and must not pull in every view and its
     # dependencies. The same holds for each area's init_app below.
+    import eventsite.privacy as privacy
     from eventsite import calendar, formatting, invitations, mail, models, ops, organiser, payments, registration  # noqa: F401  (models: all tables for Alembic)
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
@@ -62,6 +63,7 @@ def create_app(config_object: type | None = None) -> Flask:
     invitations.init_app(app)
     headers.init_app(app)
     ops.init_app(app)
+    privacy.init_app(app)
     _register_error_pages(app)
     # Last: it applies the limits of the views every area registered above.
     limits.init_app(app)

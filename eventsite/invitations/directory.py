@@ -142,6 +142,22 @@ def opt_out(member: Member, now: datetime | None = None) -> bool:
     return True
 
 
+def opt_in(member: Member) -> bool:
+    """Invitations again after an unsubscribe (the member asked on their own page); False if never off."""
+    if member.opted_out_at is None:
+        return False
+    member.opted_out_at = None
+    db.session.flush()
+    return True
+
+
+def member_for(organisation_id: int, email: str) -> Member | None:
+    """The directory row with this address in the organisation, if any."""
+    return db.session.execute(
+        select(Member).where(Member.organisation_id == organisation_id, Member.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
 def search_members(organisation_id: int, search: MemberSearch, page: int = 1) -> tuple[list[Member], int]:
     """One page of members matching the search, by name, and the total count."""
     query = select(Member).where(Member.organisation_id == organisation_id)

@@ -107,15 +107,7 @@ def correct_details(registration: Registration, changes: DetailChanges, now: dat
     registration's dietary needs. The email address is the person's identity and is
     not changed here. Returns whether anything changed."""
     now = now or utcnow()
-    person = registration.person
-    changed = False
-    for field in PERSON_FIELDS:
-        value = getattr(changes, field)
-        if getattr(person, field) != value:
-            setattr(person, field, value)
-            changed = True
-    if changed:
-        person.updated_at = now
+    changed = correct_details_of(registration.person, changes, now)
     if changes.dietary_needs is not None:
         note = registration.dietary_note
         wanted = changes.dietary_needs.strip()
@@ -129,6 +121,33 @@ def correct_details(registration: Registration, changes: DetailChanges, now: dat
             note.text = wanted
             changed = True
     db.session.flush()
+    return changed
+
+
+def correct_person(person: Person, changes: DetailChanges, upcoming: list[Registration], now: datetime) -> bool:
+    """The person's own corrections from their page: their details, and the dietary
+    needs of each upcoming registration given (None in `changes` leaves those as they are).
+    Returns whether anything changed."""
+    changed = False
+    for registration in upcoming:
+        if registration.person_id != person.id:
+            raise ValueError("a registration of someone else")
+        changed = correct_details(registration, changes, now) or changed
+    if not upcoming:
+        changed = correct_details_of(person, changes, now)
+        db.session.flush()
+    return changed
+
+
+def correct_details_of(person: Person, changes: DetailChanges, now: datetime) -> bool:
+    changed = False
+    for field in PERSON_FIELDS:
+        value = getattr(changes, field)
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    if changed:
+        person.updated_at = now
     return changed
 
 
