@@ -76,6 +76,7 @@ def _event_data(form: EventForm) -> EventData:
         cancellation_deadline=_aware(form.cancellation_deadline.data),
         allows_multiple_sessions=bool(form.allows_multiple_sessions.data),
         colleague_limit=form.colleague_limit.data,
+        participant_list=bool(form.participant_list.data),
     )
 
 
@@ -136,6 +137,7 @@ def event_edit(event_id: int):
         form.cancellation_deadline.data = _local_naive(event.cancellation_deadline)
         form.allows_multiple_sessions.data = event.allows_multiple_sessions
         form.colleague_limit.data = event.colleague_limit
+        form.participant_list.data = event.participant_list
         return _render_event_form(form, event)
     form.organisation_id.data = event.organisation_id  # not changeable after creation
     if not form.validate():

@@ -55,6 +55,7 @@ EVENT_FIELDS = (
     "cancellation_deadline",
     "allows_multiple_sessions",
     "colleague_limit",
+    "participant_list",
 )
 
 
@@ -70,6 +71,8 @@ class EventData:
     cancellation_deadline: datetime | None = None
     allows_multiple_sessions: bool = False
     colleague_limit: int | None = None
+    #: "Deltagerliste for deltagere": consenting participants see each other (registration.consent).
+    participant_list: bool = False
 
 
 def _check_event(data: EventData) -> None:

@@ -58,6 +58,13 @@ class EventForm(FlaskForm):
         validators=[Optional()],
     )
     allows_multiple_sessions = BooleanField(_l("A person may sign up for several sessions"))
+    participant_list = BooleanField(
+        _l("Participant list for participants"),
+        description=_l(
+            "Confirmed participants of a session can see each other's name, job title and workplace, "
+            "but only of those who have said yes (off by default for each participant)."
+        ),
+    )
     colleague_limit = DanishIntegerField(
         _l("Colleagues per member (optional)"),
         description=_l(

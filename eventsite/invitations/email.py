@@ -127,6 +127,8 @@ def invitation_context(invitation: Invitation, batch: _Batch) -> dict:
             "events.event_page", event_id=event.id, invitation=colleague_token(invitation), _anchor="signup-heading"
         ),
         unsubscribe_url=absolute_url("invitations.unsubscribe", token=token),
+        # The organisation's privacy notice (eventsite.privacy, named by endpoint: it sits above).
+        privacy_url=absolute_url("privacy.public_notice", slug=event.organisation.slug),
     )
 
 

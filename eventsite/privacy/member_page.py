@@ -334,7 +334,7 @@ def participant_list(registration_id: int):
     try:
         listed = consent.participant_list(registration)
     except consent.ListRefused as refused:
-        return render_template("privacy/participant_list_refused.html", message=refused.message), 403
+        return render_template("registration/participant_list_refused.html", message=refused.message), 403
     return render_template(
         "registration/participant_list.html",
         registration=registration,

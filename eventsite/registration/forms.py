@@ -5,11 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from eventsite.forms import BaseForm
 from eventsite.geo import all_municipalities, municipality_codes
+from eventsite.registration.consent import WORDING
 from eventsite.registration.models import (
     COMMENT_MAX,
     DIETARY_MAX,
@@ -114,6 +124,8 @@ class SignupForm(BaseForm):
         filters=[_strip],
         validators=[Optional(), Length(max=COMMENT_MAX, message=_l("At most %(max)d characters.", max=COMMENT_MAX))],
     )
+    #: Shown only on events offering a participant list (registration.consent); never ticked beforehand.
+    list_consent = BooleanField(WORDING)
     submit = SubmitField(_l("Sign up"))
 
     def __init__(self, *args, sessions=(), **kwargs):
@@ -162,6 +174,12 @@ class SendLinkForm(BaseForm):
 
     email = email_field(_l("Your e-mail address"))
     submit = SubmitField(_l("Send me my link"))
+
+
+class ListConsentForm(BaseForm):
+    """The answer to the participant list on the manage page: "yes" or "no"."""
+
+    given = HiddenField(validators=[AnyOf(["yes", "no"])])
 
 
 class CancelForm(BaseForm):

@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from eventsite import limits
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
-from eventsite.registration import holds, operations, recovery, self_service, verification
+from eventsite.registration import consent, holds, operations, recovery, self_service, verification
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
     CancelForm,
     ConfirmSignupForm,
     DetailsForm,
+    ListConsentForm,
     MoveForm,
     SendLinkForm,
     SignupForm,
@@ -65,7 +66,7 @@ def _hold_from(event, form, extras, now, voucher):
     # Over the per-address limit nothing is held or sent, and the answer is the same.
     if limits.recipient_allowed(email):
         try:
-            sign_up(
+            registration = sign_up(
                 form.session_id.data,
                 PersonDetails.from_form(form),
                 comment=form.comment.data or "",
@@ -75,6 +76,7 @@ def _hold_from(event, form, extras, now, voucher):
                 held_until=now + holds.duration(),
                 now=now,
             )
+            _record_list_consent(event, form, registration, now)
         except AlreadySignedUp:
             # No second place, and nothing about the person changes: the email says so.
             holds.tell_already_signed_up(event.id, event.organisation_id, email)
@@ -90,6 +92,12 @@ def _hold_from(event, form, extras, now, voucher):
     # A colleague link's token comes along: an invitation-only event opens only to it.
     invitation = voucher.token if voucher is not None else None
     return redirect(url_for("registration.check_email", event_id=event.id, invitation=invitation), code=303)
+
+
+def _record_list_consent(event, form, registration, now) -> None:
+    """The ticked participant-list box, with the wording the form showed (registration.consent)."""
+    if event.participant_list and form.list_consent.data:
+        consent.record(registration, True, now, shown=str(form.list_consent.label.text))
 
 
 def _signup_forms(event, now, formdata=None):
@@ -125,6 +133,7 @@ def _sign_up_from(event, form, extras, now, voucher=None, identified=False):
             identified=identified,
             now=now,
         )
+        _record_list_consent(event, form, registration, now)
         # Sign the manage link before the commit expires the row: reading it back
         # afterwards costs a query, and on SQLite a second write transaction.
         token = manage_token(registration)
@@ -268,6 +277,11 @@ def _manage_context(registration):
         can_change=state.can_change,
         after_cancellation_deadline=state.after_cancellation_deadline,
         signup_open=not registration.is_active and operations.open_for_signup(event, now),
+        list_offered=consent.offered(registration) and registration.is_active,
+        list_consents=consent.offered(registration) and consent.consents(registration.id),
+        may_see_list=consent.may_see_list(registration),
+        consent_wording=consent.wording(),
+        consent_form=ListConsentForm(),
         now=now,
         # The areas' values, e.g. the price of the place (payments).
         **manage_context(registration),
@@ -313,6 +327,42 @@ def correct_details(token: str):
 
 def _back_to_manage(token: str):
     return redirect(url_for("registration.manage", token=token), code=303)
+
+
+@bp.post("/tilmelding/<token>/samtykke")
+@writes()
+def list_consent(token: str):
+    """Appear on the session's participant list, or no longer (at once); see registration.consent."""
+    registration = _registration_or_abort(token)
+    form = ListConsentForm()
+    if not form.validate() or not consent.offered(registration):
+        abort(400)
+    given = form.given.data == "yes"
+    consent.record(registration, given, utcnow())
+    flash(
+        _("You are now shown on the participant list.")
+        if given
+        else _("You are no longer shown on the participant list."),
+        "success",
+    )
+    return _back_to_manage(token)
+
+
+@bp.get("/tilmelding/<token>/deltagerliste")
+def participant_list(token: str):
+    """The participants who said yes, for a confirmed participant of the same session."""
+    registration = _registration_or_abort(token)
+    try:
+        listed = consent.participant_list(registration)
+    except consent.ListRefused as refused:
+        return render_template("registration/participant_list_refused.html", message=refused.message), 403
+    return render_template(
+        "registration/participant_list.html",
+        registration=registration,
+        listed=listed,
+        back_url=url_for("registration.manage", token=token),
+        consents=consent.consents(registration.id),
+    )
 
 
 @bp.post("/tilmelding/<token>/afmeld")
