@@ -16,4 +16,5 @@ from eventsite.payments.models import (  # noqa: F401
     SubsidyBudget,
     SubsidyRequest,
 )
+from eventsite.privacy.models import RetentionSetting  # noqa: F401
 from eventsite.registration.models import DietaryNote, Person, Registration  # noqa: F401
