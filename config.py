@@ -92,6 +92,9 @@ class Config:
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
     #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).
     CALENDAR_KEEP_DAYS = _env_int("CALENDAR_KEEP_DAYS", 30)
+    #: Rows a retention step treats per transaction (eventsite.privacy.retention): small
+    #: enough that no batch holds its locks for long.
+    RETENTION_BATCH = _env_int("RETENTION_BATCH", 500)
 
     #: Days a manage link stays valid after the last session of the event ends.
     MANAGE_LINK_GRACE_DAYS = _env_int("MANAGE_LINK_GRACE_DAYS", 1)

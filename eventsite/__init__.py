@@ -39,8 +39,20 @@ def create_app(config_object: type | None = None) -> Flask:
     # any eventsite module (eventsite.db in a migration, eventsite.clock in a test)
     # runs this package's __init__ first, and must not pull in every view and its
     # dependencies. The same holds for each area's init_app below.
-    import eventsite.privacy as privacy
-    from eventsite import calendar, formatting, invitations, mail, models, ops, organiser, payments, registration  # noqa: F401  (models: all tables for Alembic)
+    from eventsite import (  # the areas, imported here for the reason above
+        calendar,
+        formatting,
+        invitations,
+        mail,
+        models,  # noqa: F401  (all tables for Alembic)
+        ops,
+        organiser,
+        payments,
+        privacy,
+        registration,
+    )
+
+    # The blueprints and the command line, for the same reason.
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
@@ -61,9 +73,10 @@ def create_app(config_object: type | None = None) -> Flask:
     calendar.init_app(app)
     mail.init_app(app)
     invitations.init_app(app)
+    # After every area that registers personal data: the audit trail's category comes last.
+    privacy.init_app(app)
     headers.init_app(app)
     ops.init_app(app)
-    privacy.init_app(app)
     _register_error_pages(app)
     # Last: it applies the limits of the views every area registered above.
     limits.init_app(app)

@@ -16,5 +16,6 @@ from eventsite.payments.models import (  # noqa: F401
     SubsidyBudget,
     SubsidyRequest,
 )
+from eventsite.privacy.models import RetentionSetting  # noqa: F401
 from eventsite.privacy.notice import PrivacyNotice  # noqa: F401
 from eventsite.registration.models import DietaryNote, ListConsent, MemberLink, Person, Registration  # noqa: F401

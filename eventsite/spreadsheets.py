@@ -75,24 +75,43 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return neutralise(str(value))
 
 
+def _sheet_title(title: str, taken: set[str]) -> str:
+    # Sheet titles may not contain []:*?/\ and are at most 31 characters, unique per workbook.
+    base = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export"
+    name, number = base, 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def write_xlsx_sheets(sheets: Iterable[tuple[str, Iterable[list[Any]]]], target: IO[bytes]) -> None:
+    """Write an XLSX workbook with one sheet per (title, rows), each with a bold header row."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    taken: set[str] = set()
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title, taken))
+        # Write-only sheets take their view settings before the first row.
+        sheet.freeze_panes = "A2"
+        iterator = iter(rows)
+        header_cells = []
+        for value in next(iterator, []):
+            cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in iterator:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    if not taken:
+        workbook.create_sheet(title="Export")
+    workbook.save(target)
+
+
 def write_xlsx(rows: Iterable[list[Any]], title: str, target: IO[bytes]) -> None:
     """Write an XLSX workbook (one sheet, bold header row) to a binary file object."""
-    workbook = Workbook(write_only=True)
-    # Sheet titles may not contain []:*?/\ and are at most 31 characters.
-    sheet = workbook.create_sheet(title="".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export")
-    # Write-only sheets take their view settings before the first row.
-    sheet.freeze_panes = "A2"
-    iterator = iter(rows)
-    bold = Font(bold=True)
-    header_cells = []
-    for value in next(iterator, []):
-        cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in iterator:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(target)
+    write_xlsx_sheets([(title, rows)], target)
 
 
 def xlsx_chunks(rows: Iterable[list[Any]], title: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     # Imported here, when the app is assembled: this __init__ runs on every import of
     # an invitations module (the models too), which must not pull in the views.
     from eventsite.extensions import csrf
+    from eventsite.invitations import privacy
     from eventsite.invitations.directory import is_member
     from eventsite.invitations.tokens import invitation_access
     from eventsite.invitations.views import bp, unsubscribe_one_click
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
     add_membership_check(is_member)
     # An invitation link in an event page's address vouches for the person signing up.
     add_voucher(app, invitation_access)
+    # The member directory and the invitations in the personal-data registry.
+    privacy.init_app(app)
 
     # MEMBER_IMPORT_MAX_MB and INVITATION_REMINDER_INTERVAL_HOURS are in config.py.
     app.register_blueprint(bp)

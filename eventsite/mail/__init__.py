@@ -13,10 +13,12 @@ from __future__ import annotations
 from flask import Flask
 
 from eventsite.extensions import mail
+from eventsite.mail import privacy
 from eventsite.mail.cli import register_cli
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Mail and add the `worker` command."""
+    """Bind Flask-Mail, add the `worker` command and register the outbox as personal data."""
     mail.init_app(app)
+    privacy.init_app(app)
     register_cli(app)

@@ -31,6 +31,7 @@ VIEW_MODULES = (
     "eventsite.invitations.round_views",
     "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
+    "eventsite.privacy.views",
     "eventsite.privacy.notice_views",
 )
 

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     templates, and the sign-up's extra fields."""
     # Imported here, when the app is assembled: this __init__ runs on every import of
     # a payments module (the models too), which must not pull in forms, registration and mail.
+    from eventsite.payments import privacy
     from eventsite.payments.display import format_amount, format_event_day
     from eventsite.payments.operations import registration_payment, registration_payments
     from eventsite.payments.signup import SIGNUP_EXTRAS
@@ -27,6 +28,8 @@ def init_app(app: Flask) -> None:
 
     # Days, add-ons, payer and subsidy on the sign-up form; the price on the manage page.
     add_signup_extras(app, SIGNUP_EXTRAS)
+    # Subsidy requests and invoice details in the personal-data registry.
+    privacy.init_app(app)
 
     app.add_template_filter(format_amount, "dkk")
     app.add_template_filter(format_event_day, "event_day")

@@ -6,8 +6,8 @@ shows every current and past registration of the person with the organisation an
 lets them act on each through the same functions and rules as the manage link
 (registration.self_service), correct their details, give their calendar feed a new
 address, unsubscribe from invitations or subscribe again, decide on participant
-lists, download their data and ask to be erased (eventsite.privacy.export and
-.erasure, when present).
+lists, download their data (eventsite.privacy.export) and erase it
+(eventsite.privacy.erasure).
 
 Every action names a registration by id; one that is not the session's person's is
 a 404, whatever the id. Pages are never stored (no-store) and send no Referer.
@@ -20,14 +20,17 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventsite.calendar.personal import feed_token, revoke_feed_token
 from eventsite.db import utcnow
-from eventsite.events.models import Event, EventSession
+from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
 from eventsite.invitations import directory
+from eventsite.privacy import export
+from eventsite.privacy.erasure import ErasureError, erase_person
 from eventsite.privacy.member_forms import ButtonForm, ConsentForm, EnterForm, EraseForm, InvitationsForm
 from eventsite.registration import consent, member_links, operations, self_service
 from eventsite.registration.forms import CancelForm, DetailsForm, MoveForm
@@ -212,8 +215,6 @@ def _page(person: Person, now: datetime, *, status: int = 200, **overrides):
         button_form=ButtonForm(),
         consent_wording=consent.wording(),
         erase_form=EraseForm(),
-        can_export=export_available(),
-        can_erase=erasure_available(),
         idle_minutes=int(member_links.idle_limit().total_seconds() // 60),
         now=now,
     )
@@ -395,13 +396,58 @@ def invitations():
 
 # --- data: export and erasure (eventsite.privacy.export / .erasure) -------------------------
 
+#: The reason kept in the audit trail when a person erases themselves (no personal data).
+SELF_ERASURE_REASON = _l('At the person\'s own request, on their page "My registrations"')
 
-def export_available() -> bool:
-    return False
+_EXPORTS = {
+    "json": (export.to_json, "application/json"),
+    "xlsx": (export.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (export.to_csv, "text/csv; charset=utf-8"),
+}
 
 
-def erasure_available() -> bool:
-    return False
+@bp.get("/mine-data.<fmt>")
+def export_data(fmt: str):
+    """ "Hent mine data": everything held about the session's person (art. 15 and 20).
+
+    Whose data is decided by the session alone: no id in the address or the query is read.
+    """
+    now = utcnow()
+    person = _person(now)
+    if fmt not in _EXPORTS:
+        abort(404)
+    write, mimetype = _EXPORTS[fmt]
+    body = write(export.collect(person))
+    filename = f"mine-data-{person.organisation.slug}-{now.astimezone(LOCAL_TZ):%Y-%m-%d}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/slet")
+@writes()
+def erase():
+    """ "Slet mine oplysninger": a page that explains first, then the second click erases (art. 17)."""
+    now = utcnow()
+    person = _person(now)
+    form = EraseForm()
+    if not form.validate():
+        abort(400)
+    if not form.is_confirmed:
+        return render_template(
+            "privacy/member_confirm_erase.html",
+            person=person,
+            organisation=person.organisation,
+            rows=_rows(person, now),
+            form=EraseForm(formdata=None),
+        )
+    organisation = person.organisation
+    try:
+        erase_person(person, reason=str(SELF_ERASURE_REASON))
+    except ErasureError as error:
+        refuse(error)
+        return _back()
+    # The registry deleted the member links (registration.consent_data): the session is over.
+    session.pop(SESSION_KEY, None)
+    return render_template("privacy/member_erased.html", organisation=organisation)
 
 
 def init_app(app: Flask) -> None:

@@ -72,7 +72,11 @@ class Person(Base):
     """Someone who signs up; kept per organisation, which is the data controller."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "email"),
+        # The retention job looks for the organisation's people not yet erased.
+        Index("ix_people_organisation_erased", "organisation_id", "erased_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -88,8 +92,15 @@ class Person(Base):
     #: (eventsite.calendar.personal); a new value revokes the links handed out.
     #: Always set (nullable only for migration 0007's sake, see there).
     feed_key: Mapped[str | None] = mapped_column(String(32), default=new_token_key)
+    #: When the person was erased (eventsite.privacy): the row is an anonymous placeholder
+    #: kept so that registrations still count; None for everyone else.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Registration(Base):

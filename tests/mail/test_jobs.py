@@ -118,29 +118,29 @@ def test_a_failed_run_is_recorded_without_its_message_and_is_due_again_after_its
 
 
 def test_intervals_come_from_eventsite_job_name_minutes(monkeypatch):
-    monkeypatch.setenv("EVENTSITE_JOB_DIETARY_PURGE_MINUTES", "720")
+    monkeypatch.setenv("EVENTSITE_JOB_RETENTION_MINUTES", "720")
     monkeypatch.setenv("EVENTSITE_JOB_REMINDERS_MINUTES", "5")
     monkeypatch.setenv("EVENTSITE_JOB_LEASE_MINUTES", "20")
-    assert config_module._job_minutes() == {"dietary_purge": 720.0, "reminders": 5.0}
+    assert config_module._job_minutes() == {"retention": 720.0, "reminders": 5.0}
 
 
 def test_the_jobs_command_lists_each_job_with_its_interval_last_and_next_run(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_MINUTES", {"reminders": 5})
     with app.app_context():
-        run_job(next(job for job in registered_jobs() if job.name == "dietary_purge"))
+        run_job(next(job for job in registered_jobs() if job.name == "retention"))
     result = app.test_cli_runner().invoke(args=["jobs"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "reminders: every 5 min"
     assert lines[1:3] == ["  last run: never", "  next run: when a worker runs (at once)"]
-    assert lines[3] == "dietary_purge: every 24 h"
-    assert lines[4].startswith("  last run: started ") and lines[4].endswith(", ok, deleted 0 dietary notes")
-    finished = _row(app, "dietary_purge").last_finished_at
-    assert lines[5] == "  next run: " + (finished + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    at = lines.index("retention: every 1 h")
+    assert lines[at + 1].startswith("  last run: started ") and lines[at + 1].endswith(", ok")
+    finished = _row(app, "retention").last_finished_at
+    assert lines[at + 2] == "  next run: " + (finished + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @pytest.mark.slow
-def test_two_real_workers_run_each_job_once_purge_dietary_notes_and_keep_a_heartbeat(
+def test_two_real_workers_run_each_job_once_delete_dietary_notes_and_keep_a_heartbeat(
     app, database_url, create_event, register_person
 ):
     finished = create_event(title="Forbi")
@@ -168,7 +168,7 @@ def test_two_real_workers_run_each_job_once_purge_dietary_notes_and_keep_a_heart
                 break
             time.sleep(0.1)
         time.sleep(1.0)  # time for a second run, if the lease let one through
-        # One finished run per registered job (reminders, dietary purge, held places), not two.
+        # One finished run per registered job (reminders, held places, retention), not two.
         assert (finished_runs, beating) == (len(jobs), 2)
     finally:
         for process in workers:
@@ -176,7 +176,7 @@ def test_two_real_workers_run_each_job_once_purge_dietary_notes_and_keep_a_heart
         sink.stop()
 
     logs = "".join(process.log() for process in workers)
-    assert logs.count("job dietary_purge ok: deleted 1 dietary notes") == 1, logs
+    assert logs.count("job retention ok: dietary_notes 1") == 1, logs
     assert logs.count("job reminders ok") == 1, logs
     with app.app_context():
         assert db.session.execute(select(func.count(DietaryNote.registration_id))).scalar_one() == 0

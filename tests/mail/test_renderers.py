@@ -155,4 +155,4 @@ def test_jobs_run_when_the_worker_starts_then_after_their_interval_each_as_a_uni
 
 def test_registration_schedules_its_reminders(app):
     with app.app_context():
-        assert [job.name for job in registered_jobs()] == ["reminders", "dietary_purge", "signup_holds"]
+        assert [job.name for job in registered_jobs()] == ["reminders", "signup_holds", "retention"]

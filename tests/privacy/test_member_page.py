@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eventsite import clock
@@ -172,8 +176,6 @@ def test_a_new_calendar_address_revokes_the_old_one(app, client, member_session,
     event = create_event()
     register_person(event.session_id, email="lone@example.dk")
     page = member_session(event.id, "lone@example.dk")
-    import re
-
     old = re.search(r"http://localhost(/kalender/mine/[^<\s]+\.ics)", page.get_data(as_text=True)).group(1)
     assert client.get(old).status_code == 200
     assert (
@@ -184,3 +186,76 @@ def test_a_new_calendar_address_revokes_the_old_one(app, client, member_session,
     new_page = client.get("/mine-tilmeldinger/").get_data(as_text=True)
     new = re.search(r"http://localhost(/kalender/mine/[^<\s]+\.ics)", new_page).group(1)
     assert new != old and client.get(new).status_code == 200
+
+
+def test_hent_mine_data_gives_the_sessions_person_only_whatever_ids_are_sent(
+    app, client, member_session, create_event, register_person
+):
+    event = create_event(title="Temadag om trivsel", participant_list=True)
+    mine = register_person(event.session_id, email="lone@example.dk", name="Lone Ravn", dietary_needs="Vegetar")
+    other = register_person(event.session_id, email="anden@example.dk", name="Anders Anden")
+    page = member_session(event.id, "lone@example.dk")
+    client.post(
+        f"/mine-tilmeldinger/tilmelding/{mine.id}/samtykke", data={"csrf_token": csrf_token(page.data), "given": "yes"}
+    )
+    with app.app_context():
+        other_person_id = db.session.get(Registration, other.id).person_id
+    response = client.get(f"/mine-tilmeldinger/mine-data.json?person_id={other_person_id}&id={other_person_id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.data)
+    assert data["categories"]["person"]["rows"][0]["email"] == "lone@example.dk"
+    assert "anden@example.dk" not in response.get_data(as_text=True)
+    assert "Anders Anden" not in response.get_data(as_text=True)
+    (answer,) = data["categories"]["consents"]["rows"]
+    assert answer["given"] is True and answer["event"] == "Temadag om trivsel"
+    assert answer["wording"].startswith("Vis mit navn")
+    assert data["categories"]["dietary_needs"]["rows"]
+
+    workbook = client.get("/mine-tilmeldinger/mine-data.xlsx")
+    assert workbook.status_code == 200
+    sheets = load_workbook(io.BytesIO(workbook.data), read_only=True)
+    assert "Samtykker" in sheets.sheetnames
+    values = [cell for row in sheets["Personoplysninger"].iter_rows(values_only=True) for cell in row]
+    assert "lone@example.dk" in values
+    sheets.close()
+    assert client.get("/mine-tilmeldinger/mine-data.pdf").status_code == 404
+
+    # Without a session: no data, for anyone.
+    assert app.test_client().get("/mine-tilmeldinger/mine-data.json").status_code == 403
+
+
+def test_slet_mine_oplysninger_asks_first_then_erases_and_every_link_stops(
+    app, client, smtp, deliver, member_session, create_event, register_person
+):
+    event = create_event()
+    mine = register_person(event.session_id, email="lone@example.dk", name="Lone Ravn")
+    page = member_session(event.id, "lone@example.dk")
+    html = page.get_data(as_text=True)
+    feed = re.search(r"http://localhost(/kalender/mine/[^<\s]+\.ics)", html).group(1)
+    token = csrf_token(page.data)
+
+    asked = client.post("/mine-tilmeldinger/slet", data={"csrf_token": token})
+    assert asked.status_code == 200 and "Vil du slette dine oplysninger?" in visible_text(asked.data)
+    with app.app_context():
+        assert db.session.get(Registration, mine.id).person.erased_at is None
+
+    done = client.post("/mine-tilmeldinger/slet", data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code == 200 and "Dine oplysninger er slettet" in visible_text(done.data)
+    # The session has ended; a second erasure finds no session and changes nothing.
+    assert client.get("/mine-tilmeldinger/").status_code == 403
+    again = client.post("/mine-tilmeldinger/slet", data={"csrf_token": token, "confirmed": "yes"})
+    assert again.status_code == 403
+    assert client.get(f"/tilmelding/{mine.token}").status_code == 404
+    assert client.get(feed).status_code == 404
+    with app.app_context():
+        registration = db.session.get(Registration, mine.id)
+        assert registration.status.value == "confirmed"  # the statistics stay
+        assert registration.person.erased_at is not None
+        assert "Lone" not in registration.person.name and registration.person.email != "lone@example.dk"
+    # Asking for a link with the old address now sends nothing (the address is unknown).
+    before = len(smtp.received)
+    ask_for_link(client, event.id, "lone@example.dk")
+    deliver()
+    assert len(smtp.received) == before

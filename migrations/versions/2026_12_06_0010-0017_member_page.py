@@ -6,8 +6,8 @@ given and withdrawn consents with their wording); the event setting that offers 
 list (events.participant_list); each organisation's privacy notice (privacy_notices).
 
 Revision ID: 0017
-Revises: 0015
-Create Date: 2026-12-06 00:00:00
+Revises: 0016
+Create Date: 2026-12-06 00:10:00
 
 """
 
@@ -18,7 +18,7 @@ import eventsite.db
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,100 @@
+"""The participant-list consents and member-page links in the personal-data registry (eventsite.personal_data).
+
+Consents are exported with their time and wording (so a person sees exactly what they
+agreed to) and deleted on erasure: an erased person appears on no list. Member-page
+links are exported as dates only (never a token) and deleted on erasure, which ends
+any open member session at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from eventsite import personal_data
+from eventsite.events.models import Event
+from eventsite.extensions import db
+from eventsite.personal_data import Category, Subject
+from eventsite.registration.models import ListConsent, MemberLink, Registration
+
+
+def export_consents(subject: Subject) -> list[dict[str, Any]]:
+    """Every answer to a participant list, oldest first, with the event and the wording shown."""
+    rows = db.session.execute(
+        select(ListConsent, Event.title)
+        .join(Registration, Registration.id == ListConsent.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.person_id == subject.id)
+        .order_by(ListConsent.id)
+    )
+    return [
+        {
+            "purpose": "participant_list",
+            "event": title,
+            "registration_id": answer.registration_id,
+            "given": answer.given,
+            "wording": answer.wording,
+            "at": personal_data.iso(answer.at),
+        }
+        for answer, title in rows
+    ]
+
+
+def erase_consents(subjects: Sequence[Subject]) -> int:
+    ids = [subject.id for subject in subjects]
+    if not ids:
+        return 0
+    result = db.session.execute(
+        delete(ListConsent)
+        .where(ListConsent.registration_id.in_(select(Registration.id).where(Registration.person_id.in_(ids))))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def export_member_links(subject: Subject) -> list[dict[str, Any]]:
+    """When the person asked for and used a link to their own page (dates only, no token)."""
+    links = db.session.execute(
+        select(MemberLink).where(MemberLink.person_id == subject.id).order_by(MemberLink.id)
+    ).scalars()
+    return [personal_data.row(link, ("created_at", "expires_at", "used_at", "ended_at")) for link in links]
+
+
+def erase_member_links(subjects: Sequence[Subject]) -> int:
+    ids = [subject.id for subject in subjects]
+    if not ids:
+        return 0
+    result = db.session.execute(
+        delete(MemberLink).where(MemberLink.person_id.in_(ids)).execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def init_app(app: Flask) -> None:
+    """Register the consents and the member-page links as categories of personal data."""
+    personal_data.add_category(
+        app,
+        Category(
+            name="consents",
+            label=_l("Consents"),
+            export=export_consents,
+            erase=erase_consents,
+            erasure_note=_l("Deleted: an erased person appears on no participant list."),
+        ),
+    )
+    personal_data.add_category(
+        app,
+        Category(
+            name="member_page_links",
+            label=_l('Links to "My registrations"'),
+            export=export_member_links,
+            erase=erase_member_links,
+            erasure_note=_l("Deleted: every open session of the member page ends."),
+        ),
+    )
