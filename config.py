@@ -100,6 +100,10 @@ class Config:
     MANAGE_LINK_GRACE_DAYS = _env_int("MANAGE_LINK_GRACE_DAYS", 1)
     #: Hours an organiser stays logged in.
     ORGANISER_SESSION_HOURS = _env_int("ORGANISER_SESSION_HOURS", 12)
+    #: "Mine tilmeldinger" (eventsite.registration.member_links): a member session ends after
+    #: this many minutes without a request, and this many hours after the link was followed.
+    MEMBER_SESSION_IDLE_MINUTES = _env_int("MEMBER_SESSION_IDLE_MINUTES", 30)
+    MEMBER_SESSION_MAX_HOURS = _env_int("MEMBER_SESSION_MAX_HOURS", 4)
     #: How long an emailed account invitation (hours) and a password-reset link (minutes) work.
     ACCOUNT_INVITATION_HOURS = _env_int("ACCOUNT_INVITATION_HOURS", 72)
     PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
