@@ -33,7 +33,11 @@ class AuditEntry(Base):
     """Who changed what and when, in the back office."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_organisation_created", "organisation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_entries_organisation_created", "organisation_id", "created_at"),
+        # The entries about one object (a registration's history, an erasure's scrub).
+        Index("ix_audit_entries_object", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -66,7 +66,11 @@ class OutboxMessage(Base):
     """An email to one person, rendered from the newest data when it is sent."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_status_due_at", "status", "due_at"),
+        # A person's emails are found by address (export, erasure, "send my links again").
+        Index("ix_outbox_messages_organisation_recipient", "organisation_id", "recipient"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

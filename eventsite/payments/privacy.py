@@ -59,7 +59,10 @@ def erase_subsidies(subjects: Sequence[Subject]) -> int:
         return 0
     result = db.session.execute(
         update(SubsidyRequest)
-        .where(SubsidyRequest.registration_id.in_(_registration_ids(subjects)))
+        .where(
+            SubsidyRequest.registration_id.in_(_registration_ids(subjects)),
+            or_(SubsidyRequest.reason != "", SubsidyRequest.decision_note != ""),
+        )
         .values(reason="", decision_note="")
         .execution_options(synchronize_session=False)
     )
@@ -122,7 +125,7 @@ def erase_invoices(subjects: Sequence[Subject]) -> int:
     )
     result = db.session.execute(
         update(Billing)
-        .where(Billing.registration_id.in_(registrations))
+        .where(Billing.registration_id.in_(registrations), Billing.invoice_reference != "")
         .values(invoice_reference="")
         .execution_options(synchronize_session=False)
     )

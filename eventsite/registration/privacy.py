@@ -119,7 +119,7 @@ def erase_registrations(subjects: Sequence[Subject]) -> int:
     # Email sent about these registrations may have gone to an earlier address.
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.registration_id.in_(_registration_ids(person_ids)))
+        .where(OutboxMessage.registration_id.in_(_registration_ids(person_ids)), OutboxMessage.recipient != "")
         .values(recipient="", last_error="")
         .execution_options(synchronize_session=False)
     )

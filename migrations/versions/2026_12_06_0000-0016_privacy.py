@@ -48,9 +48,16 @@ def upgrade():
     )
     with op.batch_alter_table("retention_settings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_retention_settings_organisation_id"), ["organisation_id"], unique=False)
+    # Erasure and export find a person's emails by address and the audit entries by object.
+    op.create_index(
+        "ix_outbox_messages_organisation_recipient", "outbox_messages", ["organisation_id", "recipient"], unique=False
+    )
+    op.create_index("ix_audit_entries_object", "audit_entries", ["object_type", "object_id"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_audit_entries_object", table_name="audit_entries")
+    op.drop_index("ix_outbox_messages_organisation_recipient", table_name="outbox_messages")
     with op.batch_alter_table("retention_settings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_retention_settings_organisation_id"))
     op.drop_table("retention_settings")

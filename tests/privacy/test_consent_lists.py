@@ -9,6 +9,7 @@ from sqlalchemy import select
 from eventsite.extensions import db
 from eventsite.registration.models import ListConsent, Registration
 from tests.helpers import csrf_token, sign_up, visible_text
+from tests.privacy.member_helpers import member_session  # noqa: F401 (fixture)
 
 
 def manage_token_of(response) -> str:

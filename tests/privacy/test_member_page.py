@@ -14,7 +14,7 @@ from eventsite import clock
 from eventsite.extensions import db
 from eventsite.registration.models import DietaryNote, Person, Registration
 from tests.helpers import csrf_token, visible_text
-from tests.privacy.conftest import ask_for_link, enter, member_links_in, text_of
+from tests.privacy.member_helpers import ask_for_link, enter, member_links_in, member_session, text_of  # noqa: F401 (fixture)
 
 
 def test_a_known_and_an_unknown_address_get_the_same_answer_and_only_the_known_one_an_email(

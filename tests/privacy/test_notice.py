@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.helpers import csrf_token, visible_text
+from tests.privacy.member_helpers import member_session  # noqa: F401 (fixture)
 
 
 def test_the_default_notice_names_data_purposes_legal_basis_retention_and_rights(client, create_organisation):
