@@ -36,7 +36,7 @@ from sqlalchemy import select
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind
 from eventsite.mail.outbox import enqueue
-from eventsite.registration import operations
+from eventsite.registration import consent, operations
 from eventsite.registration.models import Person, Registration, RegistrationStatus
 from eventsite.registration.notifications import notify_promoted, notify_signup
 from eventsite.registration.operations import PERSON_FIELDS, PersonDetails
@@ -61,6 +61,23 @@ def hours() -> int:
 def details_json(details: PersonDetails) -> str:
     """What the person typed, kept on the held registration until confirmed."""
     return json.dumps(asdict(details))
+
+
+def hold_list_consent(registration: Registration, wording: str) -> None:
+    """Keep a ticked participant-list box with the held place: it becomes the person's
+    answer only when the address's owner confirms (registration.consent). Flushes."""
+    typed = json.loads(registration.held_details) if registration.held_details else {}
+    typed["list_consent"] = wording
+    registration.held_details = json.dumps(typed)
+    db.session.flush()
+
+
+def held_list_consent(registration: Registration) -> str | None:
+    """The participant-list wording ticked on the anonymous form, if it was ticked."""
+    if not registration.held_details:
+        return None
+    wording = json.loads(registration.held_details).get("list_consent")
+    return str(wording) if wording else None
 
 
 def held_name(registration: Registration) -> str:
@@ -142,6 +159,9 @@ def confirm(registration: Registration, now: datetime) -> None:
                 changed = True
         if changed:
             person.updated_at = now
+        if typed.get("list_consent"):
+            # The owner saw the ticked box on the confirmation page before pressing.
+            consent.record(registration, True, now, shown=str(typed["list_consent"]))
     registration.held_until = None
     registration.hold_key = None
     registration.held_details = None

@@ -76,7 +76,9 @@ def _hold_from(event, form, extras, now, voucher):
                 held_until=now + holds.duration(),
                 now=now,
             )
-            _record_list_consent(event, form, registration, now)
+            if event.participant_list and form.list_consent.data:
+                # Only the address's owner can consent: it applies when they confirm.
+                holds.hold_list_consent(registration, str(form.list_consent.label.text))
         except AlreadySignedUp:
             # No second place, and nothing about the person changes: the email says so.
             holds.tell_already_signed_up(event.id, event.organisation_id, email)
@@ -178,6 +180,7 @@ def confirm_hold(token: str):
             session=registration.session,
             name=holds.held_name(registration),
             email=registration.person.email,
+            list_consent=holds.held_list_consent(registration),
             confirm_form=confirm,
         )
     holds.confirm(registration, now)

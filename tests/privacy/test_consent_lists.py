@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from eventsite.extensions import db
 from eventsite.registration.models import ListConsent, Registration
-from tests.helpers import csrf_token, sign_up, visible_text
+from tests.helpers import csrf_token, follow_hold_link, hold_link, sign_up, visible_text
 from tests.privacy.member_helpers import member_session  # noqa: F401 (fixture)
 
 
@@ -109,3 +109,26 @@ def test_the_member_page_shows_the_list_and_the_toggle(app, client, member_sessi
     assert shown.status_code == 303
     listed = client.get(f"/mine-tilmeldinger/tilmelding/{mine.id}/deltagerliste")
     assert listed.status_code == 200 and "Lone Ravn" in visible_text(listed.data)
+
+
+def test_a_box_ticked_on_the_anonymous_form_counts_only_once_the_addresses_owner_confirms(app, client, create_event):
+    event = create_event(participant_list=True)
+    held = sign_up(
+        client,
+        event.id,
+        confirm=False,
+        session_id=event.session_id,
+        name="Anne Ahl",
+        email="anne@example.dk",
+        list_consent="y",
+    )
+    assert held.status_code == 303 and "/tjek-din-email" in held.headers["Location"]
+    with app.app_context():
+        assert db.session.execute(select(ListConsent)).first() is None  # a stranger may have typed the address
+    url = hold_link(app, "anne@example.dk")
+    page = client.get(url)
+    assert "Ja, vis mig på deltagerlisten" in visible_text(page.data)  # the owner sees what was ticked
+    follow_hold_link(client, url)
+    with app.app_context():
+        (answer,) = db.session.execute(select(ListConsent)).scalars().all()
+        assert answer.given and answer.wording.startswith("Vis mit navn")
