@@ -2,7 +2,7 @@
 
 Consents are exported with their time and wording (so a person sees exactly what they
 agreed to) and deleted on erasure: an erased person appears on no list. Member-page
-links are exported as dates only (never a token) and deleted on erasure, which ends
+links are exported as dates only (never a token) and ended on erasure, which ends
 any open member session at once.
 """
 
@@ -16,9 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from eventsite import personal_data
+from eventsite.clock import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.personal_data import Category, Subject
+from eventsite.registration import member_links
 from eventsite.registration.models import ListConsent, MemberLink, Registration
 
 
@@ -66,14 +68,9 @@ def export_member_links(subject: Subject) -> list[dict[str, Any]]:
 
 
 def erase_member_links(subjects: Sequence[Subject]) -> int:
-    ids = [subject.id for subject in subjects]
-    if not ids:
-        return 0
-    result = db.session.execute(
-        delete(MemberLink).where(MemberLink.person_id.in_(ids)).execution_options(synchronize_session=False)
-    )
-    db.session.flush()
-    return result.rowcount or 0
+    """End every link and session of these people. The rows stay (dates only, no personal
+    data): their ids name them in the outbox's dedupe keys and must never be reused."""
+    return member_links.end_all([subject.id for subject in subjects], utcnow())
 
 
 def init_app(app: Flask) -> None:
@@ -95,6 +92,6 @@ def init_app(app: Flask) -> None:
             label=_l('Links to "My registrations"'),
             export=export_member_links,
             erase=erase_member_links,
-            erasure_note=_l("Deleted: every open session of the member page ends."),
+            erasure_note=_l("Ended: every link and open session of the member page stops working."),
         ),
     )

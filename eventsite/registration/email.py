@@ -362,7 +362,11 @@ def _render_links(row: OutboxMessage, now: datetime) -> Email | Skip:
     endpoint = member_links.entrance_endpoint()
     member_url = (
         absolute_url(endpoint, token=member_links.link_token(member_link))
-        if endpoint and member_link is not None and member_links.link_is_open(member_link, now)
+        if endpoint
+        and member_link is not None
+        # The link must be the recipient's own (and still open) to be sent to them.
+        and member_link.person.email == row.recipient
+        and member_links.link_is_open(member_link, now)
         else None
     )
     if not current and member_url is None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from eventsite.extensions import db
 from eventsite.registration.models import MemberLink, Person
@@ -143,12 +143,14 @@ def end_session(link: MemberLink, now: datetime) -> None:
     db.session.flush()
 
 
-def end_all(person_id: int, now: datetime) -> int:
-    """End every session and open link of the person (erasure); the number of rows touched."""
+def end_all(person_ids: list[int], now: datetime) -> int:
+    """End every session and open link of these people (erasure), in one UPDATE; the rows touched."""
+    if not person_ids:
+        return 0
     result = db.session.execute(
         update(MemberLink)
-        .where(MemberLink.person_id == person_id, MemberLink.ended_at.is_(None))
-        .values(ended_at=now, session_digest=None, used_at=now)
+        .where(MemberLink.person_id.in_(person_ids), MemberLink.ended_at.is_(None))
+        .values(ended_at=now, session_digest=None, used_at=func.coalesce(MemberLink.used_at, now))
         .execution_options(synchronize_session=False)
     )
     db.session.flush()

@@ -39,14 +39,13 @@ def test_erasure_leaves_the_counts_and_no_trace_of_the_name_or_address_in_any_te
     with app.app_context():
         assert text_columns_holding(NEEDLES) == {}
         after = row_counts()
-        # Dietary needs, the member's tags, the participant-list consent and the member-page
-        # link are deleted; one audit entry records the erasure.
+        # Dietary needs, the member's tags and the participant-list consent are deleted (the
+        # member-page link is ended, not deleted); one audit entry records the erasure.
         expected = dict(
             counts,
             dietary_notes=counts["dietary_notes"] - 1,
             member_tags=counts["member_tags"] - 1,
             list_consents=counts["list_consents"] - 1,
-            member_links=counts["member_links"] - 1,
         )
         expected["audit_entries"] = counts["audit_entries"] + 1
         assert after == expected
