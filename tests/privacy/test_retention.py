@@ -62,7 +62,7 @@ def test_participants_are_anonymised_24_months_after_their_last_event_and_the_co
     later = create_event(
         title="Senere temadag", organisation_id=org, sessions=[{"start": FUTURE + timedelta(days=200)}]
     )
-    register_person(old.session_id, email="gone@example.dk", name="Gunnar Quixotesdottir")
+    gone = register_person(old.session_id, email="gone@example.dk", name="Gunnar Quixotesdottir")
     register_person(old.session_id, email="stays@example.dk", name="Stine Stay")
     register_person(later.session_id, email="stays@example.dk", name="Stine Stay")
     ends = FUTURE + timedelta(hours=6)
@@ -91,6 +91,9 @@ def test_participants_are_anonymised_24_months_after_their_last_event_and_the_co
         # The run is in the organisation's audit trail, with counts only.
         entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "ran")).scalar_one()
         assert json.loads(entry.after)["participants"] == 1
+    # The old manage link names nobody now: 404, not the "expired" page.
+    with clock.travelled(months_before(ends, -24) + timedelta(hours=2)):
+        assert app.test_client().get(f"/tilmelding/{gone.token}").status_code == 404
 
 
 def test_an_organisation_sets_its_own_period_and_sees_the_runs(
