@@ -229,3 +229,42 @@ def test_a_dry_run_prints_what_would_go_per_organisation_and_changes_nothing(
         assert text_columns_holding(NEEDLES) == {}
         db.session.rollback()
     assert _count(app, DietaryNote) == 0
+
+
+def test_invoice_details_of_erased_people_keep_the_payer_for_5_years_then_only_amounts_and_dates(
+    app, create_event, register_person
+):
+    from eventsite.payments.models import Billing, PayerKind
+    from eventsite.privacy.erasure import erase_person
+    from tests.payments.conftest import VALID_CVR, VALID_EAN
+
+    event = create_event(sessions=[{"start": FUTURE}])
+    registration = register_person(event.session_id, name="Ib Quixotesdottir")
+    with app.test_request_context():
+        db.session.add(
+            Billing(
+                registration_id=registration.id,
+                fee_ore=150000,
+                payer_kind=PayerKind.EAN,
+                ean=VALID_EAN,
+                cvr=VALID_CVR,
+                invoice_organisation="Næstved Kommune",
+                invoice_reference="Ib Quixotesdottir",
+                order_number="PO-1",
+                invoiced_at=FUTURE,
+            )
+        )
+        db.session.commit()
+        erase_person(db.session.get(Person, db.session.execute(select(Person.id)).scalar_one()), reason="Ønske")
+        db.session.commit()
+
+    def billing():
+        with app.app_context():
+            row = db.session.get(Billing, registration.id)
+            return (row.invoice_organisation, row.order_number, row.cvr, row.invoice_reference, row.fee_ore)
+
+    assert billing() == ("Næstved Kommune", "PO-1", VALID_CVR, "", 150000)
+    _run(app, months_before(FUTURE, -60) - timedelta(hours=1))
+    assert billing() == ("Næstved Kommune", "PO-1", VALID_CVR, "", 150000)
+    _run(app, months_before(FUTURE, -60) + timedelta(hours=1))
+    assert billing() == ("", "", None, "", 150000)
