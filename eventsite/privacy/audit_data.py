@@ -42,9 +42,7 @@ def _references(subjects: Sequence[Subject]) -> list[Any]:
         and_(AuditEntry.object_type == "registration", AuditEntry.object_id.in_(registrations)),
         and_(AuditEntry.object_type == "subsidy_request", AuditEntry.object_id.in_(requests)),
     ]
-    members = member_ids(subjects)
-    if members:
-        conditions.append(and_(AuditEntry.object_type == "member", AuditEntry.object_id.in_(members)))
+    conditions.append(and_(AuditEntry.object_type == "member", AuditEntry.object_id.in_(member_ids(subjects))))
     return conditions
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
 from eventsite import personal_data
 from eventsite.clock import utcnow
@@ -137,14 +137,16 @@ def erase_registrations(subjects: Sequence[Subject]) -> int:
         .values(recipient="", last_error="")
         .execution_options(synchronize_session=False)
     )
-    for organisation_id in {subject.organisation_id for subject in subjects}:
-        emails = [subject.email for subject in subjects if subject.organisation_id == organisation_id]
-        events = select(Event.id).where(Event.organisation_id == organisation_id)
-        changed += db.session.execute(
-            delete(PendingSignup)
-            .where(PendingSignup.email.in_(emails), PendingSignup.event_id.in_(events))
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    # Pending sign-ups are keyed by address and event; the addresses are still in the people rows.
+    pending = (
+        select(PendingSignup.id)
+        .join(Event, Event.id == PendingSignup.event_id)
+        .join(Person, and_(Person.organisation_id == Event.organisation_id, Person.email == PendingSignup.email))
+        .where(Person.id.in_(person_ids))
+    )
+    changed += db.session.execute(
+        delete(PendingSignup).where(PendingSignup.id.in_(pending)).execution_options(synchronize_session=False)
+    ).rowcount
     return changed or 0
 
 
