@@ -94,7 +94,7 @@ class Config:
     CALENDAR_KEEP_DAYS = _env_int("CALENDAR_KEEP_DAYS", 30)
     #: Rows a retention step treats per transaction (eventsite.privacy.retention): small
     #: enough that no batch holds its locks for long.
-    RETENTION_BATCH = _env_int("RETENTION_BATCH", 500)
+    RETENTION_BATCH = _env_int("RETENTION_BATCH", 1000)
 
     #: Days a manage link stays valid after the last session of the event ends.
     MANAGE_LINK_GRACE_DAYS = _env_int("MANAGE_LINK_GRACE_DAYS", 1)

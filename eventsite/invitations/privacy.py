@@ -16,29 +16,29 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, literal, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, select, update
 
 from eventsite import personal_data
 from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, InvitationState, Member, MemberTag
 from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.registration.models import Person
 from eventsite.registration.privacy import ERASED_DOMAIN
 
 
-def _member_ids(subjects: Sequence[Subject]) -> list[int]:
-    ids: list[int] = []
-    for organisation_id in {subject.organisation_id for subject in subjects}:
-        emails = [subject.email for subject in subjects if subject.organisation_id == organisation_id]
-        ids += db.session.execute(
-            select(Member.id).where(Member.organisation_id == organisation_id, Member.email.in_(emails))
-        ).scalars()
-    return ids
+def member_ids(subjects: Sequence[Subject]) -> Any:
+    """The directory rows of these people (same address, same organisation), as a subquery.
 
-
-def member_ids(subjects: Sequence[Subject]) -> list[int]:
-    """The directory rows of these people (matched by address within their organisation)."""
-    return _member_ids(subjects)
+    It joins the people rows, so it must run before the person category scrubs their
+    addresses: eventsite.privacy erases the categories in reverse order of registration,
+    and the person's is registered (by eventsite.registration) before these.
+    """
+    return (
+        select(Member.id)
+        .join(Person, and_(Person.organisation_id == Member.organisation_id, Person.email == Member.email))
+        .where(Person.id.in_([subject.id for subject in subjects]))
+    )
 
 
 def export_member(subject: Subject) -> list[dict[str, Any]]:
@@ -72,7 +72,7 @@ def export_member(subject: Subject) -> list[dict[str, Any]]:
 
 def erase_members(subjects: Sequence[Subject]) -> int:
     """Anonymise the directory rows; the job level and region stay for the statistics."""
-    ids = _member_ids(subjects)
+    ids = db.session.execute(member_ids(subjects)).scalars().all()
     if not ids:
         return 0
     # The invitations are found through the address, which goes below.
@@ -117,7 +117,7 @@ def export_invitations(subject: Subject) -> list[dict[str, Any]]:
     ]
 
 
-def _revoke_links(ids: list[int]) -> int:
+def _revoke_links(ids: Any) -> int:
     result = db.session.execute(
         update(Invitation)
         .where(Invitation.member_id.in_(ids))
@@ -129,7 +129,7 @@ def _revoke_links(ids: list[int]) -> int:
 
 def erase_invitations(subjects: Sequence[Subject]) -> int:
     """Revoke the invitation and colleague links; the states and dates stay for the statistics."""
-    return _revoke_links(_member_ids(subjects))
+    return _revoke_links(member_ids(subjects))
 
 
 #: Invitations nobody answered: they still tell that the member was invited.

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, literal, select, update
+from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
 
 from eventsite import personal_data
 from eventsite.clock import utcnow
@@ -110,9 +110,23 @@ def erase_registrations(subjects: Sequence[Subject]) -> int:
     if not subjects:
         return 0
     person_ids = _ids(subjects)
+    # A manage link stops working MANAGE_LINK_GRACE_DAYS after its event (and names nobody
+    # once the person is erased, see tokens.registration_from_token): only the links of
+    # events not long over get a new key, so a retention run over years of past events
+    # rewrites only the rows that hold something.
+    grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
+    live_events = select(EventSession.event_id).where(EventSession.ends_at >= utcnow() - grace)
     changed = db.session.execute(
         update(Registration)
-        .where(Registration.person_id.in_(person_ids))
+        .where(
+            Registration.person_id.in_(person_ids),
+            or_(
+                Registration.comment != "",
+                Registration.held_details.is_not(None),
+                Registration.hold_key.is_not(None),
+                Registration.event_id.in_(live_events),
+            ),
+        )
         .values(comment="", held_details=None, hold_key=None, token_key=secrets.token_urlsafe(16))
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -123,14 +137,16 @@ def erase_registrations(subjects: Sequence[Subject]) -> int:
         .values(recipient="", last_error="")
         .execution_options(synchronize_session=False)
     )
-    for organisation_id in {subject.organisation_id for subject in subjects}:
-        emails = [subject.email for subject in subjects if subject.organisation_id == organisation_id]
-        events = select(Event.id).where(Event.organisation_id == organisation_id)
-        changed += db.session.execute(
-            delete(PendingSignup)
-            .where(PendingSignup.email.in_(emails), PendingSignup.event_id.in_(events))
-            .execution_options(synchronize_session=False)
-        ).rowcount
+    # Pending sign-ups are keyed by address and event; the addresses are still in the people rows.
+    pending = (
+        select(PendingSignup.id)
+        .join(Event, Event.id == PendingSignup.event_id)
+        .join(Person, and_(Person.organisation_id == Event.organisation_id, Person.email == PendingSignup.email))
+        .where(Person.id.in_(person_ids))
+    )
+    changed += db.session.execute(
+        delete(PendingSignup).where(PendingSignup.id.in_(pending)).execution_options(synchronize_session=False)
+    ).rowcount
     return changed or 0
 
 

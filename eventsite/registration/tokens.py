@@ -45,6 +45,9 @@ def registration_from_token(token: str, now: datetime) -> Registration | None:
     ).scalar_one_or_none()
     if registration is None or registration.token_key != key:
         return None
+    # An erased person's links name nobody (eventsite.privacy), however old the event.
+    if registration.person.erased_at is not None:
+        return None
     ends_at = registration.event.ends_at
     grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
     if ends_at is not None and now > ends_at + grace:

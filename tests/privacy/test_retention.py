@@ -62,7 +62,7 @@ def test_participants_are_anonymised_24_months_after_their_last_event_and_the_co
     later = create_event(
         title="Senere temadag", organisation_id=org, sessions=[{"start": FUTURE + timedelta(days=200)}]
     )
-    register_person(old.session_id, email="gone@example.dk", name="Gunnar Quixotesdottir")
+    gone = register_person(old.session_id, email="gone@example.dk", name="Gunnar Quixotesdottir")
     register_person(old.session_id, email="stays@example.dk", name="Stine Stay")
     register_person(later.session_id, email="stays@example.dk", name="Stine Stay")
     ends = FUTURE + timedelta(hours=6)
@@ -91,6 +91,9 @@ def test_participants_are_anonymised_24_months_after_their_last_event_and_the_co
         # The run is in the organisation's audit trail, with counts only.
         entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "ran")).scalar_one()
         assert json.loads(entry.after)["participants"] == 1
+    # The old manage link names nobody now: 404, not the "expired" page.
+    with clock.travelled(months_before(ends, -24) + timedelta(hours=2)):
+        assert app.test_client().get(f"/tilmelding/{gone.token}").status_code == 404
 
 
 def test_an_organisation_sets_its_own_period_and_sees_the_runs(
@@ -226,3 +229,42 @@ def test_a_dry_run_prints_what_would_go_per_organisation_and_changes_nothing(
         assert text_columns_holding(NEEDLES) == {}
         db.session.rollback()
     assert _count(app, DietaryNote) == 0
+
+
+def test_invoice_details_of_erased_people_keep_the_payer_for_5_years_then_only_amounts_and_dates(
+    app, create_event, register_person
+):
+    from eventsite.payments.models import Billing, PayerKind
+    from eventsite.privacy.erasure import erase_person
+    from tests.payments.conftest import VALID_CVR, VALID_EAN
+
+    event = create_event(sessions=[{"start": FUTURE}])
+    registration = register_person(event.session_id, name="Ib Quixotesdottir")
+    with app.test_request_context():
+        db.session.add(
+            Billing(
+                registration_id=registration.id,
+                fee_ore=150000,
+                payer_kind=PayerKind.EAN,
+                ean=VALID_EAN,
+                cvr=VALID_CVR,
+                invoice_organisation="Næstved Kommune",
+                invoice_reference="Ib Quixotesdottir",
+                order_number="PO-1",
+                invoiced_at=FUTURE,
+            )
+        )
+        db.session.commit()
+        erase_person(db.session.get(Person, db.session.execute(select(Person.id)).scalar_one()), reason="Ønske")
+        db.session.commit()
+
+    def billing():
+        with app.app_context():
+            row = db.session.get(Billing, registration.id)
+            return (row.invoice_organisation, row.order_number, row.cvr, row.invoice_reference, row.fee_ore)
+
+    assert billing() == ("Næstved Kommune", "PO-1", VALID_CVR, "", 150000)
+    _run(app, months_before(FUTURE, -60) - timedelta(hours=1))
+    assert billing() == ("Næstved Kommune", "PO-1", VALID_CVR, "", 150000)
+    _run(app, months_before(FUTURE, -60) + timedelta(hours=1))
+    assert billing() == ("", "", None, "", 150000)
