@@ -5,6 +5,7 @@ from eventsite.audit import AuditEntry  # noqa: F401
 from eventsite.events.models import Event, EventSession, Organisation, ProgrammeItem, Venue  # noqa: F401
 from eventsite.invitations.models import Invitation, InvitationRound, Member, MemberImport, MemberTag  # noqa: F401
 from eventsite.mail.models import JobRun, OutboxMessage, WorkerHeartbeat  # noqa: F401
+from eventsite.meetings.models import AgendaItem, Meeting, MeetingFile, MeetingSeries  # noqa: F401
 from eventsite.payments.models import (  # noqa: F401
     AddOn,
     Billing,
