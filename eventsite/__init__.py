@@ -43,6 +43,7 @@ def create_app(config_object: type | None = None) -> Flask:
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
+    from eventsite.meetings import proceedings
     from eventsite.registration.views import bp as registration_bp
 
     app.register_blueprint(events_bp)
@@ -60,6 +61,7 @@ def create_app(config_object: type | None = None) -> Flask:
     calendar.init_app(app)
     mail.init_app(app)
     invitations.init_app(app)
+    proceedings.init_app(app)
     headers.init_app(app)
     ops.init_app(app)
     _register_error_pages(app)

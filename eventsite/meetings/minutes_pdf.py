@@ -1,0 +1,24 @@
+"""The minutes as a branded PDF (WeasyPrint), from a version's frozen text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template
+from weasyprint import HTML
+
+from eventsite.events.models import Organisation
+
+
+def minutes_pdf(minutes: dict[str, Any], organisation: Organisation) -> bytes:
+    """The PDF of the minutes (a version's `data`), in the organisation's name."""
+    html = render_template("meetings/minutes_pdf.html", minutes=minutes, organisation=organisation)
+    # No base URL: the document has no external resources, and nothing is fetched.
+    return bytes(HTML(string=html).write_pdf())
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
