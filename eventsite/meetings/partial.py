@@ -9,7 +9,7 @@ The words go through gettext (Danish msgstr in eventsite/translations).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext
@@ -95,11 +95,11 @@ def describe(numbers: Sequence[str], presence: Presence, *, translate: Callable[
     if not numbers or presence.is_full:
         return None
     items = attended_items(numbers, presence)
-    and_word = translate("and")
+    and_word = gettext("and")
     full = item_list(numbers, items.full, and_word)
     partial = item_list(numbers, items.partial, and_word)
     if full and partial:
-        return translate("took part in items %(full)s and partly in items %(partial)s", full=full, partial=partial)
+        return gettext("took part in items %(full)s and partly in items %(partial)s", full=full, partial=partial)
     if full:
-        return translate("took part in items %(full)s", full=full)
-    return translate("took part partly in items %(partial)s", partial=partial)
+        return gettext("took part in items %(full)s", full=full)
+    return gettext("took part partly in items %(partial)s", partial=partial)
