@@ -150,7 +150,7 @@ class ListState(str, enum.Enum):
 LIST_STATE_LABELS = {
     ListState.ATTENDING: _l("Attending"),
     ListState.AFBUD: _l("Afbud"),
-    ListState.NO_ANSWER: _l("No answer"),
+    ListState.NO_ANSWER: _l("Not answered"),
 }
 
 

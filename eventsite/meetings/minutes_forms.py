@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from eventsite.forms import BaseForm, DanishIntegerField
@@ -38,8 +39,8 @@ class SendForm(BaseForm):
     recipients = RadioField(
         _l("Send to"),
         choices=[
-            ("list", _l("Everyone on the meeting's list (participants and afbud)")),
-            ("attending", _l("Only those who took part")),
+            SelectChoice("list", _l("Everyone on the meeting's list (participants and afbud)")),
+            SelectChoice("attending", _l("Only those who took part")),
         ],
         default="list",
         validators=[InputRequired()],

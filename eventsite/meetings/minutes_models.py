@@ -41,7 +41,7 @@ class MinutesState(str, enum.Enum):
 STATE_LABELS = {
     MinutesState.DRAFT: _l("Draft"),
     MinutesState.SENT: _l("Sent for approval"),
-    MinutesState.APPROVED: _l("Approved"),
+    MinutesState.APPROVED: _l("Approved (minutes)"),
     MinutesState.PUBLISHED: _l("Published"),
 }
 
@@ -128,7 +128,7 @@ class ApprovalResponse(str, enum.Enum):
 
 RESPONSE_LABELS = {
     ApprovalResponse.PENDING: _l("No answer yet"),
-    ApprovalResponse.APPROVED: _l("Approved"),
+    ApprovalResponse.APPROVED: _l("Approved (minutes)"),
     ApprovalResponse.OBJECTED: _l("Objected"),
 }
 
