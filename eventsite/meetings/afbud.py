@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
@@ -69,7 +70,7 @@ def send_afbud(
     registration: Registration,
     reason: str = "",
     *,
-    by_user=None,
+    by_user: Any = None,
     now: datetime | None = None,
 ) -> Apology:
     """Record afbud for a confirmed place before the meeting starts (flushes).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -79,7 +80,7 @@ def send_for_approval(
     people: list[Person],
     *,
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
-    user=None,
+    user: Any = None,
     now: datetime | None = None,
 ) -> MinutesVersion:
     """Freeze the draft as a new version and queue its approval email to each person (flushes)."""
@@ -211,7 +212,7 @@ def open_objections(version: MinutesVersion) -> int:
     return sum(1 for approval in version.approvals if approval.response is ApprovalResponse.OBJECTED)
 
 
-def approve(minutes: Minutes, *, user=None, now: datetime | None = None) -> None:
+def approve(minutes: Minutes, *, user: Any = None, now: datetime | None = None) -> None:
     """Approve the minutes (an organiser by hand, or the deadline job with user None; flushes)."""
     now = now or utcnow()
     if minutes.state in (MinutesState.APPROVED, MinutesState.PUBLISHED):
@@ -255,7 +256,7 @@ def approve_due(now: datetime) -> int:
     return count
 
 
-def publish(minutes: Minutes, *, user=None, now: datetime | None = None) -> None:
+def publish(minutes: Minutes, *, user: Any = None, now: datetime | None = None) -> None:
     """Make approved minutes public: the event page, the calendar feed and the PDF (flushes)."""
     now = now or utcnow()
     if minutes.state is MinutesState.PUBLISHED:

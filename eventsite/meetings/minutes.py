@@ -62,7 +62,7 @@ class Draft:
     items: dict[int, ItemText]
 
 
-def save_draft(minutes: Minutes, draft: Draft, *, user=None, now: datetime | None = None) -> None:
+def save_draft(minutes: Minutes, draft: Draft, *, user: Any = None, now: datetime | None = None) -> None:
     """Save the working text (flushes). Approved minutes are final and refuse changes."""
     now = now or utcnow()
     if minutes.state in (MinutesState.APPROVED, MinutesState.PUBLISHED):

@@ -8,11 +8,14 @@ minutes already approved, is skipped. Registered with eventsite.mail.render.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from eventsite.events.models import Organisation
 from eventsite.extensions import db
 from eventsite.formatting import format_day_time, format_span, location_text
 from eventsite.mail.message import Email, one_line, sender_for
@@ -27,7 +30,9 @@ from eventsite.text import absolute_url
 AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
-def _email(row: OutboxMessage, organisation, name: str, subject: str, template: str, context: dict) -> Email:
+def _email(
+    row: OutboxMessage, organisation: Organisation, name: str, subject: str, template: str, context: dict[str, Any]
+) -> Email:
     context.update(template_gettext())
     sender = sender_for(organisation)
     return Email(
@@ -106,6 +111,6 @@ def render_approval(row: OutboxMessage, now: datetime, prepared: dict[int, Minut
     return _email(row, event.organisation, approval.person.name, subject, "minutes_approval", context)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     add_renderer(app, [MailKind.MEETING_SUMMONS], render_summons)
     add_renderer(app, [MailKind.MINUTES_APPROVAL], render_approval, prepare=prepare_approvals)

@@ -7,17 +7,19 @@ Thin views on the `organiser` blueprint; another organisation's meeting answers 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import extract, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from eventsite.accounts.access import bp, current_organisation_ids, role_required
 from eventsite.clock import local_today
 from eventsite.db import utcnow
 from eventsite.events.access import session_for_current_user_or_404
-from eventsite.events.models import Event, EventSession
+from eventsite.events.models import LOCAL_TZ, Event, EventSession
 from eventsite.extensions import db
 from eventsite.forms import ConfirmForm
 from eventsite.meetings import afbud, approval, minutes, roster
@@ -233,8 +235,10 @@ def minutes_pdf_preview(session_id: int):
     session = session_for_current_user_or_404(session_id)
     found = minutes.minutes_for(session)
     if found is None:
-        abort(404)
-    data = found.latest_version.data if found.latest_version else minutes.snapshot(found)
+        # Nothing written yet: the empty draft (a transient row, never added to the session).
+        data = minutes.snapshot(Minutes(session=session, chair="", secretary="", preamble="", items=[]))
+    else:
+        data = found.latest_version.data if found.latest_version else minutes.snapshot(found)
     return pdf_response(minutes_pdf(data, session.event.organisation), f"referat-{session.id}.pdf")
 
 
@@ -249,15 +253,20 @@ def meetings_year():
     if not 2000 <= year <= 2100:
         abort(404)
     org_ids = current_organisation_ids()
-    is_meeting = select(AgendaItem.session_id).union(select(RosterEntry.session_id)).union(select(Minutes.session_id))
+    is_meeting = union(
+        select(AgendaItem.session_id), select(RosterEntry.session_id), select(Minutes.session_id)
+    ).subquery()
+    # The year in Danish time: a meeting on 1 January at 00:30 belongs to that year.
+    begins, ends = datetime(year, 1, 1, tzinfo=LOCAL_TZ), datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
     sessions = (
         db.session.execute(
             select(EventSession)
             .join(Event, Event.id == EventSession.event_id)
             .where(
                 Event.organisation_id.in_(org_ids),
-                EventSession.id.in_(is_meeting),
-                extract("year", EventSession.starts_at) == year,
+                EventSession.id.in_(select(is_meeting.c[0])),
+                EventSession.starts_at >= begins,
+                EventSession.starts_at < ends,
             )
             .options(selectinload(EventSession.event))
             .order_by(EventSession.starts_at)

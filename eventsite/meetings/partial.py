@@ -87,7 +87,7 @@ def item_list(numbers: Sequence[str], chosen: Sequence[str], and_word: str) -> s
     return ", ".join(parts[:-1]) + f" {and_word} " + parts[-1]
 
 
-def describe(numbers: Sequence[str], presence: Presence, *, translate: Callable[..., str] = gettext) -> str | None:
+def describe(numbers: Sequence[str], presence: Presence) -> str | None:
     """ "deltog i pkt. 1-3 og delvist i pkt. 4", or None when the person was there throughout.
 
     `numbers` are the top-level item numbers in order ("1", "2", ...).

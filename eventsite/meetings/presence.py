@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,7 +71,7 @@ def sentence(row: ItemAttendance | None, items: list[tuple[str, AgendaItem]]) ->
     return phrase
 
 
-def record(registration: Registration, choice: PresenceChoice, *, user=None, now: datetime | None = None) -> str:
+def record(registration: Registration, choice: PresenceChoice, *, user: Any = None, now: datetime | None = None) -> str:
     """Save where the person arrived and left (and whether online); the sentence for them (flushes)."""
     now = now or utcnow()
     items = top_items(registration.session)

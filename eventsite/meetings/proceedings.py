@@ -8,11 +8,14 @@ event page (a template helper).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
 
 from eventsite.db import utcnow
+from eventsite.events.models import Event
 from eventsite.mail.jobs import add_job
 from eventsite.meetings import afbud, approval, minutes_email, presence
 from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm
@@ -30,7 +33,7 @@ def approve_minutes(now: datetime) -> str | None:
     return f"approved {count} minutes" if count else None
 
 
-def _no_fields(event, formdata):
+def _no_fields(event: Event, formdata: Mapping[str, Any] | None) -> None:
     return None
 
 
@@ -58,7 +61,7 @@ def manage_context(registration: Registration) -> dict[str, object]:
     }
 
 
-def published_minutes(session_id: int):
+def published_minutes(session_id: int) -> dict[str, Any] | None:
     """The published minutes' text of a session, for the event page (None if none)."""
     version = approval.published_version(session_id)
     return version.data if version is not None else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -64,7 +65,7 @@ def add_members(
     session: EventSession,
     members: list[Member],
     *,
-    by_user=None,
+    by_user: Any = None,
     now: datetime | None = None,
     summon: bool = True,
 ) -> RosterResult:
@@ -99,7 +100,8 @@ def add_members(
         on_list.add(member.email)
         added.append(entry)
         if summon:
-            enqueue(MailKind.MEETING_SUMMONS, registration)
+            # Registration.id is typed int, the outbox's protocol allows None (unflushed rows).
+            enqueue(MailKind.MEETING_SUMMONS, registration)  # type: ignore[arg-type]
     db.session.flush()
     if added:
         record_audit(

@@ -53,9 +53,7 @@ def _registration_id(app, email: str) -> int:
         ).scalar_one()
 
 
-def test_a_board_meeting_from_summons_to_published_minutes(
-    app, create_board, create_user, smtp, deliver, http_client
-):
+def test_a_board_meeting_from_summons_to_published_minutes(app, create_board, create_user, smtp, deliver, http_client):
     board = create_board()
     sid = board.session_id
     user_id = create_user(board.organisation_id, "organiser")
@@ -116,7 +114,12 @@ def test_a_board_meeting_from_summons_to_published_minutes(
         assert refused.status_code == 303
         assert "Mødet er allerede begyndt" in visible_text(late.get(manage[members[0]]).data)
         with app.app_context():
-            assert db.session.execute(select(Apology).where(Apology.registration_id == _registration_id(app, members[0]))).first() is None
+            assert (
+                db.session.execute(
+                    select(Apology).where(Apology.registration_id == _registration_id(app, members[0]))
+                ).first()
+                is None
+            )
 
         office = organiser_login()
         door = f"/arrangoer/sessioner/{sid}/indtjekning"
