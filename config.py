@@ -109,6 +109,11 @@ class Config:
     #: Largest member file (CSV/XLSX) an organiser may upload, in MB; only the import
     #: view accepts more than MAX_CONTENT_LENGTH.
     MEMBER_IMPORT_MAX_MB = _env_int("MEMBER_IMPORT_MAX_MB", 20)
+    #: Where bilag (files attached to meetings) are stored; empty: `<instance>/uploads`.
+    UPLOAD_DIR = _env("UPLOAD_DIR", "") or ""
+    #: Largest bilag an organiser may upload, in MB (only the upload view accepts more
+    #: than MAX_CONTENT_LENGTH).
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)
     #: A reminder never goes to someone e-mailed about the same event within this many hours.
     INVITATION_REMINDER_INTERVAL_HOURS = _env_int("INVITATION_REMINDER_INTERVAL_HOURS", 72)
 
