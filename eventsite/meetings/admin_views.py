@@ -123,7 +123,7 @@ def _render_agenda(session: EventSession, status: int = 200, upload_form: Upload
             event=session.event,
             view=view,
             series=meeting.series if meeting else None,
-            action_form=ConfirmForm(),
+            action_form=ConfirmForm(formdata=None),
             visibility_form=visibility_form,
             copy_form=copy_form,
             template_form=template_form,
@@ -413,9 +413,9 @@ def _series_form(**kwargs) -> SeriesForm:
         .order_by(EventSession.starts_at.desc())
         .limit(50)
     ).all()
-    form.template.choices += [
-        (f"session:{s.id}", _("Copy: %(title)s", title=f"{title}, {s.local_start:%d.%m.%Y}")) for s, title in sources
-    ]
+    for source, title in sources:
+        label = f"{title}, {source.local_start:%d.%m.%Y}"
+        form.template.choices.append((f"session:{source.id}", _("Copy: %(title)s", title=label)))
     return form
 
 

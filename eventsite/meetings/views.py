@@ -9,6 +9,8 @@ that no browser or proxy keeps, and never sniffed into HTML.
 from __future__ import annotations
 
 import os
+import unicodedata
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, send_file
 
@@ -38,7 +40,15 @@ def send_bilag(file: MeetingFile) -> Response:
         etag=False,
         max_age=None,
     )
+    response.headers["Content-Disposition"] = content_disposition(file.filename)
     return _private(response)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the real one per RFC 5987 (filename*)."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(ch for ch in fallback if ch.isprintable() and ch not in '"\\;') or "bilag"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _private(response: Response) -> Response:
@@ -49,7 +59,7 @@ def _private(response: Response) -> Response:
 
 def send_agenda_pdf(view: AgendaView) -> Response:
     response = Response(agenda_pdf(view), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(view.session)}"'
+    response.headers["Content-Disposition"] = content_disposition(pdf_filename(view.session))
     return _private(response)
 
 
