@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -163,6 +164,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     BASE_URL = "http://localhost"
     SERVER_NAME = None
+    #: Bilag stored by tests go to a throwaway folder, never the instance folder (tests
+    #: about files set their own per test).
+    UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "eventsite-test-uploads")
 
 
 def generated_secret_key() -> str:

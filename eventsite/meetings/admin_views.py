@@ -400,7 +400,10 @@ def _series_form(**kwargs) -> SeriesForm:
     form = SeriesForm(**kwargs)
     form.organisation_id.choices = [(o.id, o.name) for o in organisations]
     form.kind.choices = [(kind.value, EVENT_KIND_LABELS[kind]) for kind in EventKind]
-    organisation_id = form.organisation_id.data or (organisations[0].id if organisations else 0)
+    # Meetings to copy an agenda from: of the chosen organisation if it is one of the
+    # user's (the posted value is not validated yet), else of the first.
+    own = [o.id for o in organisations]
+    organisation_id = form.organisation_id.data if form.organisation_id.data in own else (own[0] if own else 0)
     venues = db.session.scalars(
         select(Venue).where(Venue.organisation_id.in_([o.id for o in organisations])).order_by(Venue.city, Venue.name)
     ).all()
