@@ -39,7 +39,19 @@ def create_app(config_object: type | None = None) -> Flask:
     # any eventsite module (eventsite.db in a migration, eventsite.clock in a test)
     # runs this package's __init__ first, and must not pull in every view and its
     # dependencies. The same holds for each area's init_app below.
-    from eventsite import calendar, formatting, invitations, mail, models, ops, organiser, payments, registration  # noqa: F401  (models: all tables for Alembic)
+    from eventsite import (  # noqa: F401  (models: all tables for Alembic)
+        calendar,
+        formatting,
+        invitations,
+        mail,
+        meetings,
+        models,
+        ops,
+        organiser,
+        payments,
+        registration,
+    )
+    # Blueprints and the meetings' proceedings (afbud, minutes), for the same reason.
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
@@ -61,6 +73,7 @@ def create_app(config_object: type | None = None) -> Flask:
     calendar.init_app(app)
     mail.init_app(app)
     invitations.init_app(app)
+    meetings.init_app(app)
     proceedings.init_app(app)
     headers.init_app(app)
     ops.init_app(app)

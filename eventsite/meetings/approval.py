@@ -13,11 +13,13 @@ version's text is kept in its row and written to the audit trail.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import insert, select
@@ -39,6 +41,7 @@ from eventsite.meetings.minutes_models import (
     new_approval_key,
 )
 from eventsite.registration.models import Person
+from eventsite.text import absolute_url
 
 #: Days to object, as the seed board decided ("syv dage").
 DEFAULT_DEADLINE_DAYS = 7
@@ -265,6 +268,9 @@ def publish(minutes: Minutes, *, user: Any = None, now: datetime | None = None) 
         raise MinutesError(_l("Only approved minutes can be published."))
     minutes.state = MinutesState.PUBLISHED
     minutes.published_at = now
+    # The calendar feeds' caches and validators follow the session's updated_at: the
+    # minutes now in its description are a change of the session's public entry.
+    minutes.session.updated_at = now
     db.session.flush()
     record_audit(minutes.session.event.organisation_id, "minutes", minutes.id, "published", user=user)
 
@@ -275,3 +281,30 @@ def published_version(session_id: int) -> MinutesVersion | None:
         select(Minutes).where(Minutes.session_id == session_id, Minutes.state == MinutesState.PUBLISHED)
     ).scalar_one_or_none()
     return minutes.latest_version if minutes is not None else None
+
+
+def calendar_texts(session_ids: Sequence[int], for_participant: bool) -> dict[int, str]:
+    """The published minutes' decisions and PDF link for calendar descriptions (public and personal)."""
+    rows = db.session.execute(
+        select(Minutes).where(Minutes.session_id.in_(list(session_ids)), Minutes.state == MinutesState.PUBLISHED)
+    ).scalars()
+    texts = {}
+    for minutes in rows:
+        version = minutes.latest_version
+        if version is None:
+            continue
+        lines = [
+            _("Minutes: %(url)s", url=absolute_url("meeting_replies.published_pdf", session_id=minutes.session_id))
+        ]
+        for item in version.data["items"]:
+            if item["decision"]:
+                lines.append(
+                    _(
+                        "Item %(number)s. %(title)s – decision: %(decision)s",
+                        number=item["number"],
+                        title=item["title"],
+                        decision=item["decision"],
+                    )
+                )
+        texts[minutes.session_id] = "\n".join(lines)
+    return texts

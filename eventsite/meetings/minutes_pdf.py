@@ -8,13 +8,15 @@ from flask import Response, render_template
 from weasyprint import HTML  # type: ignore[import-untyped]
 
 from eventsite.events.models import Organisation
+from eventsite.meetings import pdf as agenda_pdf
 
 
 def minutes_pdf(minutes: dict[str, Any], organisation: Organisation) -> bytes:
     """The PDF of the minutes (a version's `data`), in the organisation's name."""
     html = render_template("meetings/minutes_pdf.html", minutes=minutes, organisation=organisation)
-    # No base URL: the document has no external resources, and nothing is fetched.
-    return bytes(HTML(string=html).write_pdf())
+    # The agenda PDF's path: its brand stylesheet, and nothing fetched from outside.
+    document = HTML(string=html, url_fetcher=agenda_pdf._refuse_fetch, base_url=None)
+    return bytes(document.write_pdf(stylesheets=[agenda_pdf._stylesheet()]))
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

@@ -13,12 +13,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
+from eventsite.calendar.entries import add_description_text
 from eventsite.db import utcnow
-from eventsite.events.models import Event
+from eventsite.events.models import Event, EventSession
 from eventsite.mail.jobs import add_job
 from eventsite.meetings import afbud, approval, minutes_email, presence
+from eventsite.meetings.minutes import minutes_for
 from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm
+from eventsite.meetings.registry import add_series_column
 from eventsite.meetings.reply_views import bp
 from eventsite.registration.models import Registration
 from eventsite.registration.signup import SignupExtras, add_signup_extras
@@ -67,6 +71,12 @@ def published_minutes(session_id: int) -> dict[str, Any] | None:
     return version.data if version is not None else None
 
 
+def minutes_state_text(session: EventSession) -> str:
+    """The minutes' state of a meeting, for the series overview ("Udkast", "Godkendt", ...)."""
+    found = minutes_for(session)
+    return found.state.label if found is not None else str(_l("Not started"))
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     minutes_email.init_app(app)
@@ -74,3 +84,6 @@ def init_app(app: Flask) -> None:
     add_signup_extras(app, SignupExtras(fields=_no_fields, manage_context=manage_context))
     app.jinja_env.globals["published_minutes"] = published_minutes
     app.jinja_env.globals["agenda_top_items"] = presence.top_items
+    # The published minutes in calendar descriptions, and their state on the series overview.
+    add_description_text(app, approval.calendar_texts)
+    add_series_column(app, _l("Minutes"), minutes_state_text)

@@ -31,6 +31,7 @@ VIEW_MODULES = (
     "eventsite.invitations.round_views",
     "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
+    "eventsite.meetings.admin_views",
     "eventsite.meetings.minutes_views",
     "eventsite.attendance.agenda_checkin_views",
 )

@@ -24,6 +24,7 @@ from eventsite.meetings.participation_models import Apology, ApologyChannel
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus
 from tests.conftest import FUTURE, SUITE_NOW
 from tests.helpers import csrf_token, log_in, user_email, visible_text
+from tests.meetings.board_fixtures import create_board, deliver, http_client, http_server, smtp  # noqa: F401  (fixtures)
 
 LINK = re.compile(r"http://localhost(/[^\s\"<>]+)")
 
