@@ -13,8 +13,12 @@ from eventsite.meetings.minutes_models import COMMENT_MAX, NAME_MAX
 from eventsite.meetings.participation_models import REASON_MAX
 
 
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
 class AfbudForm(BaseForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=REASON_MAX)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), _max(REASON_MAX)])
     submit = SubmitField(_l("Send afbud"))
 
 
@@ -23,15 +27,15 @@ class AcceptForm(BaseForm):
 
 
 class RosterForm(BaseForm):
-    tag = StringField(_l("Members with the tag"), validators=[Optional(), Length(max=60)])
+    tag = StringField(_l("Members with the tag"), validators=[Optional(), _max(60)])
     entries = TextAreaField(
-        _l("E-mail addresses or member numbers, one per line"), validators=[Optional(), Length(max=20000)]
+        _l("E-mail addresses or member numbers, one per line"), validators=[Optional(), _max(20000)]
     )
     submit = SubmitField(_l("Add to the list and send the summons"))
 
 
 class PhoneAfbudForm(BaseForm):
-    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=REASON_MAX)])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), _max(REASON_MAX)])
     submit = SubmitField(_l("Record afbud"))
 
 
@@ -52,14 +56,14 @@ class SendForm(BaseForm):
 
 
 class MinutesHeadForm(BaseForm):
-    chair = StringField(_l("Chair (dirigent)"), validators=[Optional(), Length(max=NAME_MAX)])
-    secretary = StringField(_l("Minute-taker (referent)"), validators=[Optional(), Length(max=NAME_MAX)])
-    preamble = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=5000)])
+    chair = StringField(_l("Chair (dirigent)"), validators=[Optional(), _max(NAME_MAX)])
+    secretary = StringField(_l("Minute-taker (referent)"), validators=[Optional(), _max(NAME_MAX)])
+    preamble = TextAreaField(_l("Introduction"), validators=[Optional(), _max(5000)])
     submit = SubmitField(_l("Save the draft"))
 
 
 class ApprovalForm(BaseForm):
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=COMMENT_MAX)])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), _max(COMMENT_MAX)])
     answer = HiddenField()
     approve = SubmitField(_l("Approve the minutes"))
     object = SubmitField(_l("Object"))
