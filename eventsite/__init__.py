@@ -51,6 +51,7 @@ def create_app(config_object: type | None = None) -> Flask:
         payments,
         registration,
     )
+
     # Blueprints and the meetings' proceedings (afbud, minutes), for the same reason.
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli

@@ -22,6 +22,7 @@ from eventsite.events.models import (
 from eventsite.extensions import db
 from eventsite.invitations.directory import MemberData, create_member
 from eventsite.invitations.models import JobLevel
+from eventsite.meetings.board_demo import admit_demo_accounts, seed_board_meeting
 from eventsite.payments.demo import seed_conference
 from eventsite.registration.operations import PersonDetails, register
 
@@ -229,7 +230,9 @@ def seed_demo() -> str:
     # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
     seed_conference(org, venues["odense"], _next(9, 23))
     _seed_members(org)
-    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions, 10 members."
+    # KOMDIR's board meeting at KL: afbud, attendance by item, minutes approved by email.
+    seed_board_meeting()
+    return "Demo data loaded: 2 organisations, 6 venues, 7 events, 8 sessions, 19 members."
 
 
 def _seed_members(org: Organisation) -> None:
@@ -273,5 +276,6 @@ def seed_demo_accounts() -> str:
             # Only in development mode does the login honour this (eventsite.accounts.second_factor).
             create_user(email, DEMO_PASSWORD, org, Role(role), name=name).second_factor_exempt = True
         lines.append(f"  {role:<9} {email}  /  {DEMO_PASSWORD}")
+    admit_demo_accounts([email for email, _name, _role in DEMO_ACCOUNTS])
     db.session.flush()
     return "Back office: http://127.0.0.1:5000/arrangoer/\n" + "\n".join(lines)

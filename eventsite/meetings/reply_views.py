@@ -19,6 +19,7 @@ from eventsite.meetings import afbud, approval
 from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm, ApprovalForm
 from eventsite.meetings.minutes_models import ApprovalResponse
 from eventsite.meetings.minutes_pdf import minutes_pdf, pdf_response
+from eventsite.registration.pages import visible_event_or_404
 from eventsite.registration.tokens import registration_or_abort
 from eventsite.web import refuse, writes
 
@@ -116,8 +117,10 @@ def approval_page(token: str):
 def published_pdf(session_id: int) -> Response:
     """The published minutes as a PDF (only once published, only of a published event)."""
     session = db.session.get(EventSession, session_id)
-    if session is None or not session.event.published:
+    if session is None:
         abort(404)
+    # Seen only where the event itself may be seen (an invitation-only event needs its link).
+    visible_event_or_404(session.event_id)
     version = approval.published_version(session.id)
     if version is None:
         abort(404)
