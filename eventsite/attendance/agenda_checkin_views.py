@@ -1,7 +1,7 @@
 """Check-in by agenda item: arrived at item 2, left after item 4, took part online.
 
-On the check-in screen of a meeting with an agenda, under each person's "Fravær eller
-note". The record is the meetings area's (eventsite.meetings.presence); the sentence
+On the check-in screen of a meeting with an agenda, under each person's "Afbud,
+udeblevet eller note". The record is the meetings area's (eventsite.meetings.presence); the sentence
 it makes ("deltog i pkt. 1-3 og delvist i pkt. 4") becomes the person's attendance
 note, so the participant list, the exports and the minutes all show it.
 """

@@ -75,9 +75,9 @@ class ConfirmActionForm(BaseForm):
 
 class PresenceForm(BaseForm):
     arrived_item = StringField(_l("Arrived at item"), validators=[Optional()])
-    arrived_during = BooleanField(_l("partway through it"))
+    arrived_during = BooleanField(_l("arrived partway through the item"))
     left_item = StringField(_l("Left at item"), validators=[Optional()])
-    left_during = BooleanField(_l("partway through it"))
+    left_during = BooleanField(_l("left partway through the item"))
     online = BooleanField(_l("Took part online"))
     q = HiddenField()
     submit = SubmitField(_l("Save attendance"))
