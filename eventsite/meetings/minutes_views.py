@@ -27,7 +27,7 @@ from eventsite.meetings.agenda import agenda_for
 from eventsite.meetings.minutes_forms import MinutesHeadForm, PhoneAfbudForm, RosterForm, SendForm
 from eventsite.meetings.minutes_models import Minutes, MinutesState
 from eventsite.meetings.minutes_pdf import minutes_pdf, pdf_response
-from eventsite.meetings.models import AgendaItem
+from eventsite.meetings.models import AgendaItem, Meeting
 from eventsite.meetings.participation_models import RosterEntry
 from eventsite.registration.access import registration_for_current_user_or_404
 from eventsite.web import id_arg, refuse, writes
@@ -248,13 +248,16 @@ def minutes_pdf_preview(session_id: int):
 @bp.get("/moeder")
 @role_required()
 def meetings_year():
-    """The year's meetings (sessions with an agenda, a fixed list or minutes) and their minutes' state."""
+    """The year's meetings (sessions with meeting settings, an agenda, a fixed list or minutes) and their minutes' state."""
     year = id_arg("aar") or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
     org_ids = current_organisation_ids()
     is_meeting = union(
-        select(AgendaItem.session_id), select(RosterEntry.session_id), select(Minutes.session_id)
+        select(Meeting.session_id),
+        select(AgendaItem.session_id),
+        select(RosterEntry.session_id),
+        select(Minutes.session_id),
     ).subquery()
     # The year in Danish time: a meeting on 1 January at 00:30 belongs to that year.
     begins, ends = datetime(year, 1, 1, tzinfo=LOCAL_TZ), datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
