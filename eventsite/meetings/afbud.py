@@ -138,6 +138,14 @@ def accept(registration: Registration, *, now: datetime | None = None) -> bool:
     return True
 
 
+def awaiting_answer(registration: Registration) -> bool:
+    """Whether a person on a closed meeting's fixed list has neither answered nor sent afbud."""
+    roster = db.session.execute(
+        select(RosterEntry).where(RosterEntry.registration_id == registration.id)
+    ).scalar_one_or_none()
+    return roster is not None and roster.accepted_at is None and apology_for(registration) is None
+
+
 class ListState(str, enum.Enum):
     ATTENDING = "attending"
     AFBUD = "afbud"

@@ -51,14 +51,11 @@ def manage_context(registration: Registration) -> dict[str, object]:
         can_send = True
     except afbud.AfbudError:
         can_send = False
-    listing_row = next(
-        (row for row in afbud.meeting_list(registration.session).rows if row.registration.id == registration.id), None
-    )
     return {
         "meeting": {
             "apology": afbud.apology_for(registration),
             "can_send": can_send,
-            "awaiting_answer": listing_row is not None and listing_row.state is afbud.ListState.NO_ANSWER,
+            "awaiting_answer": afbud.awaiting_answer(registration),
             "afbud_form": AfbudForm(formdata=None),
             "accept_form": AcceptForm(formdata=None),
         }
