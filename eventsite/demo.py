@@ -22,6 +22,7 @@ from eventsite.events.models import (
 from eventsite.extensions import db
 from eventsite.invitations.directory import MemberData, create_member
 from eventsite.invitations.models import JobLevel
+from eventsite.meetings.demo import seed_board_series, seed_generalforsamling, seed_lederforum
 from eventsite.payments.demo import seed_conference
 from eventsite.registration.operations import PersonDetails, register
 
@@ -228,8 +229,15 @@ def seed_demo() -> str:
 
     # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
     seed_conference(org, venues["odense"], _next(9, 23))
+    # Agendas and bilag, and a board's meetings of the year (eventsite.meetings).
+    seed_lederforum(frm)
+    seed_generalforsamling(aars)
+    board_meetings = seed_board_series(org, venues["kbh"], _next(3, 12).year)
     _seed_members(org)
-    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions, 10 members."
+    return (
+        "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions, 10 members; "
+        f"agendas for the Lederforum and the generalforsamling, a board series of {board_meetings} meetings."
+    )
 
 
 def _seed_members(org: Organisation) -> None:
