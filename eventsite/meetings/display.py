@@ -8,7 +8,7 @@ marked public, and only the bilag marked public.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -119,7 +119,7 @@ def participant_view(registration: Registration, *, absolute: bool = False, toke
     )
 
 
-def _relative(endpoint: str, **values: object) -> str:
+def _relative(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, **values)
 
 

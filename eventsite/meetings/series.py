@@ -73,7 +73,9 @@ def _meeting_title(title: str, day: date) -> str:
     return f"{title} {day:%d.%m.%Y}"[:TITLE_MAX]
 
 
-def _add_meeting(series: MeetingSeries, kind: EventKind, day: date, start: time, end: time, capacity: int | None):
+def _add_meeting(
+    series: MeetingSeries, kind: EventKind, day: date, start: time, end: time, capacity: int | None
+) -> EventSession:
     starts_at = datetime.combine(day, start, tzinfo=LOCAL_TZ)
     ends_at = datetime.combine(day, end, tzinfo=LOCAL_TZ)
     if ends_at <= starts_at:
@@ -182,7 +184,7 @@ def add_meeting(series: MeetingSeries, day: date, start: time, end: time) -> Eve
     """One more meeting of the series, with its venue or link and the latest meeting's agenda."""
     earlier = meetings_of(series)
     latest = earlier[-1] if earlier else None
-    kind = latest.event.kind if latest else EventKind.NETVAERKSMOEDE
+    kind: EventKind = latest.event.kind if latest else EventKind.NETVAERKSMOEDE
     capacity = latest.capacity if latest else None
     session = _add_meeting(series, kind, day, start, end, capacity)
     if latest is not None:

@@ -64,7 +64,7 @@ def send_agenda_pdf(view: AgendaView) -> Response:
 
 
 @bp.get("/arrangementer/<int:event_id>/bilag/<int:file_id>")
-def public_file(event_id: int, file_id: int):
+def public_file(event_id: int, file_id: int) -> Response:
     event = visible_event_or_404(event_id)
     file = db.session.get(MeetingFile, file_id)
     if file is None or file.session.event_id != event.id or file.shown_to is not ShownTo.PUBLIC:
@@ -73,7 +73,7 @@ def public_file(event_id: int, file_id: int):
 
 
 @bp.get("/tilmelding/<token>/bilag/<int:file_id>")
-def participant_file(token: str, file_id: int):
+def participant_file(token: str, file_id: int) -> Response:
     registration = registration_or_abort(token, utcnow())
     file = db.session.get(MeetingFile, file_id)
     if file is None or file.session_id != registration.session_id:
@@ -84,7 +84,7 @@ def participant_file(token: str, file_id: int):
 
 
 @bp.get("/arrangementer/<int:event_id>/sessioner/<int:session_id>/dagsorden.pdf")
-def public_agenda_pdf(event_id: int, session_id: int):
+def public_agenda_pdf(event_id: int, session_id: int) -> Response:
     event = visible_event_or_404(event_id)
     session = next((s for s in event.sessions if s.id == session_id), None)
     if session is None:
@@ -96,7 +96,7 @@ def public_agenda_pdf(event_id: int, session_id: int):
 
 
 @bp.get("/tilmelding/<token>/dagsorden.pdf")
-def participant_agenda_pdf(token: str):
+def participant_agenda_pdf(token: str) -> Response:
     registration = registration_or_abort(token, utcnow())
     view = participant_view(registration, token=token)
     if not view.items:

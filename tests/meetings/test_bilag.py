@@ -21,6 +21,7 @@ from tests.meetings.conftest import (
     docx_bytes,
     file_rows,
     item_id,
+    items_of,
     pdf_bytes,
     png_bytes,
     post_action,
@@ -273,3 +274,16 @@ def test_an_upload_rolled_back_leaves_no_file_behind(app, create_event, uploads)
         assert len(stored_files(uploads)) == 1
         db.session.rollback()
     assert stored_files(uploads) == []
+
+
+def test_deleting_a_session_deletes_its_agenda_and_bilag(app, client, organiser, create_event, uploads):
+    event = create_event(organisation_id=organiser, sessions=[{}, {}])
+    sid = event.session_ids[1]
+    add_item(client, sid, "Punkt")
+    upload(client, sid, "a.pdf", pdf_bytes(), item_id=item_id(app, sid, "Punkt"))
+    upload(client, sid, "b.pdf", pdf_bytes())
+    assert len(stored_files(uploads)) == 2
+    response = post_action(client, f"/arrangoer/arrangementer/{event.id}", f"/arrangoer/sessioner/{sid}/slet")
+    assert response.status_code == 303
+    assert file_rows(app) == [] and stored_files(uploads) == []
+    assert items_of(app, sid) == []
