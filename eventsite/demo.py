@@ -22,8 +22,8 @@ from eventsite.events.models import (
 from eventsite.extensions import db
 from eventsite.invitations.directory import MemberData, create_member
 from eventsite.invitations.models import JobLevel
-from eventsite.meetings.demo import seed_board_series, seed_generalforsamling, seed_lederforum
 from eventsite.meetings.board_demo import admit_demo_accounts, seed_board_meeting
+from eventsite.meetings.demo import seed_board_series, seed_generalforsamling, seed_lederforum
 from eventsite.payments.demo import seed_conference
 from eventsite.registration.operations import PersonDetails, register
 
