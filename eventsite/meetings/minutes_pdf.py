@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template
-from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint import HTML
 
 from eventsite.events.models import Organisation
 from eventsite.meetings import pdf as agenda_pdf
