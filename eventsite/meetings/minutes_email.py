@@ -40,8 +40,8 @@ def _email(
         recipients=[(name, row.recipient)],
         sender=sender,
         reply_to=sender[1],
-        body=render_part(f"emails/meetings/{template}.txt", context),
-        html=render_part(f"emails/meetings/{template}.html", context),
+        body=render_part(f"emails/{template}.txt", context),
+        html=render_part(f"emails/{template}.html", context),
         extra_headers=dict(AUTOMATIC),
         message_id=row.message_id,
     )
@@ -64,7 +64,7 @@ def render_summons(row: OutboxMessage, now: datetime, prepared: object) -> Email
         manage_url=absolute_url("registration.manage", token=manage_token(registration)),
     )
     subject = _("Summons: %(title)s", title=event.title)
-    return _email(row, event.organisation, registration.person.name, subject, "summons", context)
+    return _email(row, event.organisation, registration.person.name, subject, "meeting_summons", context)
 
 
 def prepare_approvals(rows: list[OutboxMessage], now: datetime) -> dict[int, MinutesApproval]:
