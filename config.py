@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -116,6 +117,11 @@ class Config:
     #: Largest member file (CSV/XLSX) an organiser may upload, in MB; only the import
     #: view accepts more than MAX_CONTENT_LENGTH.
     MEMBER_IMPORT_MAX_MB = _env_int("MEMBER_IMPORT_MAX_MB", 20)
+    #: Where bilag (files attached to meetings) are stored; empty: `<instance>/uploads`.
+    UPLOAD_DIR = _env("UPLOAD_DIR", "") or ""
+    #: Largest bilag an organiser may upload, in MB (only the upload view accepts more
+    #: than MAX_CONTENT_LENGTH).
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)
     #: A reminder never goes to someone e-mailed about the same event within this many hours.
     INVITATION_REMINDER_INTERVAL_HOURS = _env_int("INVITATION_REMINDER_INTERVAL_HOURS", 72)
 
@@ -165,6 +171,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     BASE_URL = "http://localhost"
     SERVER_NAME = None
+    #: Bilag stored by tests go to a throwaway folder, never the instance folder (tests
+    #: about files set their own per test).
+    UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "eventsite-test-uploads")
 
 
 def generated_secret_key() -> str:

@@ -44,6 +44,7 @@ def create_app(config_object: type | None = None) -> Flask:
         formatting,
         invitations,
         mail,
+        meetings,
         models,  # noqa: F401  (all tables for Alembic)
         ops,
         organiser,
@@ -52,10 +53,11 @@ def create_app(config_object: type | None = None) -> Flask:
         registration,
     )
 
-    # The blueprints and the command line, for the same reason.
+    # Blueprints and the meetings' proceedings (afbud, minutes), for the same reason.
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
+    from eventsite.meetings import proceedings
     from eventsite.registration.views import bp as registration_bp
 
     app.register_blueprint(events_bp)
@@ -73,6 +75,8 @@ def create_app(config_object: type | None = None) -> Flask:
     calendar.init_app(app)
     mail.init_app(app)
     invitations.init_app(app)
+    meetings.init_app(app)
+    proceedings.init_app(app)
     # After every area that registers personal data: the audit trail's category comes last.
     privacy.init_app(app)
     headers.init_app(app)

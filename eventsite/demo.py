@@ -22,6 +22,8 @@ from eventsite.events.models import (
 from eventsite.extensions import db
 from eventsite.invitations.directory import MemberData, create_member
 from eventsite.invitations.models import JobLevel
+from eventsite.meetings.board_demo import admit_demo_accounts, seed_board_meeting
+from eventsite.meetings.demo import seed_board_series, seed_generalforsamling, seed_lederforum
 from eventsite.payments.demo import seed_conference
 from eventsite.registration.operations import PersonDetails, register
 
@@ -228,8 +230,18 @@ def seed_demo() -> str:
 
     # Day prices, add-ons, rooms, subsidised places and EAN invoices (eventsite.payments).
     seed_conference(org, venues["odense"], _next(9, 23))
+    # Agendas and bilag, and a board's meetings of the year (eventsite.meetings).
+    seed_lederforum(frm)
+    seed_generalforsamling(aars)
+    board_meetings = seed_board_series(org, venues["kbh"], _next(3, 12).year)
     _seed_members(org)
-    return "Demo data loaded: 1 organisation, 5 venues, 6 events, 7 sessions, 10 members."
+    # KOMDIR's board meeting at KL: afbud, attendance by item, minutes approved by email.
+    seed_board_meeting()
+    return (
+        "Demo data loaded: 2 organisations, 6 venues, 7 events, 8 sessions, 19 members; "
+        f"agendas for the Lederforum and the generalforsamling, a board series of {board_meetings} meetings; "
+        "KOMDIR's board meeting at KL with approved minutes."
+    )
 
 
 def _seed_members(org: Organisation) -> None:
@@ -273,5 +285,6 @@ def seed_demo_accounts() -> str:
             # Only in development mode does the login honour this (eventsite.accounts.second_factor).
             create_user(email, DEMO_PASSWORD, org, Role(role), name=name).second_factor_exempt = True
         lines.append(f"  {role:<9} {email}  /  {DEMO_PASSWORD}")
+    admit_demo_accounts([email for email, _name, _role in DEMO_ACCOUNTS])
     db.session.flush()
     return "Back office: http://127.0.0.1:5000/arrangoer/\n" + "\n".join(lines)

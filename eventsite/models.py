@@ -5,6 +5,9 @@ from eventsite.audit import AuditEntry  # noqa: F401
 from eventsite.events.models import Event, EventSession, Organisation, ProgrammeItem, Venue  # noqa: F401
 from eventsite.invitations.models import Invitation, InvitationRound, Member, MemberImport, MemberTag  # noqa: F401
 from eventsite.mail.models import JobRun, OutboxMessage, WorkerHeartbeat  # noqa: F401
+from eventsite.meetings.minutes_models import Minutes, MinutesApproval, MinutesItem, MinutesVersion  # noqa: F401
+from eventsite.meetings.models import AgendaItem, Meeting, MeetingFile, MeetingSeries  # noqa: F401
+from eventsite.meetings.participation_models import Apology, ItemAttendance, RosterEntry  # noqa: F401
 from eventsite.payments.models import (  # noqa: F401
     AddOn,
     Billing,

@@ -8,10 +8,10 @@ confirmed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from eventsite.calendar.ical import (
@@ -31,6 +31,39 @@ from eventsite.text import absolute_url, markdown_to_text
 
 #: Event descriptions are cut to this length in calendars (as plain text from their Markdown).
 DESCRIPTION_MAX = 1500
+
+
+#: app.extensions key of the description texts the areas above add (see add_description_text).
+_DESCRIPTION_TEXTS = "eventsite.calendar.description_texts"
+
+#: provider(session ids, for_participant) -> {session id: plain text}; sessions without
+#: anything to add are left out of the result.
+DescriptionText = Callable[[Sequence[int], bool], Mapping[int, str]]
+
+
+def add_description_text(app: Flask, provider: DescriptionText) -> None:
+    """Add text to calendar entries' descriptions, per session (meetings: the agenda).
+
+    `provider` is called once per feed or download with all its session ids (so it can
+    load what it needs in a few queries); `for_participant` is True for a person's own
+    confirmed entry (invitation, personal feed), which may show more than the public's.
+    A public entry's text must change only with the session's updated_at, which the
+    feeds' cache and validators follow.
+    """
+    app.extensions.setdefault(_DESCRIPTION_TEXTS, []).append(provider)
+
+
+def description_texts(session_ids: Sequence[int], for_participant: bool) -> dict[int, str]:
+    """The added texts of each session, joined (empty without any provider or text)."""
+    providers: list[DescriptionText] = current_app.extensions.get(_DESCRIPTION_TEXTS, [])
+    if not providers or not session_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for provider in providers:
+        for session_id, text in provider(session_ids, for_participant).items():
+            if text:
+                found.setdefault(session_id, []).append(text)
+    return {session_id: "\n\n".join(texts) for session_id, texts in found.items()}
 
 
 def calendar_host() -> str:
@@ -157,8 +190,9 @@ def public_entries(sessions: Iterable[EventSession | PublicSession]) -> list[Cal
     online = _("Online")
     shared: dict[int, tuple[str, str, Party, str]] = {}
     entries = []
-    for item in sessions:
-        row = item if isinstance(item, PublicSession) else PublicSession.of(item)
+    rows = [item if isinstance(item, PublicSession) else PublicSession.of(item) for item in sessions]
+    added = description_texts([row.session_id for row in rows], False)
+    for row in rows:
         parts = shared.get(row.event_id)
         if parts is None:
             url = absolute_url("events.event_page", event_id=row.event_id)
@@ -185,7 +219,7 @@ def public_entries(sessions: Iterable[EventSession | PublicSession]) -> list[Cal
                 last_modified=changed,
                 status=CANCELLED if cancelled else CONFIRMED,
                 location=row.location if row.venue_name is not None else online,
-                description=description,
+                description=description + "\n\n" + added[row.session_id] if row.session_id in added else description,
                 url=url,
                 organizer=organizer,
                 categories=category,
@@ -235,6 +269,9 @@ def personal_entry(
             for item in session.programme
         ]
         lines.append("\n".join(programme))
+    added = description_texts([session.id], confirmed).get(session.id)
+    if added:
+        lines.append(added)
     if manage_url:
         lines.append(_("See, change or cancel your registration: %(url)s", url=manage_url))
     summary = _summary(event, session, cancelled=status == CANCELLED)

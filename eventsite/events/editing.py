@@ -21,6 +21,7 @@ from eventsite.events.models import Event, EventKind, EventSession, ProgrammeIte
 from eventsite.extensions import db
 from eventsite.formatting import format_clock
 from eventsite.geo import municipality
+from eventsite.meetings.files import delete_files_of_session
 from eventsite.registration.capacity import capacity_change_allowed
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import ACTIVE, lock_session, promote_waitlisted, seat_counts
@@ -337,6 +338,8 @@ def delete_session(session: EventSession) -> None:
     )
     for item in list(session.programme):
         db.session.delete(item)
+    # Its bilag's rows go with the session (ON DELETE CASCADE); their files after the commit.
+    delete_files_of_session(session)
     db.session.delete(session)
     db.session.flush()
 

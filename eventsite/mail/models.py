@@ -48,6 +48,12 @@ class MailKind(str, enum.Enum):
     #: A back-office account's invitation or password-reset link (eventsite.organiser.account_email).
     ACCOUNT_INVITATION = "account_invitation"
     PASSWORD_RESET = "password_reset"
+    #: A closed meeting's summons ("Indkaldelse") to a person on its fixed list, with
+    #: their personal link to answer or send afbud (eventsite.meetings.roster).
+    MEETING_SUMMONS = "meeting_summons"
+    #: Minutes sent for approval, with the recipient's personal approval link
+    #: (eventsite.meetings.approval); about a person, not a registration.
+    MINUTES_APPROVAL = "minutes_approval"
 
 
 class OutboxStatus(str, enum.Enum):

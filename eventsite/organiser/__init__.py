@@ -33,6 +33,9 @@ VIEW_MODULES = (
     "eventsite.payments.views",
     "eventsite.privacy.views",
     "eventsite.privacy.notice_views",
+    "eventsite.meetings.admin_views",
+    "eventsite.meetings.minutes_views",
+    "eventsite.attendance.agenda_checkin_views",
 )
 
 

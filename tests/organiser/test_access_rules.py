@@ -7,6 +7,9 @@ objects; a parameter name the test does not know fails loudly: add it to PARAMET
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
@@ -130,6 +133,51 @@ def _object_on_b_event(module: str, model_name: str, fields):
     return create
 
 
+def _agenda_item_of_b(app, world) -> int:
+    """An agenda item of B's session (eventsite.meetings)."""
+    from eventsite.meetings.models import AgendaItem
+
+    with app.app_context():
+        item = AgendaItem(session_id=world["b_ids"]["session_id"], position=1, title="Bodil Bhemmelig om budget")
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
+def _file_of_b(app, world) -> int:
+    """A bilag of B's session (its row only: the access check comes before the file)."""
+    from eventsite.meetings.files import stored_path
+    from eventsite.meetings.models import MeetingFile, ShownTo
+
+    with app.app_context():
+        file = MeetingFile(
+            session_id=world["b_ids"]["session_id"],
+            position=1,
+            title="Hemmeligt B-arrangement bilag",
+            filename="b.pdf",
+            stored_name=uuid.uuid4().hex,
+            content_type="application/pdf",
+            size_bytes=1,
+            shown_to=ShownTo.PARTICIPANTS,
+        )
+        db.session.add(file)
+        db.session.commit()
+        os.makedirs(os.path.dirname(stored_path(file)), exist_ok=True)
+        with open(stored_path(file), "wb") as handle:
+            handle.write(b"%PDF-1.7 B")
+        return file.id
+
+
+def _series_of_b(app, world) -> int:
+    from eventsite.meetings.models import MeetingSeries
+
+    with app.app_context():
+        series = MeetingSeries(organisation_id=world["org_b"], title="Hemmeligt B-arrangement", online_url=None)
+        db.session.add(series)
+        db.session.commit()
+        return series.id
+
+
 def _addon_fields(world) -> dict:
     from eventsite.payments.models import AddOnKind
 
@@ -162,6 +210,9 @@ PARAMETERS = {
     "round_id": _object_on_b_event(
         "eventsite.invitations.models", "InvitationRound", lambda world: {"idempotency_key": "b-runde"}
     ),
+    "agenda_item_id": _agenda_item_of_b,
+    "file_id": _file_of_b,
+    "series_id": _series_of_b,
     # Import previews are keyed by organisation and a random token.
     "token": lambda app, world: "ukendt-token",
     # Export formats: a real one, so the route gets as far as its access check.
