@@ -51,6 +51,8 @@ def create_app(config_object: type | None = None) -> Flask:
         payments,
         registration,
     )
+
+    # The blueprints and the CLI: imported here for the same reason.
     from eventsite.api.views import bp as api_bp
     from eventsite.cli import register_cli
     from eventsite.events.views import bp as events_bp
