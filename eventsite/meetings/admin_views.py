@@ -41,7 +41,7 @@ from eventsite.meetings.models import AgendaItem, AgendaKind, Meeting, MeetingFi
 from eventsite.meetings.registry import series_columns
 from eventsite.meetings.series import SeriesData, SeriesError
 from eventsite.meetings.views import send_agenda_pdf, send_bilag
-from eventsite.web import refuse, writes
+from eventsite.web import discard, refuse, writes
 
 
 def _agenda_item_or_404(agenda_item_id: int) -> AgendaItem:
@@ -338,7 +338,7 @@ def meeting_file_upload(session_id: int):
             uploaded_by_id=current_user.id,
         )
     except FileRefused as error:
-        db.session.rollback()
+        discard()
         return _render_agenda(session, 422, form, str(error.message))
     flash(_("“%(title)s” has been attached.", title=file.title), "success")
     return _back_to_agenda(session.id, "#bilag")
