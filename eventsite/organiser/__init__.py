@@ -11,6 +11,7 @@ import importlib
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from eventsite.accounts import brand_pages
 from eventsite.accounts.access import bp
 from eventsite.accounts.models import User
 from eventsite.extensions import db, login_manager
@@ -31,6 +32,7 @@ VIEW_MODULES = (
     "eventsite.invitations.round_views",
     "eventsite.organiser.outbox_views",
     "eventsite.payments.views",
+    "eventsite.organiser.brand_views",
 )
 
 
@@ -69,3 +71,4 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     register_cli(app)
     account_email.init_app(app)
+    brand_pages.init_app(app)

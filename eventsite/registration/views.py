@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite import limits
+from eventsite.accounts.brand import use_brand
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
 from eventsite.registration import holds, operations, recovery, verification
@@ -247,6 +248,7 @@ def _registration_or_abort(token: str):
 def _manage_context(registration):
     now = utcnow()
     event = registration.event
+    use_brand(event.organisation)
     other_sessions = [s for s in event.active_sessions if s.id != registration.session_id and s.starts_at > now]
     token = manage_token(registration)
     before_start = registration.session.starts_at > now
