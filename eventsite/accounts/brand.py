@@ -286,12 +286,14 @@ def checked_colour(value: str) -> str:
     colour = "#" + digits
     ratio = contrast_ratio(colour, "#ffffff")
     if ratio < MIN_CONTRAST:
+        # Two decimals, rounded down: 4.48 must never read as "4.5".
+        shown = f"{int(ratio * 100) / 100:.2f}".replace(".", ",")
         raise BrandError(
             _l(
                 "The colour %(colour)s is too light: white text on it has a contrast of only %(ratio)s:1,"
                 " and at least 4.5:1 is required (WCAG AA). Choose a darker colour.",
                 colour=colour,
-                ratio=f"{ratio:.1f}".replace(".", ","),
+                ratio=shown,
             ),
             "primary_colour",
         )
