@@ -39,9 +39,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, func, select
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column
 
-from eventsite.accounts.models import Membership, Organisation
+from eventsite.accounts.access import CHECKIN_ROLES, current_organisation_ids
+from eventsite.accounts.models import Organisation
 from eventsite.audit import changed_only, record_audit
 from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.extensions import db
@@ -128,6 +129,8 @@ class Brand:
     logo_hash: str
     contact: Contact
     footer_links: tuple[FooterLink, ...]
+    #: How many organisations the site has (one: its front page is the organisation's).
+    site_organisations: int = 1
 
     @property
     def is_site(self) -> bool:
@@ -164,13 +167,13 @@ class Brand:
 
     @property
     def home_url(self) -> str:
-        if self.slug and organisation_count() > 1:
+        if self.slug and self.site_organisations > 1:
             return url_for("events.organisation_page", slug=self.slug)
         return url_for("events.index")
 
     @property
     def accessibility_url(self) -> str:
-        if self.slug and organisation_count() > 1:
+        if self.slug and self.site_organisations > 1:
             return url_for("brand.organisation_accessibility", slug=self.slug)
         return url_for("brand.accessibility")
 
@@ -180,29 +183,64 @@ SITE_NAME = "eventsite"
 
 def site_brand() -> Brand:
     """The neutral brand of a site with several organisations."""
-    return Brand(None, None, SITE_NAME, SITE_NAME, DEFAULT_PRIMARY, "", Contact(), ())
+    return Brand(None, None, SITE_NAME, SITE_NAME, DEFAULT_PRIMARY, "", Contact(), (), 0)
+
+
+def _request_cache() -> dict[int, Brand] | None:
+    """Brands already built in this request (a page, or a batch of emails in the worker)."""
+    if not has_request_context():
+        return None
+    return request.environ.setdefault("eventsite.brands", {})  # type: ignore[no-any-return]
+
+
+def brand_of(organisation_id: int) -> Brand:
+    """The brand of an organisation by id, in one query (organisation, settings, count)."""
+    cache = _request_cache()
+    if cache is not None and organisation_id in cache:
+        return cache[organisation_id]
+    others = aliased(Organisation)
+    count = select(func.count(others.id)).scalar_subquery()
+    found = db.session.execute(
+        select(Organisation, OrganisationBrand, count)
+        .outerjoin(OrganisationBrand, OrganisationBrand.organisation_id == Organisation.id)
+        .where(Organisation.id == organisation_id)
+    ).one_or_none()
+    if found is None:
+        return site_brand()
+    organisation, row, site_organisations = found
+    if row is None:
+        made = Brand(
+            organisation.id,
+            organisation.slug,
+            organisation.name,
+            organisation.name,
+            DEFAULT_PRIMARY,
+            "",
+            Contact(),
+            (),
+            int(site_organisations),
+        )
+    else:
+        display_name = row.display_name or organisation.name
+        made = Brand(
+            organisation_id=organisation.id,
+            slug=organisation.slug,
+            display_name=display_name,
+            sender_name=row.email_sender_name or display_name,
+            primary_colour=row.primary_colour or DEFAULT_PRIMARY,
+            logo_hash=row.logo_hash,
+            contact=Contact(row.contact_email, row.contact_phone, row.contact_address),
+            footer_links=tuple(FooterLink(link["label"], link["url"]) for link in decoded_links(row.footer_links)),
+            site_organisations=int(site_organisations),
+        )
+    if cache is not None:
+        cache[organisation_id] = made
+    return made
 
 
 def brand_for(organisation: Organisation | None) -> Brand:
     """The brand of an organisation (its settings, else its name and the site colour)."""
-    if organisation is None:
-        return site_brand()
-    row = db.session.get(OrganisationBrand, organisation.id)
-    if row is None:
-        return Brand(
-            organisation.id, organisation.slug, organisation.name, organisation.name, DEFAULT_PRIMARY, "", Contact(), ()
-        )
-    display_name = row.display_name or organisation.name
-    return Brand(
-        organisation_id=organisation.id,
-        slug=organisation.slug,
-        display_name=display_name,
-        sender_name=row.email_sender_name or display_name,
-        primary_colour=row.primary_colour or DEFAULT_PRIMARY,
-        logo_hash=row.logo_hash,
-        contact=Contact(row.contact_email, row.contact_phone, row.contact_address),
-        footer_links=tuple(FooterLink(link["label"], link["url"]) for link in decoded_links(row.footer_links)),
-    )
+    return site_brand() if organisation is None else brand_of(organisation.id)
 
 
 def sender_name(organisation: Organisation) -> str:
@@ -216,12 +254,12 @@ def decoded_links(stored: str) -> list[dict[str, str]]:
 
 def organisation_count() -> int:
     """How many organisations the site holds (once per request)."""
-    if has_request_context() and "brand_organisation_count" in g:
-        return int(g.brand_organisation_count)
-    count = db.session.execute(select(func.count()).select_from(Organisation)).scalar_one()
-    if has_request_context():
-        g.brand_organisation_count = count
-    return int(count)
+    cache = request.environ if has_request_context() else {}
+    if "eventsite.organisation_count" not in cache:
+        cache["eventsite.organisation_count"] = db.session.execute(
+            select(func.count()).select_from(Organisation)
+        ).scalar_one()
+    return int(cache["eventsite.organisation_count"])
 
 
 def only_organisation() -> Organisation | None:
@@ -240,19 +278,16 @@ def current_brand() -> Brand:
     """The brand of the page being rendered (see the module docstring)."""
     if "brand" in g:
         return g.brand  # type: ignore[no-any-return]
-    organisation = None
+    brand = None
     if request.blueprint == "organiser" and current_user.is_authenticated:
-        first = db.session.execute(
-            select(Membership.organisation_id)
-            .where(Membership.user_id == current_user.id)
-            .order_by(Membership.organisation_id)
-            .limit(1)
-        ).scalar_one_or_none()
-        organisation = db.session.get(Organisation, first) if first is not None else None
-    if organisation is None:
+        # The back office: the account's first organisation (its roles are loaded already).
+        ids = current_organisation_ids(*CHECKIN_ROLES)
+        brand = brand_of(ids[0]) if ids else None
+    if brand is None:
         organisation = only_organisation()
-    g.brand = brand_for(organisation)
-    return g.brand  # type: ignore[no-any-return]
+        brand = brand_for(organisation)
+    g.brand = brand
+    return brand
 
 
 # --- checks ---------------------------------------------------------------------------

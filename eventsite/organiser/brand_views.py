@@ -98,7 +98,7 @@ def _upload(form: BrandForm) -> bytes | None:
 def brand_home():
     """The brand page of the first organisation the account administers."""
     organisations = current_organisations(*ADMIN_ROLES)
-    return redirect(url_for("organiser.brand_settings", organisation_id=organisations[0].id))
+    return redirect(url_for("organiser.brand_settings", organisation_id=organisations[0].id), code=303)
 
 
 @bp.route("/organisationer/<int:organisation_id>/profil", methods=["GET", "POST"])

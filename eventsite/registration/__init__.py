@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask
 
 from eventsite.mail.jobs import add_job
-from eventsite.registration import email, holds
+from eventsite.registration import audit_labels, email, holds
 from eventsite.registration.cli import register_cli
 from eventsite.registration.notifications import notify_reminders_due
 from eventsite.registration.privacy import purge_dietary_notes
@@ -43,6 +43,7 @@ def release_holds(now: datetime) -> str | None:
 def init_app(app: Flask) -> None:
     """The emails about registrations, the reminder and dietary-purge jobs and `send-reminders`."""
     email.init_app(app)
+    audit_labels.init_app(app)
     add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
     add_job(app, "dietary_purge", purge_dietary, every=DIETARY_PURGE_INTERVAL)
     add_job(app, "signup_holds", release_holds, every=HOLD_RELEASE_INTERVAL)
