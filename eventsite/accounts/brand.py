@@ -32,6 +32,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, request, url_for
@@ -375,6 +376,10 @@ class ProcessedLogo:
     height: int
 
 
+def logo_too_large() -> Any:
+    return _l("The logo is too large: at most %(size)s MB.", size=MAX_LOGO_BYTES // (1024 * 1024))
+
+
 def processed_logo(upload: bytes) -> ProcessedLogo:
     """Decode an uploaded logo and re-encode it without metadata, or refuse it.
 
@@ -385,9 +390,7 @@ def processed_logo(upload: bytes) -> ProcessedLogo:
     if not upload:
         raise BrandError(_l("Choose an image file for the logo."), "logo")
     if len(upload) > MAX_LOGO_BYTES:
-        raise BrandError(
-            _l("The logo is too large: at most %(size)s MB.", size=MAX_LOGO_BYTES // (1024 * 1024)), "logo"
-        )
+        raise BrandError(logo_too_large(), "logo")
     not_an_image = BrandError(
         _l("The file is not a PNG, JPEG or WebP image. SVG and other formats cannot be used as a logo."), "logo"
     )

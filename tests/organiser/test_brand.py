@@ -14,6 +14,8 @@ import re
 import pytest
 from PIL import Image, PngImagePlugin
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from eventsite.accounts.brand import OrganisationBrand, checked_colour, contrast_ratio, relative_luminance
 from eventsite.extensions import db
@@ -72,8 +74,11 @@ def post_brand(client, organisation_id: int, logo: tuple[bytes, str] | None = No
         "contact_address": "",
     } | fields
     if logo is not None:
-        data["logo"] = (io.BytesIO(logo[0]), logo[1])
-    return client.post(url, data=data, content_type="multipart/form-data")
+        data["logo"] = FileStorage(io.BytesIO(logo[0]), logo[1])
+    # Encoded in memory: the test client would spool a large body to a temporary file
+    # that nobody closes when the server refuses to read it.
+    boundary, body = encode_multipart(data)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def stored(app, organisation_id: int) -> OrganisationBrand | None:
@@ -233,6 +238,21 @@ def test_a_logo_too_large_in_bytes_is_refused(app, client, organiser, monkeypatc
     response = post_brand(client, organiser, logo=(out.getvalue(), "stor.png"))
     assert response.status_code == 422
     assert "Logoet er for stort" in visible_text(response.data)
+    assert stored(app, organiser) is None
+
+
+@pytest.mark.parametrize("megabytes, status", [(3, 422), (9, 413)])
+def test_a_file_over_the_limits_gets_the_pages_own_message(app, client, organiser, megabytes, status):
+    # Over the logo limit (2 MB), and over the whole request limit this page reads (8 MB).
+    response = post_brand(client, organiser, logo=(b"\x89PNG" + b"0" * (megabytes * 1024 * 1024), "stor.png"))
+    assert response.status_code == status
+    assert "Logoet er for stort: højst 2 MB." in visible_text(response.data)
+    assert stored(app, organiser) is None
+
+
+def test_a_post_without_the_csrf_token_is_refused(app, client, organiser):
+    response = client.post(settings_url(organiser), data={"display_name": "Ny"}, content_type="multipart/form-data")
+    assert response.status_code == 400
     assert stored(app, organiser) is None
 
 
