@@ -8,10 +8,12 @@ hash. The stylesheet holds only the custom properties the templates style with
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, has_request_context, render_template, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from eventsite.accounts.brand import (
     DEFAULT_PRIMARY,
@@ -26,6 +28,7 @@ from eventsite.accounts.models import Organisation
 from eventsite.extensions import db
 
 bp = Blueprint("brand", __name__)
+log = logging.getLogger("eventsite.brand")
 
 A_YEAR = 365 * 24 * 3600
 #: When the URL's version is not the current one (a page cached from before a change).
@@ -105,7 +108,15 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _brand() -> dict[str, Any]:
-        return {"brand": current_brand() if has_request_context() else site_brand()}
+        if not has_request_context():
+            return {"brand": site_brand()}
+        try:
+            return {"brand": current_brand()}
+        except SQLAlchemyError:
+            # An error page after a failed query (PostgreSQL refuses every further
+            # statement in that transaction) still renders, in the site's look.
+            log.warning("the brand could not be loaded; the page shows the site's", exc_info=True)
+            return {"brand": site_brand()}
 
     app.jinja_env.globals["brand_for"] = brand_for
     if "brand" not in app.blueprints:

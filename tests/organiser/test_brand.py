@@ -149,6 +149,8 @@ def test_logo_and_colour_appear_on_the_public_page_in_an_email_and_on_badges(
     css = client.get(css_path)
     assert f"--brand-primary: {COLOUR};" in css.get_data(as_text=True)
     assert css.mimetype == "text/css"
+    event_page = client.get(f"/arrangementer/{event.id}").get_data(as_text=True)
+    assert f'<img class="brand-logo" src="{logo_path}"' in event_page and css_path in event_page
     favicon_path = re.search(r'<link rel="icon" type="image/png" sizes="64x64" href="([^"]+)"', page).group(1)
     assert "Foreningens hjemmeside" in visible_text(page) and 'href="https://lederne.example/"' in page
 
