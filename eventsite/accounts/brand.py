@@ -201,11 +201,14 @@ def brand_of(organisation_id: int) -> Brand:
         return cache[organisation_id]
     others = aliased(Organisation)
     count = select(func.count(others.id)).scalar_subquery()
-    found = db.session.execute(
-        select(Organisation, OrganisationBrand, count)
-        .outerjoin(OrganisationBrand, OrganisationBrand.organisation_id == Organisation.id)
-        .where(Organisation.id == organisation_id)
-    ).one_or_none()
+    # No autoflush: the brand is read while a page renders, also an error page about a
+    # write that must not be flushed (eventsite.web refuses writes outside @writes).
+    with db.session.no_autoflush:
+        found = db.session.execute(
+            select(Organisation, OrganisationBrand, count)
+            .outerjoin(OrganisationBrand, OrganisationBrand.organisation_id == Organisation.id)
+            .where(Organisation.id == organisation_id)
+        ).one_or_none()
     if found is None:
         return site_brand()
     organisation, row, site_organisations = found
@@ -257,9 +260,10 @@ def organisation_count() -> int:
     """How many organisations the site holds (once per request)."""
     cache = request.environ if has_request_context() else {}
     if "eventsite.organisation_count" not in cache:
-        cache["eventsite.organisation_count"] = db.session.execute(
-            select(func.count()).select_from(Organisation)
-        ).scalar_one()
+        with db.session.no_autoflush:
+            cache["eventsite.organisation_count"] = db.session.execute(
+                select(func.count()).select_from(Organisation)
+            ).scalar_one()
     return int(cache["eventsite.organisation_count"])
 
 
@@ -267,7 +271,8 @@ def only_organisation() -> Organisation | None:
     """The site's organisation when it has exactly one."""
     if organisation_count() != 1:
         return None
-    return db.session.execute(select(Organisation)).scalar_one_or_none()
+    with db.session.no_autoflush:
+        return db.session.execute(select(Organisation)).scalar_one_or_none()
 
 
 def use_brand(organisation: Organisation | None) -> None:
