@@ -429,7 +429,7 @@ def processed_logo(upload: bytes) -> ProcessedLogo:
         clean.save(out, format="JPEG", quality=90, optimize=True)
         content_type = "image/jpeg"
     else:
-        clean.save(out, format="PNG", optimize=True)
+        clean.save(out, format="PNG", compress_level=9)
         content_type = "image/png"
     data = out.getvalue()
     return ProcessedLogo(data, content_type, _favicon(clean), hashlib.sha256(data).hexdigest(), *clean.size)
@@ -442,7 +442,7 @@ def _favicon(image: Image.Image) -> bytes:
     icon.thumbnail((FAVICON_SIZE, FAVICON_SIZE), Image.Resampling.LANCZOS)
     square.paste(icon, ((FAVICON_SIZE - icon.width) // 2, (FAVICON_SIZE - icon.height) // 2), icon)
     out = io.BytesIO()
-    square.save(out, format="PNG", optimize=True)
+    square.save(out, format="PNG", compress_level=9)
     return out.getvalue()
 
 
