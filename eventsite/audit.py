@@ -11,20 +11,34 @@ Usage from any domain function (the request commits it with the change itself)::
                  "moved", before=before, after=snapshot(registration, ("status", "session_id")))
 
 `user` defaults to the logged-in user (None on the command line).
+
+Reading the trail in plain Danish: each area says, at start-up, what its codes mean
+(`add_audit_labels`: object types, actions, field labels, value labels and value
+formatters) and how its objects are named (`add_object_names`); `readable(entries)`
+turns entries into lines with field labels ("Stillingsniveau", not `job_level`),
+object names, Copenhagen times, "Ja"/"Nej" and "–" for nothing. This module keeps
+the registry, not the words: those live with the areas that own the fields.
 """
 
 from __future__ import annotations
 
 import enum
 import json
-from datetime import date, datetime, time
-from typing import Any, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any
 
-from flask import has_request_context
+from babel.dates import format_date, format_datetime, format_time
+from flask import Flask, current_app, has_request_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsite.clock import LOCAL_TZ
 from eventsite.db import Base, UTCDateTime, utcnow
 from eventsite.extensions import db
 
@@ -120,3 +134,157 @@ def record_audit(
 def decoded(entry: AuditEntry) -> tuple[dict[str, Any], dict[str, Any]]:
     """The before and after summaries of an entry as dicts."""
     return (json.loads(entry.before) if entry.before else {}, json.loads(entry.after) if entry.after else {})
+
+
+# --- reading the trail: the registry the areas fill -------------------------------------
+
+#: app.extensions key: the AuditLabels the areas registered.
+LABELS = "eventsite.audit.labels"
+
+#: What an empty value reads as.
+NOTHING = "\u2013"
+
+
+@dataclass
+class AuditLabels:
+    """What the stored codes mean; each area adds its own (see `add_audit_labels`)."""
+
+    object_types: dict[str, Any] = field(default_factory=dict)
+    actions: dict[str, Any] = field(default_factory=dict)
+    #: "field" or, for a field named differently per object, "object_type.field".
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: field -> stored value -> label (an enum's values).
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: field -> function from the stored value to its text (prices in øre, codes).
+    formatters: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    #: object type -> function from ids to {id: name}.
+    names: dict[str, Callable[[list[int]], dict[int, str]]] = field(default_factory=dict)
+
+
+def _labels(app: Flask | None = None) -> AuditLabels:
+    extensions = (app or current_app).extensions
+    if LABELS not in extensions:
+        extensions[LABELS] = AuditLabels()
+    return extensions[LABELS]  # type: ignore[no-any-return]
+
+
+def add_audit_labels(
+    app: Flask,
+    *,
+    object_types: Mapping[str, Any] | None = None,
+    actions: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    formatters: Mapping[str, Callable[[Any], str]] | None = None,
+) -> None:
+    """Register readable (lazy-translated) labels for an area's audit codes."""
+    labels = _labels(app)
+    labels.object_types.update(object_types or {})
+    labels.actions.update(actions or {})
+    labels.fields.update(fields or {})
+    for name, mapping in (values or {}).items():
+        labels.values.setdefault(name, {}).update(mapping)
+    labels.formatters.update(formatters or {})
+
+
+def add_object_names(app: Flask, object_type: str, names: Callable[[list[int]], dict[int, str]]) -> None:
+    """Name an area's objects in the trail: `names(ids)` returns {id: name} (one query)."""
+    _labels(app).names[object_type] = names
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    #: None when there was no earlier value to show (a creation).
+    before: str | None
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    entry: AuditEntry
+    object_type: str
+    #: The object's name ("Temadag for mellemledere"), or "#12" when it has none (or is gone).
+    name: str
+    action: str
+    changes: list[Change]
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_ISO_TIME = re.compile(r"^\d\d:\d\d(:\d\d)?$")
+
+
+def _locale() -> str:
+    return str(get_locale() or "da")
+
+
+def value_text(object_type: str, name: str, value: Any, labels: AuditLabels | None = None) -> str:
+    """A stored value as a person reads it: "–", "Ja"/"Nej", a label, a local time.
+
+    A formatter or value labels registered for "object_type.field" come before those
+    for "field".
+    """
+    labels = labels or _labels()
+    if value is None or value == "":
+        return NOTHING
+    for key in (f"{object_type}.{name}", name):
+        if key in labels.formatters:
+            return labels.formatters[key](value)
+        if key in labels.values and str(value) in labels.values[key]:
+            return str(labels.values[key][str(value)])
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, str):
+        if _ISO_DATETIME.match(value):
+            instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=timezone.utc)  # stored instants are UTC
+            return format_datetime(instant, _("dd.MM.y 'at' HH:mm"), tzinfo=LOCAL_TZ, locale=_locale())
+        if _ISO_DATE.match(value):
+            return format_date(date.fromisoformat(value), "dd.MM.y", locale=_locale())
+        if _ISO_TIME.match(value):
+            return format_time(time.fromisoformat(value), _("HH:mm"), locale=_locale())
+    return str(value)
+
+
+def field_label(object_type: str, name: str, labels: AuditLabels | None = None) -> str:
+    labels = labels or _labels()
+    label = labels.fields.get(f"{object_type}.{name}", labels.fields.get(name))
+    return str(label) if label is not None else name.replace("_", " ").capitalize()
+
+
+def readable(entries: Iterable[AuditEntry]) -> list[AuditLine]:
+    """The entries as lines a person reads (see the module docstring)."""
+    labels = _labels()
+    entries = list(entries)
+    ids_by_type: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.object_id is not None:
+            ids_by_type.setdefault(entry.object_type, set()).add(entry.object_id)
+    names: dict[str, dict[int, str]] = {
+        kind: labels.names[kind](sorted(ids)) for kind, ids in ids_by_type.items() if kind in labels.names
+    }
+    lines = []
+    for entry in entries:
+        before, after = decoded(entry)
+        changes = []
+        for key in dict.fromkeys([*before, *after]):
+            changes.append(
+                Change(
+                    field_label(entry.object_type, key, labels),
+                    value_text(entry.object_type, key, before[key], labels) if key in before else None,
+                    value_text(entry.object_type, key, after[key], labels) if key in after else NOTHING,
+                )
+            )
+        name = names.get(entry.object_type, {}).get(entry.object_id) if entry.object_id is not None else None
+        lines.append(
+            AuditLine(
+                entry=entry,
+                object_type=str(labels.object_types.get(entry.object_type, entry.object_type)),
+                name=name or (f"#{entry.object_id}" if entry.object_id is not None else ""),
+                action=str(labels.actions.get(entry.action, entry.action)),
+                changes=changes,
+            )
+        )
+    return lines

@@ -1,5 +1,6 @@
 """Imports every area's models, so the metadata (and Alembic) sees all tables."""
 
+from eventsite.accounts.brand import OrganisationBrand  # noqa: F401
 from eventsite.accounts.models import AccountLink, FailedLogin, Membership, RecoveryCode, User  # noqa: F401
 from eventsite.audit import AuditEntry  # noqa: F401
 from eventsite.events.models import Event, EventSession, Organisation, ProgrammeItem, Venue  # noqa: F401

@@ -11,13 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from itertools import chain, islice
 from typing import IO, Any
 
+from babel import Locale
+from babel.dates import format_datetime
+from flask_babel import get_locale, gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from eventsite.clock import LOCAL_TZ
 
@@ -40,22 +45,44 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
-def _csv_cell(value: Any) -> str:
+def ui_datetime_formatter() -> Callable[[datetime], str]:
+    """Formats instants as '22.12.2026 kl. 09.00' (Copenhagen time): the short date and
+    time the back office's lists show, so a CSV file says a time the way the screen does.
+
+    The pattern is translated and the locale looked up once, for files of many rows.
+    """
+    pattern = gettext("dd.MM.y 'at' HH:mm")
+    locale = get_locale() or Locale.parse("da")
+    return lambda value: format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=locale)
+
+
+def _csv_cell(value: Any, datetime_text: Callable[[datetime], str]) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        # Danish Excel reads "22-12-2026 09:30" as a date and time.
-        return _local(value).strftime("%d-%m-%Y %H:%M")
+        return datetime_text(value)
     return str(neutralise(str(value)))
 
 
 def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text for Danish Excel: UTF-8 with BOM, semicolons, CRLF; yielded in chunks."""
+    """CSV text for Danish Excel: UTF-8 with BOM, semicolons, CRLF; yielded in chunks.
+
+    Dates and times are written as the lists on screen show them ('22.12.2026 kl. 09.00',
+    Copenhagen time); the XLSX export has real date cells instead.
+    """
+    formatter: list[Callable[[datetime], str]] = []
+
+    def datetime_text(value: datetime) -> str:
+        # Made on the first date, inside the request (the download streams its rows).
+        if not formatter:
+            formatter.append(ui_datetime_formatter())
+        return formatter[0](value)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write("\ufeff")
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([_csv_cell(value, datetime_text) for value in row])
         if count % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -76,7 +103,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
-    # Sheet titles may not contain []:*?/\ and are at most 31 characters, unique per workbook.
+    # Sheet titles may not contain []:*?/\\ and are at most 31 characters, unique per workbook.
     base = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export"
     name, number = base, 2
     while name.lower() in taken:
@@ -86,31 +113,75 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def write_xlsx_sheets(sheets: Iterable[tuple[str, Iterable[list[Any]]]], target: IO[bytes]) -> None:
-    """Write an XLSX workbook with one sheet per (title, rows), each with a bold header row."""
-    workbook = Workbook(write_only=True)
+#: Column widths, in characters: at least a short word, at most a readable line.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+#: A datetime cell ("22-12-2026 09:30") is this wide.
+DATETIME_WIDTH = 16
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return DATETIME_WIDTH
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(rows: list[list[Any]]) -> list[float]:
+    """A width per column (Excel characters) that fits the header and the values given."""
+    count = max((len(row) for row in rows), default=0)
+    widths = [MIN_WIDTH] * count
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], _width(value))
+    # Two characters of padding, and the header's bold letters are a little wider.
+    return [min(MAX_WIDTH, width + 2) for width in widths]
+
+
+def _write_sheet(workbook: Workbook, title: str, rows: Iterable[list[Any]]) -> None:
+    """One sheet with a bold, frozen header row, an autofilter over every column and
+    column widths that fit the contents.
+
+    The widths are measured on the header and the first BATCH rows (a write-only sheet
+    takes its column settings before its first row); the rows after them stream through.
+    """
+    sheet = workbook.create_sheet(title=title)
+    # Write-only sheets take their view and column settings before the first row.
+    sheet.freeze_panes = "A2"
+    iterator = iter(rows)
+    header = list(next(iterator, []))
+    first_rows = list(islice(iterator, BATCH))
+    for index, width in enumerate(column_widths([header, *first_rows]), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
+    header_cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    last_row = 1
+    for row in chain(first_rows, iterator):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        last_row += 1
+    if header:
+        # Written at the sheet's end, so the range can cover every row just written.
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last_row}"
+
+
+def write_xlsx_sheets(sheets: Iterable[tuple[str, Iterable[list[Any]]]], target: IO[bytes]) -> None:
+    """Write an XLSX workbook with one sheet per (title, rows) to a binary file object."""
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     for title, rows in sheets:
-        sheet = workbook.create_sheet(title=_sheet_title(title, taken))
-        # Write-only sheets take their view settings before the first row.
-        sheet.freeze_panes = "A2"
-        iterator = iter(rows)
-        header_cells = []
-        for value in next(iterator, []):
-            cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in iterator:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+        _write_sheet(workbook, _sheet_title(title, taken), rows)
     if not taken:
         workbook.create_sheet(title="Export")
     workbook.save(target)
 
 
 def write_xlsx(rows: Iterable[list[Any]], title: str, target: IO[bytes]) -> None:
-    """Write an XLSX workbook (one sheet, bold header row) to a binary file object."""
+    """Write an XLSX workbook (one sheet, see _write_sheet) to a binary file object."""
     write_xlsx_sheets([(title, rows)], target)
 
 

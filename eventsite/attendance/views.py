@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, has_role, role_required
+from eventsite.accounts.brand import use_brand
 from eventsite.attendance import checkin, participants
 from eventsite.attendance.exports import (
     ExportKind,
@@ -375,6 +376,7 @@ def _print_groups(event: Event, session: EventSession | None):
 @role_required()
 def print_list(event_id: int):
     event = event_for_current_user_or_404(event_id)
+    use_brand(event.organisation)
     session = _session_or_404(event, id_arg("session"))
     return render_template(
         "organiser/print_list.html", event=event, groups=_print_groups(event, session), session_label=session_label
@@ -389,6 +391,7 @@ BADGES_PER_PAGE = 10
 @role_required()
 def badges(event_id: int):
     event = event_for_current_user_or_404(event_id)
+    use_brand(event.organisation)
     session = _session_or_404(event, id_arg("session"))
     people = [(s, r) for s, group in _print_groups(event, session) for r in group]
     pages = [people[i : i + BADGES_PER_PAGE] for i in range(0, len(people), BADGES_PER_PAGE)]

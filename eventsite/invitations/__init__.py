@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from eventsite.invitations import email
+from eventsite.invitations import audit_labels, email
 
 
 def init_app(app: Flask) -> None:
@@ -42,3 +42,4 @@ def init_app(app: Flask) -> None:
     # token in the URL is the authorisation (see views.unsubscribe_one_click).
     csrf.exempt(unsubscribe_one_click)
     email.init_app(app)
+    audit_labels.init_app(app)

@@ -22,6 +22,7 @@ from typing import Any
 from flask import current_app
 from flask_mail import Message, sanitize_address
 
+from eventsite.accounts.brand import sender_name
 from eventsite.events.models import Organisation
 
 #: The name of the calendar attachment beside the text/calendar part.
@@ -128,8 +129,9 @@ class Email(Message):
 
 
 def sender_for(organisation: Organisation) -> tuple[str, str]:
-    """(name, address) an organisation's emails come from: its own address or the site's."""
-    return organisation.name, organisation.sender_email or current_app.config["MAIL_DEFAULT_SENDER"]
+    """(name, address) an organisation's emails come from: its brand's sender name, and its
+    own address or the site's."""
+    return sender_name(organisation), organisation.sender_email or current_app.config["MAIL_DEFAULT_SENDER"]
 
 
 def one_line(subject: str) -> str:

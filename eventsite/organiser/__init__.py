@@ -11,10 +11,12 @@ import importlib
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from eventsite.accounts import brand_pages
 from eventsite.accounts.access import bp
 from eventsite.accounts.models import User
+from eventsite.events import audit_labels as event_audit_labels
 from eventsite.extensions import db, login_manager
-from eventsite.organiser import account_email
+from eventsite.organiser import account_email, audit_labels
 from eventsite.organiser.cli import register_cli
 
 #: Modules whose views register on the `organiser` blueprint; add new ones here.
@@ -36,6 +38,7 @@ VIEW_MODULES = (
     "eventsite.meetings.admin_views",
     "eventsite.meetings.minutes_views",
     "eventsite.attendance.agenda_checkin_views",
+    "eventsite.organiser.brand_views",
 )
 
 
@@ -74,3 +77,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     register_cli(app)
     account_email.init_app(app)
+    brand_pages.init_app(app)
+    # The change log's words: the back office's own, and the events area's (it has no init_app).
+    audit_labels.init_app(app)
+    event_audit_labels.init_app(app)

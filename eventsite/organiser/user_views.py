@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +20,7 @@ from eventsite.accounts.access import (
     user_for_current_admin_or_404,
 )
 from eventsite.accounts.models import Membership, Role, User
-from eventsite.audit import AuditEntry, decoded
+from eventsite.audit import AuditEntry, readable
 from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.organiser.account_email import queue_link_email
@@ -29,38 +28,6 @@ from eventsite.organiser.forms import AccountStatusForm, MembershipForm, UserCre
 from eventsite.web import id_arg, refuse, writes
 
 AUDIT_PAGE_SIZE = 100
-
-#: Readable names for the audit trail's object types and actions; other areas' codes
-#: are shown as they are stored.
-AUDIT_LABELS = {
-    "event": _l("Event"),
-    "session": _l("Session"),
-    "programme_item": _l("Programme item"),
-    "venue": _l("Venue"),
-    "registration": _l("Registration"),
-    "user": _l("Account"),
-    "created": _l("created"),
-    "updated": _l("changed"),
-    "deleted": _l("deleted"),
-    "published": _l("published"),
-    "unpublished": _l("hidden"),
-    "cancelled": _l("cancelled"),
-    "promoted": _l("given a seat"),
-    "moved": _l("moved"),
-    "removed": _l("removed"),
-    "role_changed": _l("role changed"),
-    "invited": _l("invited"),
-    "reinvited": _l("invited again"),
-    "added": _l("added to the organisation"),
-    "invitation_accepted": _l("invitation accepted"),
-    "password_reset": _l("new password chosen by email link"),
-    "second_factor_enrolled": _l("second factor set up"),
-    "second_factor_reset": _l("second factor reset"),
-    "recovery_code_used": _l("recovery code used"),
-    "deactivated": _l("closed"),
-    "reactivated": _l("reopened"),
-    "exported": _l("participant list downloaded"),
-}
 
 
 @bp.get("/brugere")
@@ -232,10 +199,9 @@ def audit_log():
     )
     return render_template(
         "organiser/audit.html",
-        entries=[(entry, *decoded(entry)) for entry in entries],
+        lines=readable(entries),
         page=page,
         has_next=page * AUDIT_PAGE_SIZE < total,
         object_type=object_type,
         organisations={o.id: o.name for o in current_organisations(*ADMIN_ROLES)},
-        labels=AUDIT_LABELS,
     )

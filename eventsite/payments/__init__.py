@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     templates, and the sign-up's extra fields."""
     # Imported here, when the app is assembled: this __init__ runs on every import of
     # a payments module (the models too), which must not pull in forms, registration and mail.
-    from eventsite.payments import privacy
+    from eventsite.payments import audit_labels, privacy
     from eventsite.payments.display import format_amount, format_event_day
     from eventsite.payments.operations import registration_payment, registration_payments
     from eventsite.payments.signup import SIGNUP_EXTRAS
@@ -39,3 +39,5 @@ def init_app(app: Flask) -> None:
     from eventsite.registration.email import add_email_context
 
     add_email_context(app, "payment", registration_payment, batch=registration_payments)
+    # What fees, add-ons and subsidies' fields are called in the change log.
+    audit_labels.init_app(app)

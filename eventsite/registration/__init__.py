@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import Flask
 
 from eventsite.mail.jobs import add_job
-from eventsite.registration import consent_data, email, holds, privacy
+from eventsite.registration import audit_labels, consent_data, email, holds, privacy
 from eventsite.registration.cli import register_cli
 from eventsite.registration.notifications import notify_reminders_due
 
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     # Dietary needs are deleted by the privacy area's retention job (see privacy.DIETARY_STEP).
     privacy.init_app(app)
     consent_data.init_app(app)
+    audit_labels.init_app(app)
     add_job(app, "reminders", queue_reminders, every=REMINDER_INTERVAL)
     add_job(app, "signup_holds", release_holds, every=HOLD_RELEASE_INTERVAL)
     register_cli(app)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from eventsite.accounts.brand import use_brand
 from eventsite.db import utcnow
 from eventsite.events.models import LISTED, Event
 from eventsite.extensions import db
@@ -39,6 +40,7 @@ def render_event_page(
 ) -> tuple[str, int]:
     """The event's page: `form` and `extras` as posted, if given, else fresh ones."""
     now = utcnow()
+    use_brand(event.organisation)
     open_sessions = [s for s in event.active_sessions if s.starts_at > now]
     # A personal invitation link fills the form in from the member directory.
     invitation = voucher_for(event, request.args.get("invitation"))

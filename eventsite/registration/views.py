@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite import limits
+from eventsite.accounts.brand import use_brand
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
 from eventsite.registration import consent, holds, operations, recovery, self_service, verification
@@ -257,6 +258,7 @@ def _registration_or_abort(token: str):
 def _manage_context(registration):
     now = utcnow()
     event = registration.event
+    use_brand(event.organisation)
     state = self_service.changeable(registration, now)
     other_sessions = state.other_sessions
     token = manage_token(registration)
