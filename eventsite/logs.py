@@ -60,6 +60,9 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:]+@[^\s@<>()\[\],;:]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-.~=%]{16,}")
 _NUMBER = re.compile(r"\d{5,}")
+#: A capitalised word after the first: in an English error message more likely a name
+#: ("lookup of Kirsten Bøgelund failed") than anything else.
+_CAPITALISED = re.compile(r"(?<=[\s(,:;])[A-ZÆØÅÄÖÜÉ][a-zæøåäöüé'-]+")
 #: Longest scrubbed message kept (job_runs.last_line holds 200 characters).
 MESSAGE_LIMIT = 160
 
@@ -68,8 +71,9 @@ def scrub_message(error: BaseException) -> str:
     """The exception's message with anything that could be personal data taken out.
 
     Only the first line is kept, SQLAlchemy's [SQL: ...] and [parameters: ...] go, and
-    quoted values, addresses, token-like words and numbers of five digits or more are
-    replaced by placeholders: what is left says what went wrong, not with whom.
+    quoted values, addresses, token-like words, numbers of five digits or more and
+    capitalised words after the first (names) are replaced by placeholders: what is
+    left says what went wrong, not with whom.
     """
     message = str(error).split("\n", 1)[0]
     message = _DRIVER_PREFIX.sub("", _BACKGROUND.sub("", _SQL_DETAIL.sub("", message)))
@@ -77,6 +81,7 @@ def scrub_message(error: BaseException) -> str:
     message = _EMAIL.sub("[address]", message)
     message = _TOKEN.sub("[token]", message)
     message = _NUMBER.sub("[number]", message)
+    message = _CAPITALISED.sub("[name]", message)
     message = " ".join(message.split())
     return message[:MESSAGE_LIMIT]
 
