@@ -9,10 +9,12 @@ from __future__ import annotations
 from flask import Flask
 
 from eventsite.extensions import csrf
+from eventsite.ops.deploy_check import register_cli
 from eventsite.ops.health import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register /healthz and /readyz (no login, no CSRF, no rate limit)."""
+    """Register /healthz and /readyz (no login, no CSRF, no rate limit) and `check-deploy`."""
     app.register_blueprint(bp)
     csrf.exempt(bp)
+    register_cli(app)
