@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import glob
+import hashlib
 import os
 import sys
 import time
@@ -81,6 +83,7 @@ def create_app(config_object: type | None = None) -> Flask:
     headers.init_app(app)
     ops.init_app(app)
     _register_error_pages(app)
+    app.url_defaults(_static_version)
     # Last: it applies the limits of the views every area registered above.
     limits.init_app(app)
     if app.config["PROXY_HOPS"] > 0:
@@ -163,6 +166,28 @@ def _development_secret_key(instance_path: str) -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key)
     return key
+
+
+def _static_version(endpoint: str, values: dict) -> None:
+    """`url_for('static', filename=...)` gets ?v=<content hash>: nginx caches those for a year.
+
+    A changed file gets a new URL, so browsers never keep an old stylesheet or script.
+    """
+    if endpoint != "static" or "v" in values or not values.get("filename"):
+        return
+    path = os.path.join(ROOT, "static", values["filename"])
+    try:
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        return
+    values["v"] = _content_hash(path, modified)
+
+
+@functools.lru_cache(maxsize=256)
+def _content_hash(path: str, modified: int) -> str:
+    """The file's short SHA-256 (cached per modification time)."""
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
 
 
 SUPPORTED_LOCALES = ("da", "en")
