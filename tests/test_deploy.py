@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import url_for
 
 from config import Config
+from eventsite import create_app
+from eventsite.mail.jobs import interval, registered_jobs
 from eventsite.ops.deploy_check import config_variables, known_variables
 from tests.conftest import skip_or_fail
 from tests.live_server import ROOT, free_port, live_server
@@ -68,8 +71,6 @@ def test_the_template_and_the_readme_table_list_exactly_the_variables_the_code_r
 
 
 def test_every_periodic_job_has_its_interval_in_configuration(app, monkeypatch):
-    from eventsite.mail.jobs import interval, registered_jobs
-
     with app.app_context():
         jobs = registered_jobs()
         assert {job.name for job in jobs} >= {"reminders", "dietary_purge", "signup_holds"}
@@ -220,11 +221,7 @@ def test_the_nginx_upload_limits_match_the_apps():
     assert int(limits[0]) * 1024 * 1024 == Config.MAX_CONTENT_LENGTH
     assert int(limits[1]) == Config.MEMBER_IMPORT_MAX_MB
     # The import location's pattern matches the import view's real path.
-    from eventsite import create_app
-
     with create_app(_TestConfigForUrls).test_request_context():
-        from flask import url_for
-
         path = url_for("organiser.member_import", organisation_id=12)
     pattern = re.search(r"location ~ (\^/arrangoer/\S+\$)", site).group(1)
     assert re.match(pattern, path), (pattern, path)
