@@ -29,7 +29,7 @@ from tests.conftest import skip_or_fail
 from tests.live_server import ROOT, free_port, live_server
 
 DEPLOY = Path(ROOT) / "deploy"
-UNITS = ["eventsite-web.service", "eventsite-worker.service"]
+UNITS = ["eventsite-web.service", "eventsite-worker.service", "eventsite-backup.service"]
 HARDENING = ["NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "ProtectHome=yes"]
 
 
@@ -105,6 +105,7 @@ def _localised_units(tmp_path: Path) -> list[Path]:
     for name in UNITS:
         text = (DEPLOY / "systemd" / name).read_text()
         text = text.replace("/srv/eventsite/app", ROOT).replace("/etc/eventsite/eventsite.env", str(env_file))
+        text = text.replace("/usr/local/bin/eventsite-backup", str(DEPLOY / "eventsite-backup"))
         path = tmp_path / name
         path.write_text(text)
         paths.append(path)
@@ -115,7 +116,7 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
     analyze = need("systemd-analyze")
     assert os.access(Path(ROOT) / ".venv" / "bin" / "gunicorn", os.X_OK)
     result = subprocess.run(
-        [analyze, "verify", "--man=no", *map(str, _localised_units(tmp_path))],
+        [analyze, "verify", "--man=no", *map(str, _localised_units(tmp_path)), str(_timer(tmp_path))],
         capture_output=True,
         text=True,
         timeout=60,
@@ -124,12 +125,19 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
+def _timer(folder: Path) -> Path:
+    timer = folder / "eventsite-backup.timer"
+    timer.write_text((DEPLOY / "systemd" / "eventsite-backup.timer").read_text())
+    return timer
+
+
 @pytest.mark.parametrize("unit", UNITS)
 def test_a_unit_runs_as_its_own_user_hardened_and_restarts(unit):
     text = (DEPLOY / "systemd" / unit).read_text()
     for line in [*HARDENING, "User=eventsite", "EnvironmentFile=/etc/eventsite/eventsite.env"]:
         assert re.search(rf"^{re.escape(line)}$", text, re.M), (unit, line)
-    assert re.search(r"^Restart=(on-failure|always)$", text, re.M)
+    if "Type=oneshot" not in text:  # the backup runs once per timer tick
+        assert re.search(r"^Restart=(on-failure|always)$", text, re.M)
     writable = re.search(r"^ReadWritePaths=(.+)$", text, re.M).group(1).split()
     assert template_variables()["EVENTSITE_INSTANCE_PATH"] in writable
 
@@ -169,7 +177,7 @@ def _nginx_config(folder: Path, *, upstream_port: int = 8000, http_port: int = 8
         "/srv/eventsite/app/static/": f"{ROOT}/static/",
         "/etc/nginx/snippets/eventsite-proxy.conf": str(proxy),
         "/var/log/nginx/eventsite.access.log": str(folder / "access.log"),
-        "/var/www/letsencrypt": str(folder / "acme"),
+        "root /var/www/html;": f"root {folder / 'acme'};",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
