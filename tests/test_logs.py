@@ -12,6 +12,8 @@ import pytest
 import requests
 from sqlalchemy import text
 
+from config import TestConfig
+from eventsite import create_app
 from eventsite.extensions import db
 from eventsite.logs import JsonFormatter, TextFormatter, describe, scrub_message, scrubbed_traceback
 from eventsite.mail.jobs import counts, registered_jobs, run_job
@@ -125,3 +127,26 @@ def test_counts_are_read_from_a_jobs_line():
 def registered_jobs_of(app):
     with app.app_context():
         return registered_jobs()
+
+
+def test_an_unhandled_exception_is_logged_by_endpoint_and_scrubbed_never_by_path(caplog):
+    class Config(TestConfig):
+        PROPAGATE_EXCEPTIONS = False  # answer 500 and log, as production does
+
+    app = create_app(Config)
+
+    def broken(token):
+        raise ValueError(f"no registration for {EMAIL} with {token}")
+
+    app.add_url_rule("/proevefejl/<token>", "broken_page", broken)
+    token = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+    with caplog.at_level(logging.ERROR, logger="eventsite.errors"):
+        response = app.test_client().get(f"/proevefejl/{token}?email={EMAIL}", headers={"X-Request-ID": "req-12345678"})
+    assert response.status_code == 500
+    [record] = caplog.records
+    for formatter in (JsonFormatter(), TextFormatter()):
+        line = formatter.format(record)
+        assert token not in line and EMAIL not in line and "proevefejl" not in line.split("Traceback")[0], line
+        assert "broken_page" in line and "ValueError: no registration for [address] with [token]" in line
+    # Flask's own line ("Exception on /proevefejl/<the token> [GET]") is not written.
+    assert not [r for r in caplog.records if r.name == app.logger.name]

@@ -126,7 +126,7 @@ def test_the_previous_releases_demo_data_upgrades_to_head_and_is_served(fresh_da
         outcomes = dict(db.session.execute(select(JobRun.name, JobRun.last_outcome)).all())
         assert outcomes == {job.name: "ok" for job in registered_jobs()}
         assert db.session.execute(select(func.count(Registration.id))).scalar_one() > RELEASE["rows"]["registrations"]
-        db.session.rollback()
+        db.session.remove()  # the connection back to the pool, which dispose() then closes
         db.engine.dispose()
 
 

@@ -221,9 +221,36 @@ def test_a_pg_dump_restored_with_pg_restore_serves_the_same_events_and_registrat
         assert page.status_code == 200 and "Lederdag i Odense" in page.text
         with restored_app.app_context():
             emails = db.session.execute(text("SELECT email FROM people ORDER BY email")).scalars().all()
+            db.session.remove()  # the connection back to the pool, which dispose() then closes
             db.engine.dispose()
         assert emails == sorted(f"leder{n}@example.dk" for n in range(12))
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_daily_backup_script_backs_up_either_database(database_url, create_event, register_person, tmp_path):
+    """deploy/eventsite-backup, as eventsite-backup.timer runs it: flask backup or pg_dump -Fc."""
+    event = create_event(title="Temadag i Aarhus")
+    register_person(event.session_id, email="leder@example.dk")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EVENTSITE_")}
+    env.update(EVENTSITE_APP_DIR=ROOT, EVENTSITE_DATABASE_URL=database_url, EVENTSITE_SECRET_KEY="k" * 40)
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    if database_url.startswith("postgresql"):
+        env["PATH"] = os.pathsep.join([os.path.dirname(_pg_tool("pg_dump")), env["PATH"]])
+    old = tmp_path / "eventsite-20200101-000000.sqlite"
+    old.write_bytes(b"an old backup")
+    os.utime(old, (0, 0))  # far older than the 14 days kept
+    script = os.path.join(ROOT, "deploy", "eventsite-backup")
+    subprocess.run(["sh", script, str(tmp_path)], env=env, check=True, capture_output=True, timeout=120)
+
+    [backup] = [path for path in tmp_path.iterdir() if path.name.startswith("eventsite-")]  # the old one pruned
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    if database_url.startswith("postgresql"):
+        listing = subprocess.run(
+            [_pg_tool("pg_restore"), "--list", str(backup)], check=True, capture_output=True, text=True
+        ).stdout
+        assert "TABLE DATA public registrations" in listing
+    else:
+        assert rows(str(backup), "SELECT count(*) FROM registrations") == [(1,)]
