@@ -47,6 +47,9 @@ class Config:
     #: None means: an SQLite file in the instance folder (filled in by create_app).
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Writable folder for the SQLite file, the development key and other files the
+    #: site writes; None means `instance/` in the checkout (filled in by create_app).
+    INSTANCE_PATH = _env("INSTANCE_PATH") or None
     SECRET_KEY = _env("SECRET_KEY")
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
     #: Tests only: the app's clock starts at this ISO 8601 instant and runs on from
@@ -89,6 +92,9 @@ class Config:
     #: worker has shown a sign of life for this long.
     READY_MAX_MAIL_AGE_MINUTES = _env_int("READY_MAX_MAIL_AGE_MINUTES", 15)
     READY_MAX_HEARTBEAT_MINUTES = _env_int("READY_MAX_HEARTBEAT_MINUTES", 2)
+    #: "text" (readable; `make run`) or "json" (one object per line, for journald and
+    #: log shippers; the deploy template's choice). See eventsite/logs.py.
+    LOG_FORMAT = (_env("LOG_FORMAT", "text") or "text").strip().lower()
     #: Reminders go out this many days before a session starts.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
     #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+import functools
 import glob
+import hashlib
 import os
+import sys
 import time
+from types import TracebackType
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from eventsite import clock, extensions, headers, limits, web
+from eventsite import clock, extensions, headers, limits, logs, web
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class EventsiteFlask(Flask):
+    """Flask, with an unhandled exception logged without the request's path or values.
+
+    Flask's own line names the raw path (a personal link's token) and its traceback
+    ends with the exception's message (SQL parameters: names, addresses).
+    """
+
+    def log_exception(
+        self, exc_info: tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
+    ) -> None:
+        logs.log_unhandled(exc_info)
+
+
 def create_app(config_object: type | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI, error pages."""
-    app = Flask(
+    config_object = config_object or config_module.Config
+    app = EventsiteFlask(
         __name__,
-        instance_path=os.path.join(ROOT, "instance"),
+        instance_path=os.path.abspath(getattr(config_object, "INSTANCE_PATH", None) or os.path.join(ROOT, "instance")),
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
     )
-    app.config.from_object(config_object or config_module.Config)
+    app.config.from_object(config_object)
+    app.config["INSTANCE_PATH"] = app.instance_path
     _finish_config(app)
 
     extensions.db.init_app(app)
@@ -33,6 +52,7 @@ def create_app(config_object: type | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     web.init_app(app)
+    logs.init_app(app)
     extensions.babel.init_app(app, locale_selector=_select_locale)
 
     # The areas are imported when an app is built, not when the package is: importing
@@ -82,6 +102,7 @@ def create_app(config_object: type | None = None) -> Flask:
     headers.init_app(app)
     ops.init_app(app)
     _register_error_pages(app)
+    app.url_defaults(_static_version)
     # Last: it applies the limits of the views every area registered above.
     limits.init_app(app)
     if app.config["PROXY_HOPS"] > 0:
@@ -97,19 +118,13 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "eventsite.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if not app.config.get("SECRET_KEY"):
-        if app.config.get("ENV_NAME") == "production":
-            raise RuntimeError("EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production.")
+    refusals = production_refusals(app.config)
+    if refusals and not _checking_deploy():
+        raise RuntimeError(" ".join(refusals))
+    if not app.config.get("SECRET_KEY") and app.config.get("ENV_NAME") != "production":
         app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
-    if app.config.get("CLOCK_START"):
-        if app.config.get("ENV_NAME") == "production":
-            raise RuntimeError("EVENTSITE_CLOCK_START is for tests; production runs on the real clock.")
+    if app.config.get("CLOCK_START") and app.config.get("ENV_NAME") != "production":
         clock.travel_to(clock.parse_start(app.config["CLOCK_START"]))
-    if app.config.get("ENV_NAME") == "production" and app.config.get("MAIL_BACKEND") == "log":
-        raise RuntimeError(
-            "EVENTSITE_MAIL_BACKEND=log prints every email, with names and addresses, to the log;"
-            " production sends them over SMTP (EVENTSITE_MAIL_BACKEND=smtp)."
-        )
     # Each area may keep its own catalogue (eventsite/<area>/translations); Flask-Babel
     # merges them, so areas translate their strings without touching each other's files.
     package = os.path.join(ROOT, "eventsite")
@@ -124,6 +139,28 @@ def _finish_config(app: Flask) -> None:
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def production_refusals(config: dict) -> list[str]:
+    """Settings production refuses to start with (check-deploy reports them too)."""
+    if config.get("ENV_NAME") != "production":
+        return []
+    refusals = []
+    if not config.get("SECRET_KEY"):
+        refusals.append("EVENTSITE_SECRET_KEY must be set when EVENTSITE_ENV=production.")
+    if config.get("CLOCK_START"):
+        refusals.append("EVENTSITE_CLOCK_START is for tests; production runs on the real clock.")
+    if config.get("MAIL_BACKEND") == "log":
+        refusals.append(
+            "EVENTSITE_MAIL_BACKEND=log prints every email, with names and addresses, to the log;"
+            " production sends them over SMTP (EVENTSITE_MAIL_BACKEND=smtp)."
+        )
+    return refusals
+
+
+def _checking_deploy() -> bool:
+    """`flask --app wsgi check-deploy` builds the app to report what is wrong, refusals included."""
+    return "check-deploy" in sys.argv[1:]
 
 
 def _development_secret_key(instance_path: str) -> str:
@@ -148,6 +185,28 @@ def _development_secret_key(instance_path: str) -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key)
     return key
+
+
+def _static_version(endpoint: str, values: dict) -> None:
+    """`url_for('static', filename=...)` gets ?v=<content hash>: nginx caches those for a year.
+
+    A changed file gets a new URL, so browsers never keep an old stylesheet or script.
+    """
+    if endpoint != "static" or "v" in values or not values.get("filename"):
+        return
+    path = os.path.join(ROOT, "static", values["filename"])
+    try:
+        modified = os.stat(path).st_mtime_ns
+    except OSError:
+        return
+    values["v"] = _content_hash(path, modified)
+
+
+@functools.lru_cache(maxsize=256)
+def _content_hash(path: str, modified: int) -> str:
+    """The file's short SHA-256 (cached per modification time)."""
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
 
 
 SUPPORTED_LOCALES = ("da", "en")

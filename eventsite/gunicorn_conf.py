@@ -7,11 +7,12 @@ calendar feeds), and query strings can hold one (?invitation=...) or a search fo
 email address. gunicorn's access log writes the request line as it came, so this
 configuration logs paths with every token-like segment replaced by "[token]" and query
 strings and referrers left out. Other settings (bind, workers) come from the command
-line or GUNICORN_CMD_ARGS as usual.
+line or GUNICORN_CMD_ARGS as usual (WEB_CONCURRENCY sets the number of workers).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 from typing import Any
@@ -25,7 +26,10 @@ _TOKEN_SEGMENT = re.compile(r"^(?:[A-Za-z0-9_\-.~=%]{16,}|.*@.*)$")
 #: gunicorn's default format, minus the referrer: the page a request came from is a
 #: URL with a token as often as not.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(a)s"'
-accesslog = "-"
+#: With EVENTSITE_LOG_FORMAT=json the app itself logs one JSON line per request
+#: (eventsite/logs.py: endpoint, status, duration, request id), so gunicorn's access
+#: line would only repeat it in another shape: off then.
+accesslog = None if (os.environ.get("EVENTSITE_LOG_FORMAT") or "text").strip().lower() == "json" else "-"
 
 
 def redacted_path(path: str) -> str:

@@ -142,14 +142,15 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ServerFailed("exited")
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", self.ready_path)
                 conn.getresponse().read()
-                conn.close()
                 return
-            except OSError:
+            except OSError:  # not listening yet, or a worker still starting dropped the connection
                 time.sleep(0.1)
+            finally:
+                conn.close()  # also after a failed request, or its socket is left to the GC
         raise ServerFailed("timed out")
 
     def log(self) -> str:

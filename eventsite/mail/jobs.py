@@ -14,12 +14,20 @@ Only the lease holder runs the job, as its own unit of work, committed when it
 returns and rolled back (and logged) when it raises, and then records the outcome,
 the count line and the next due time (finish + interval) under its lease token. A
 worker killed mid-run leaves the lease, which lapses after JOB_LEASE_MINUTES.
+
+Every run logs one line (JSON with EVENTSITE_LOG_FORMAT=json, see eventsite.logs):
+the job's name, outcome, duration and counts. A job's line names its counts as
+"<verb> <n> <things>" ("deleted 4 dietary notes" counts {"dietary_notes": 4}). A
+failed run stores and logs the exception's type and scrubbed message only
+(`eventsite.logs.describe`): exceptions can carry names and addresses (SQL
+parameters), and job_runs is read by anyone with `flask jobs`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import socket
 import time
@@ -34,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventsite.clock import utcnow
 from eventsite.extensions import db
+from eventsite.logs import describe
 from eventsite.mail.models import JobRun, WorkerHeartbeat
 from eventsite.web import reading, unit_of_work
 
@@ -128,16 +137,40 @@ def run_job(job: Job, token: str | None = None) -> bool:
         token = take_lease(job.name, utcnow())
         if token is None:
             return False
+    started = time.perf_counter()
     try:
         with unit_of_work():
             line = job.run(utcnow()) or ""
     except Exception as error:
-        log.exception("scheduled job %s failed", job.name)
-        finish_run(job.name, token, outcome="failed", line=type(error).__name__, every=interval(job))
+        summary = describe(error)
+        log.exception(
+            "scheduled job %s failed: %s", job.name, summary, extra={"fields": _fields(job, "failed", started, summary)}
+        )
+        finish_run(job.name, token, outcome="failed", line=summary, every=interval(job))
         return True
-    log.info("job %s ok: %s", job.name, line or "nothing to do")
+    log.info("job %s ok: %s", job.name, line or "nothing to do", extra={"fields": _fields(job, "ok", started, line)})
     finish_run(job.name, token, outcome="ok", line=line, every=interval(job))
     return True
+
+
+#: "<verb> <n> <things>" in a job's line: "deleted 4 dietary notes", "queued 3 reminders".
+_COUNT = re.compile(r"(\d+) ([A-Za-z][A-Za-z ]*?)\s*(?:[,;.]|$)")
+
+
+def counts(line: str) -> dict[str, int]:
+    """The counts a job's line names: {"dietary_notes": 4, "reminders": 3}."""
+    return {"_".join(things.lower().split()): int(number) for number, things in _COUNT.findall(line)}
+
+
+def _fields(job: Job, outcome: str, started: float, line: str) -> dict[str, Any]:
+    return {
+        "event": "job",
+        "job": job.name,
+        "outcome": outcome,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "counts": counts(line) if outcome == "ok" else {},
+        "summary": line,
+    }
 
 
 def due_names(now: datetime) -> set[str]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 from flask import Flask
 
 from eventsite.extensions import csrf
+from eventsite.ops import backup, deploy_check
 from eventsite.ops.health import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register /healthz and /readyz (no login, no CSRF, no rate limit)."""
+    """Register /healthz and /readyz (no login, no CSRF, no rate limit), `check-deploy` and `backup`."""
     app.register_blueprint(bp)
     csrf.exempt(bp)
+    deploy_check.register_cli(app)
+    backup.register_cli(app)

@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from flask import Blueprint, Response, current_app, jsonify
 from flask_migrate import Config
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from eventsite.clock import utcnow
 from eventsite.extensions import db
@@ -60,7 +61,7 @@ def readiness() -> dict[str, dict[str, Any]]:
     try:
         return {
             "database": {"ok": True},
-            "migrations": _migrations(),
+            "migrations": migration_state(),
             "mail": _mail(),
             "worker": _worker(),
         }
@@ -68,8 +69,13 @@ def readiness() -> dict[str, dict[str, Any]]:
         db.session.rollback()  # reads only; end the transaction
 
 
-def _migrations() -> dict[str, Any]:
-    current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+def migration_state() -> dict[str, Any]:
+    """{"ok": schema at head, "current": the database's revision, "head": the code's}."""
+    try:
+        with db.session.begin_nested():
+            current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except SQLAlchemyError:  # no alembic_version table: the database was never migrated
+        current = []
     head = _head()
     return {"ok": current == [head], "current": ",".join(current) or None, "head": head}
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import config as config_module
 from eventsite import clock
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
+from eventsite.logs import JsonFormatter, TextFormatter
 from eventsite.mail.jobs import JOBS, Job, Schedule, add_job, registered_jobs, run_job, take_lease
 from eventsite.mail.models import JobRun, WorkerHeartbeat
 from eventsite.registration.models import DietaryNote
@@ -106,15 +109,29 @@ def test_a_lease_left_by_a_killed_worker_blocks_the_job_until_it_lapses(app, mon
     assert _row(app, "tidy").last_outcome == "ok"
 
 
-def test_a_failed_run_is_recorded_without_its_message_and_is_due_again_after_its_interval(app):
-    def broken(now):
-        raise RuntimeError("person@example.dk is broken")
+def test_a_failed_run_is_recorded_and_logged_by_type_and_scrubbed_message_and_is_due_again(app, caplog):
+    person = {"name": "Mette Hansen", "email": "mette.hansen@example.dk"}
 
-    with app.app_context():
+    def broken(now):
+        # A real database error: SQLAlchemy puts the statement's parameters in its message.
+        db.session.execute(text("SELECT id FROM no_such_table WHERE name = :name AND email = :email"), person)
+
+    with app.app_context(), caplog.at_level(logging.INFO, logger="eventsite.mail"):
         assert run_job(Job("broken", broken, timedelta(minutes=5))) is True
     row = _row(app, "broken")
-    assert (row.last_outcome, row.last_line) == ("failed", "RuntimeError")
+    assert row.last_outcome == "failed"
+    assert row.last_line.split(":")[0] in {"OperationalError", "ProgrammingError"}, row.last_line
+    assert "no_such_table" not in row.last_line or "'" not in row.last_line
     assert row.next_due_at - row.last_finished_at == timedelta(minutes=5)
+
+    [record] = [r for r in caplog.records if r.exc_info]
+    for formatter in (JsonFormatter(), TextFormatter()):
+        line = formatter.format(record)
+        assert "Mette" not in line and "mette.hansen" not in line and "example.dk" not in line, line
+        assert "in broken" in line and row.last_line.split(":")[0] in line  # where and what, not with whom
+    fields = json.loads(JsonFormatter().format(record))
+    assert (fields["event"], fields["job"], fields["outcome"]) == ("job", "broken", "failed")
+    assert fields["duration_ms"] >= 0
 
 
 def test_intervals_come_from_eventsite_job_name_minutes(monkeypatch):
