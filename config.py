@@ -88,6 +88,8 @@ class Config:
     #: worker has shown a sign of life for this long.
     READY_MAX_MAIL_AGE_MINUTES = _env_int("READY_MAX_MAIL_AGE_MINUTES", 15)
     READY_MAX_HEARTBEAT_MINUTES = _env_int("READY_MAX_HEARTBEAT_MINUTES", 2)
+    #: Bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
     #: Reminders go out this many days before a session starts.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
     #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).

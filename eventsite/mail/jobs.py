@@ -32,6 +32,7 @@ from flask import Flask, current_app
 from sqlalchemy import CursorResult, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from eventsite import metrics
 from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.mail.models import JobRun, WorkerHeartbeat
@@ -134,9 +135,11 @@ def run_job(job: Job, token: str | None = None) -> bool:
     except Exception as error:
         log.exception("scheduled job %s failed", job.name)
         finish_run(job.name, token, outcome="failed", line=type(error).__name__, every=interval(job))
+        metrics.JOB_RUNS.labels(job.name, "failed").inc()
         return True
     log.info("job %s ok: %s", job.name, line or "nothing to do")
     finish_run(job.name, token, outcome="ok", line=line, every=interval(job))
+    metrics.JOB_RUNS.labels(job.name, "ok").inc()
     return True
 
 
