@@ -513,8 +513,10 @@ def run_alone(name: str, title: str, run, argv: list[str] | None = None, doc: st
 
     parser = argparse.ArgumentParser(description=(doc or title).split("\n\n")[0])
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
+    parser.add_argument("--storm-seconds", type=float, default=5.0, help="blast: spread of the click storm's arrivals")
     args = parser.parse_args(argv)
-    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    names = args.backends
     print(f"[bench] {machine_note()}\n== {name}: {title}", flush=True)
     with Backends(names) as backends:
         ok = run(argparse.Namespace(backends=backends, args=args))
