@@ -152,6 +152,11 @@ class ThrowawayCluster:
             "--no-sync",
         )
         self.port = free_port()
+        self.start_server()
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start_server(self) -> None:
+        """Start the server (again, after `stop_server`: a database restart) on its port."""
         self._run(
             os.path.join(self.bindir, "pg_ctl"),
             "-D",
@@ -166,12 +171,16 @@ class ThrowawayCluster:
             "start",
         )
         self.started = True
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop_server(self) -> None:
+        """Stop the server ("fast": open transactions are rolled back, clients cut off)."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
+        self.started = False
 
     def stop(self) -> None:
         try:
             if self.started:
-                self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
+                self.stop_server()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 

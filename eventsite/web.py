@@ -235,12 +235,12 @@ def _database_unavailable(error: Exception) -> Response:
     log.warning("database unavailable: %s", type(error.orig if hasattr(error, "orig") else error).__name__)
     try:
         db.session.rollback()
-    except Exception:  # the connection is beyond rolling back: forget the session
-        db.session.remove()
+    except Exception:  # the connection is beyond rolling back: drop it
+        db.session().invalidate()
     try:
         body = render_template("errors.html", code=503)
     except Exception:  # the page itself needed the database (a logged-in user, say)
-        db.session.remove()
+        db.session().invalidate()
         body = _UNAVAILABLE_FALLBACK
     response = current_app.make_response((body, 503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -248,9 +248,25 @@ def _database_unavailable(error: Exception) -> Response:
     return response
 
 
+def _close_session(_exc: BaseException | None = None) -> None:
+    """End the session at the end of the request, also when the database has just gone.
+
+    Closing rolls back; when the database went away after the response was made
+    (a restart), that rollback fails, and the failure would turn a finished answer
+    into a 500. The connection is then dropped instead (the pool replaces it).
+    """
+    try:
+        db.session.close()
+    except (OperationalError, InterfaceError):
+        db.session().invalidate()
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
+    # Runs before Flask-SQLAlchemy's own teardown (bound earlier; teardowns run in
+    # reverse), which then finds the session closed.
+    app.teardown_appcontext(_close_session)
     # Before any blueprint is registered: rules take their converters when added.
     app.url_map.converters["int"] = DatabaseIdConverter
     # First of all before_request functions: the login check's query already runs in
