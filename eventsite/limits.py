@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
         )
 
 
-def _storage_options(uri: str) -> dict[str, float]:
+def _storage_options(uri: str) -> dict[str, Any]:
     """Seconds a request waits for Redis (to connect, and for an answer)."""
     if uri.startswith(("redis://", "rediss://", "redis+unix://")):
         return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
