@@ -23,8 +23,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from eventsite import clock
 from eventsite.clock import utcnow
+from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage
+from eventsite.registration.models import Person, Registration
 from tests.conftest import _make_app, skip_or_fail
 from tests.helpers import csrf_token
 from tests.live_server import free_port, live_server
@@ -157,8 +159,6 @@ def test_a_database_restart_answers_503_in_danish_writes_nothing_by_halves_and_t
     cluster, url = own_postgres
     app = _make_app(url)
     with app.app_context():
-        from eventsite.events.models import Event, EventKind, EventSession, Organisation, Venue
-
         organisation = Organisation(slug="lederne", name="Lederne")
         venue = Venue(
             organisation=organisation,
@@ -222,8 +222,6 @@ def test_a_database_restart_answers_503_in_danish_writes_nothing_by_halves_and_t
 
         # Nothing by halves: one registration per 303, each with its person and its email.
         with app.app_context():
-            from eventsite.registration.models import Person, Registration
-
             registrations = db.session.execute(select(func.count(Registration.id))).scalar_one()
             people = db.session.execute(select(func.count(Person.id))).scalar_one()
             emails = db.session.execute(
