@@ -95,6 +95,8 @@ class Config:
     #: "text" (readable; `make run`) or "json" (one object per line, for journald and
     #: log shippers; the deploy template's choice). See eventsite/logs.py.
     LOG_FORMAT = (_env("LOG_FORMAT", "text") or "text").strip().lower()
+    #: Bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
     #: Reminders go out this many days before a session starts.
     REMINDER_DAYS = _env_int("REMINDER_DAYS", 2)
     #: Days past and cancelled sessions stay in calendar feeds (as STATUS:CANCELLED).

@@ -152,6 +152,11 @@ class ThrowawayCluster:
             "--no-sync",
         )
         self.port = free_port()
+        self.start_server()
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start_server(self) -> None:
+        """Start the server (again, after `stop_server`: a database restart) on its port."""
         self._run(
             os.path.join(self.bindir, "pg_ctl"),
             "-D",
@@ -166,12 +171,16 @@ class ThrowawayCluster:
             "start",
         )
         self.started = True
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop_server(self) -> None:
+        """Stop the server ("fast": open transactions are rolled back, clients cut off)."""
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
+        self.started = False
 
     def stop(self) -> None:
         try:
             if self.started:
-                self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
+                self.stop_server()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -513,8 +522,10 @@ def run_alone(name: str, title: str, run, argv: list[str] | None = None, doc: st
 
     parser = argparse.ArgumentParser(description=(doc or title).split("\n\n")[0])
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated (default: %(default)s)")
+    parser.add_argument("--storm-seconds", type=float, default=5.0, help="blast: spread of the click storm's arrivals")
     args = parser.parse_args(argv)
-    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    names = args.backends
     print(f"[bench] {machine_note()}\n== {name}: {title}", flush=True)
     with Backends(names) as backends:
         ok = run(argparse.Namespace(backends=backends, args=args))

@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                 # what `make bench` runs
     .venv/bin/python bench/run.py signup --backends sqlite --duration 5
     .venv/bin/python bench/run.py signup --sweep  # compare gunicorn worker settings
+    .venv/bin/python bench/run.py blast           # invitation blast, PostgreSQL + Redis
 
 A benchmark module defines `TITLE` and `run(ctx) -> bool`; `ctx.backends` hands out
 fresh migrated databases (see harness.Backends) and `ctx.args` holds the options below.
@@ -58,6 +59,12 @@ def parse_args(argv: list[str], names: list[str]) -> argparse.Namespace:
     parser.add_argument("--worker-class", default=None, help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=None, help="threads per gthread worker")
     parser.add_argument("--sweep", action="store_true", help="compare gunicorn worker settings instead")
+    parser.add_argument(
+        "--storm-seconds",
+        type=float,
+        default=5.0,
+        help="blast: the click storm's arrivals spread over this many seconds (0: all at once; default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.only) - set(names)
     if unknown:

@@ -167,7 +167,10 @@ def _sqlite_on_begin(conn: Connection) -> None:
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _sqlite_on_end(conn: Connection) -> None:
-    conn.info.pop(_WRITING, None)
+    # Only SQLite marks connections; and a connection the database dropped (a
+    # PostgreSQL restart) is invalid here, where reading `info` would raise.
+    if conn.dialect.name == "sqlite" and not conn.invalidated:
+        conn.info.pop(_WRITING, None)
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int) -> Enum:

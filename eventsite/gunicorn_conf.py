@@ -8,16 +8,25 @@ email address. gunicorn's access log writes the request line as it came, so this
 configuration logs paths with every token-like segment replaced by "[token]" and query
 strings and referrers left out. Other settings (bind, workers) come from the command
 line or GUNICORN_CMD_ARGS as usual (WEB_CONCURRENCY sets the number of workers).
+
+Metrics: with PROMETHEUS_MULTIPROC_DIR in the environment (of gunicorn and of the
+mail worker on the same host; see eventsite.metrics), the directory is made if
+missing, the files of processes that no longer run are removed when gunicorn starts
+(their counts start again from zero, which Prometheus treats as a counter reset),
+and a worker that exits is marked dead (`child_exit`), so its live gauges go.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import re
 from datetime import timedelta
 from typing import Any
 
 from gunicorn.glogging import Logger
+from prometheus_client import multiprocess
 
 #: A path segment that is a token: long and of the URL-safe token alphabet (signed
 #: itsdangerous tokens, secrets.token_urlsafe keys), or anything with an "@".
@@ -55,3 +64,40 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def prepare_metrics_directory(directory: str | None) -> None:
+    """Make the multiprocess directory, and remove the files of processes that ended.
+
+    Files of running processes stay: a mail worker on this host writes there too.
+    """
+    if not directory:
+        return
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    for path in glob.glob(os.path.join(directory, "*.db")):
+        # counter_1234.db, histogram_1234.db, gauge_livesum_1234.db: the pid is last.
+        pid = os.path.splitext(os.path.basename(path))[0].rpartition("_")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+
+
+# Here, when gunicorn reads this file: with --preload the app (and its metrics) is
+# loaded before the on_starting hook would run.
+prepare_metrics_directory(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A web worker ended: its live gauges must not be summed any more."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

@@ -11,6 +11,9 @@ Flask-Limiter does the counting; this module only says what is limited and how m
   one address (sign-up confirmations, "send my link"). Over `RATELIMIT_PER_RECIPIENT`
   the view answers exactly as usual, so nothing is revealed, but queues no email.
 
+Redis unavailable: the site keeps serving (the limits fail open), and each web
+process counts in its own memory until Redis answers again (see `init_app`).
+
 Each app gets its own Limiter (bound in `init_app`, after every area registered its
 blueprints), so the counts are per app and per storage: `memory://` counts in one
 process only; Redis (`EVENTSITE_RATELIMIT_STORAGE_URI=redis://...`) shares them
@@ -58,8 +61,14 @@ def init_app(app: Flask) -> None:
         enabled=app.config["RATELIMIT_ENABLED"],
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         headers_enabled=True,
-        # The counts are a safeguard: if Redis is down the site keeps serving.
+        # The counts are a safeguard, so when Redis is unreachable the site keeps
+        # serving (fails open), but not unguarded: each web process counts in its own
+        # memory meanwhile (as memory:// does) and looks for Redis again after 1, 2,
+        # 4, ... seconds. swallow_errors is the last resort, for any other failure.
+        in_memory_fallback_enabled=True,
         swallow_errors=True,
+        # A Redis host that does not answer must not hold a request for long.
+        storage_options=_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
     )
     app.extensions[_EXTENSION] = limiter
     for endpoint, view in list(app.view_functions.items()):
@@ -77,6 +86,13 @@ def init_app(app: Flask) -> None:
             "Redis URL (redis://host:6379/0) shared by all web processes.",
             storage,
         )
+
+
+def _storage_options(uri: str) -> dict[str, Any]:
+    """Seconds a request waits for Redis (to connect, and for an answer)."""
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    return {}
 
 
 def _setting(name: str) -> Callable[[], str]:

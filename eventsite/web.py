@@ -30,12 +30,14 @@ the lock mode: there the domain functions lock rows with FOR UPDATE.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, Protocol, TypeVar
 
-from flask import Flask, Response, current_app, flash, g, has_request_context, request
+from flask import Flask, Response, current_app, flash, g, has_request_context, render_template, request
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.routing import IntegerConverter, Map
 
@@ -43,6 +45,17 @@ from eventsite import db as database
 from eventsite.extensions import db
 
 LockMode = Literal["now", "late"]
+
+log = logging.getLogger("eventsite.web")
+
+#: Seconds a visitor (or a proxy) is told to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+#: What a visitor sees if even the error page cannot be rendered.
+_UNAVAILABLE_FALLBACK = (
+    '<!doctype html><html lang="da"><meta charset="utf-8"><title>503</title>'
+    "<h1>Siden er midlertidigt utilgængelig</h1><p>Prøv igen om lidt.</p></html>"
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -212,7 +225,48 @@ def id_arg(name: str) -> int | None:
     return value if value is not None and 1 <= value <= MAX_ID else None
 
 
+def _database_unavailable(error: Exception) -> Response:
+    """The database could not be reached (restarting, failing over): a 503 in Danish.
+
+    The request's transaction is gone with its connection, so nothing of it was
+    written; the pool drops the broken connection, and the next request connects
+    afresh. Retry-After tells proxies and people to come back shortly.
+    """
+    log.warning("database unavailable: %s", type(error.orig if hasattr(error, "orig") else error).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is beyond rolling back: drop it
+        db.session().invalidate()
+    try:
+        body = render_template("errors.html", code=503)
+    except Exception:  # the page itself needed the database (a logged-in user, say)
+        db.session().invalidate()
+        body = _UNAVAILABLE_FALLBACK
+    response = current_app.make_response((body, 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _close_session(_exc: BaseException | None = None) -> None:
+    """End the session at the end of the request, also when the database has just gone.
+
+    Closing rolls back; when the database went away after the response was made
+    (a restart), that rollback fails, and the failure would turn a finished answer
+    into a 500. The connection is then dropped instead (the pool replaces it).
+    """
+    try:
+        db.session.close()
+    except (OperationalError, InterfaceError):
+        db.session().invalidate()
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
+    # Runs before Flask-SQLAlchemy's own teardown (bound earlier; teardowns run in
+    # reverse), which then finds the session closed.
+    app.teardown_appcontext(_close_session)
     # Before any blueprint is registered: rules take their converters when added.
     app.url_map.converters["int"] = DatabaseIdConverter
     # First of all before_request functions: the login check's query already runs in

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from eventsite import metrics
 from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.mail.jobs import interval, registered_jobs
@@ -29,7 +30,10 @@ def register_cli(app: Flask) -> None:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        report = run_worker(stop, once=once)
+        try:
+            report = run_worker(stop, once=once)
+        finally:
+            metrics.process_exiting()
         click.echo(
             f"worker stopped: sent {report.sent}, retried {report.retried}, "
             f"failed {report.failed}, skipped {report.skipped}"

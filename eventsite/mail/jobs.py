@@ -40,6 +40,7 @@ from flask import Flask, current_app
 from sqlalchemy import CursorResult, delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from eventsite import metrics
 from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.logs import describe
@@ -147,9 +148,11 @@ def run_job(job: Job, token: str | None = None) -> bool:
             "scheduled job %s failed: %s", job.name, summary, extra={"fields": _fields(job, "failed", started, summary)}
         )
         finish_run(job.name, token, outcome="failed", line=summary, every=interval(job))
+        metrics.JOB_RUNS.labels(job.name, "failed").inc()
         return True
     log.info("job %s ok: %s", job.name, line or "nothing to do", extra={"fields": _fields(job, "ok", started, line)})
     finish_run(job.name, token, outcome="ok", line=line, every=interval(job))
+    metrics.JOB_RUNS.labels(job.name, "ok").inc()
     return True
 
 

@@ -139,9 +139,14 @@ def one_line(subject: str) -> str:
     return " ".join(subject.split())
 
 
+#: Control characters (C0 and DEL) -> space, for str.translate (in C: a character-by-
+#: character loop in Python cost about a tenth of a worker's time per email).
+_CONTROLS_TO_SPACES = {code: " " for code in (*range(32), 127)}
+
+
 def header_value(value: str) -> str:
     """`value` fit for a header: control characters (CR, LF, NUL, ...) become spaces, on one line."""
-    return one_line("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in str(value)))
+    return one_line(str(value).translate(_CONTROLS_TO_SPACES))
 
 
 def _boundary() -> str:

@@ -48,6 +48,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import event, select
 
+from eventsite import metrics
 from eventsite.clock import utcnow
 from eventsite.extensions import db
 from eventsite.mail import claims, transport
@@ -113,6 +114,8 @@ class PreparedBatch:
     lease_end: datetime
     #: (row id, attempts so far, outcome) in sending order.
     messages: list[tuple[int, int, Email | Skip | Exception]]
+    #: Row id -> its mail kind (the metrics' label).
+    kinds: dict[int, str] = field(default_factory=dict)
 
 
 def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
@@ -130,12 +133,13 @@ def prepare_batch(limit: int | None = None) -> PreparedBatch | None:
         )
         outcomes = render_batch(rows, utcnow())
         messages = [(row.id, row.attempts, outcome) for row, outcome in zip(rows, outcomes)]
+        kinds = {row.id: row.kind.value for row in rows}
         # End the read transaction before any write, and let go of the loaded rows:
         # every commit would otherwise expire them all again.
         db.session.rollback()
         db.session.expunge_all()
         del rows, outcomes
-    return PreparedBatch(token, now + timedelta(seconds=config["MAIL_LEASE_SECONDS"]), messages)
+    return PreparedBatch(token, now + timedelta(seconds=config["MAIL_LEASE_SECONDS"]), messages, kinds)
 
 
 class _ConnectionLost(Exception):
@@ -163,9 +167,9 @@ def send_batch(
                     report.skipped += 1
                     continue
                 if isinstance(outcome, Exception):
-                    report.count_retry(
-                        claims.retry_or_fail(row_id, token, attempts, transport.describe(outcome), utcnow())
-                    )
+                    retried = claims.retry_or_fail(row_id, token, attempts, transport.describe(outcome), utcnow())
+                    report.count_retry(retried)
+                    _count_failure(batch, row_id, retried)
                     continue
                 if throttle is not None:
                     throttle.wait(stop)
@@ -181,13 +185,17 @@ def send_batch(
                             row_id, token, status=OutboxStatus.FAILED, failed_at=utcnow(), last_error=description[:500]
                         )
                         report.failed += 1
+                        _count_failure(batch, row_id, OutboxStatus.FAILED)
                         continue
-                    report.count_retry(claims.retry_or_fail(row_id, token, attempts, description, utcnow()))
+                    retried = claims.retry_or_fail(row_id, token, attempts, description, utcnow())
+                    report.count_retry(retried)
+                    _count_failure(batch, row_id, retried)
                     if kind == "connection":
                         raise _ConnectionLost(description) from error
                     continue
                 if claims.mark(row_id, token, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=""):
                     report.sent += 1
+                    metrics.MAIL_DELIVERED.labels(batch.kinds.get(row_id, "unknown")).inc()
     except _ConnectionLost:
         pass
     except (smtplib.SMTPException, OSError) as error:
@@ -197,11 +205,19 @@ def send_batch(
         log.warning("SMTP server unavailable: %s", transport.for_log(description))
         db.session.rollback()
         for row_id, attempts, _outcome in batch.messages:
-            report.count_retry(claims.retry_or_fail(row_id, token, attempts, description, utcnow()))
+            retried = claims.retry_or_fail(row_id, token, attempts, description, utcnow())
+            report.count_retry(retried)
+            _count_failure(batch, row_id, retried)
     finally:
         db.session.rollback()
         claims.release(token)  # rows we never reached go back, untouched
     return report
+
+
+def _count_failure(batch: PreparedBatch, row_id: int, outcome: OutboxStatus) -> None:
+    """A failed attempt in the metrics: permanent when the row is given up, else temporary."""
+    failure = "permanent" if outcome is OutboxStatus.FAILED else "temporary"
+    metrics.MAIL_FAILURES.labels(batch.kinds.get(row_id, "unknown"), failure).inc()
 
 
 def deliver_batch(

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, text
 
+from eventsite import metrics
 from eventsite.db import as_loaded, start_writing, utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
@@ -415,6 +416,8 @@ def register(
     if dietary_needs:
         db.session.add(DietaryNote(registration_id=registration.id, text=dietary_needs))
         db.session.flush()
+    outcome = "held" if held_until is not None else status.value
+    metrics.count_on_commit(db.session, metrics.SIGNUPS.labels(outcome))
     return registration
 
 
@@ -465,6 +468,7 @@ def cancel(
     registration.active_slot = None
     registration.cancelled_at = now
     db.session.flush()
+    metrics.count_on_commit(db.session, metrics.CANCELLATIONS.labels("organiser" if by_organiser else "participant"))
     return promote_waitlisted(session, now) if fill_seat else []
 
 
