@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint mypy-report bench translations missing-translations clean
+.PHONY: install run test lint mypy-report bench translations missing-translations clean dkfds
 
 install: $(STAMP)
 	@$(PY) -m eventsite.i18n_check --compile
@@ -36,6 +36,29 @@ $(AXE): package.json
 	else \
 	  echo "npm not found: browser tests will be skipped (apt-get install npm)"; \
 	fi
+
+# Det Fælles Designsystem (npm `dkfds`, version pinned in package.json), vendored into
+# static/dkfds/ and committed: the site needs no Node at run time. This refreshes the
+# copy from npm: the compiled CSS and JS, the icons (the sprite and the single SVGs the
+# CSS refers to), the IBM Plex Sans weights the pages use (woff2 only: every browser
+# that runs the CSS reads woff2) and the licences (MIT; fonts OFL-1.1; icons Apache-2.0).
+# The source-map comments go: the maps are not vendored.
+DKFDS_DIST := node_modules/dkfds/dist
+DKFDS_FONTS := Regular Italic Medium SemiBold Bold
+dkfds: package.json
+	npm install --no-audit --no-fund --silent
+	rm -rf static/dkfds
+	mkdir -p static/dkfds/css static/dkfds/js static/dkfds/img static/dkfds/fonts/IBMPlexSans/complete/woff2
+	sed '/sourceMappingURL/d' $(DKFDS_DIST)/css/dkfds.min.css > static/dkfds/css/dkfds.min.css
+	sed '/sourceMappingURL/d' $(DKFDS_DIST)/js/dkfds.min.js > static/dkfds/js/dkfds.min.js
+	cp $(DKFDS_DIST)/img/all-svg-icons.svg static/dkfds/img/
+	cp -r $(DKFDS_DIST)/img/svg-icons static/dkfds/img/
+	for weight in $(DKFDS_FONTS); do \
+	  cp $(DKFDS_DIST)/fonts/IBMPlexSans/complete/woff2/IBMPlexSans-$$weight.woff2 static/dkfds/fonts/IBMPlexSans/complete/woff2/; \
+	done
+	cp $(DKFDS_DIST)/fonts/IBMPlexSans/complete/woff2/license.txt static/dkfds/fonts/IBMPlexSans/LICENSE-OFL.txt
+	cp node_modules/dkfds/LICENSE.md static/dkfds/LICENSE.md
+	node -p '"dkfds " + require("./node_modules/dkfds/package.json").version' > static/dkfds/VERSION
 
 run: install
 	$(FLASK) db upgrade

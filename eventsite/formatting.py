@@ -49,6 +49,15 @@ def format_clock(value) -> str:
     return _babel_time(value, _("HH:mm"), _locale())
 
 
+#: The parts of a calendar-leaf date block (event cards): "29", "aug.", "2023".
+DATE_PARTS = {"day": "d", "month": "MMM", "year": "y"}
+
+
+def format_date_part(value: datetime, part: str) -> str:
+    """One part of a date for a calendar-leaf date block: 'day', 'month' or 'year'."""
+    return _babel_datetime(value, DATE_PARTS[part], _locale())
+
+
 def format_span(start: datetime, end: datetime) -> str:
     """'tirsdag den 29. august 2023 kl. 13.00–15.00', or both days if it spans days."""
     local_start, local_end = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
@@ -84,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_span, "span")
     app.add_template_filter(format_day_time, "day_time")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_date_part, "date_part")
     app.add_template_filter(format_clock, "clock")
     app.add_template_filter(seats_text, "seats_text")
     app.add_template_filter(render_markdown, "markdown")

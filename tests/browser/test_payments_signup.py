@@ -77,7 +77,7 @@ def test_a_leader_signs_up_for_two_days_and_a_workshop_paid_by_ean(app, page, co
     page.get_by_label("Personreference").fill("MKH01")
     page.get_by_role("button", name="Tilmeld", exact=True).click()
 
-    expect(page.get_by_role("alert")).to_have_text("Ret venligst de markerede felter nedenfor.")
+    expect(page.get_by_role("alert").get_by_role("heading")).to_have_text("Ret venligst de markerede felter nedenfor.")
     expect(page.get_by_label("EAN-nummer (13 cifre)")).to_have_accessible_description(
         re.compile("kontrolcifferet \\(det sidste ciffer\\) passer ikke")
     )

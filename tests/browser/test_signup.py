@@ -126,7 +126,7 @@ def test_a_leader_moves_to_another_venue_with_the_personal_link(app, page, theme
     expect(page.get_by_role("heading", level=1)).to_have_text("Din tilmelding")
     expect(page.get_by_text("Mødecenter Næstved")).to_be_visible()
     page.get_by_role("button", name="Flyt min tilmelding").click()  # forgot to choose
-    expect(page.get_by_role("alert")).to_have_text("Ret venligst de markerede felter nedenfor.")
+    expect(page.get_by_role("alert").get_by_role("heading")).to_have_text("Ret venligst de markerede felter nedenfor.")
     expect(page.get_by_role("group", name="Flyt til")).to_have_accessible_description("Vælg et sted og en dato.")
     venue(page, SILKEBORG).check()
     page.get_by_role("button", name="Flyt min tilmelding").click()
@@ -245,7 +245,7 @@ def test_form_errors_are_explained_in_danish_and_tied_to_their_fields(app, page,
     page.get_by_label("E-mail", exact=True).fill("ole@")
     page.get_by_role("button", name="Tilmeld", exact=True).click()
 
-    expect(page.get_by_role("alert")).to_have_text("Ret venligst de markerede felter nedenfor.")
+    expect(page.get_by_role("alert").get_by_role("heading")).to_have_text("Ret venligst de markerede felter nedenfor.")
     email = page.get_by_label("E-mail", exact=True)
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_accessible_description("Skriv en gyldig e-mailadresse, fx navn@kommune.dk.")

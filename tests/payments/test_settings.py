@@ -91,7 +91,7 @@ def test_a_day_outside_the_event_is_refused(app, client, create_event, login_as)
     outside = first_day + timedelta(days=5)
     response = post(client, event.id, url, day=outside.isoformat())
     assert response.status_code == 422
-    assert "er ikke en af arrangementets dage: tilføj først en session, der dækker den." in visible_text(response.data)
+    assert "er ikke en af arrangementets dage: tilføj først et hold, der dækker den." in visible_text(response.data)
     response = post(client, event.id, url, day=first_day.isoformat())
     assert response.status_code == 422 and "er allerede tilføjet." in visible_text(response.data)
     assert count(app, EventDay) == 1
