@@ -5,7 +5,7 @@ details, footer links, and the logo (re-encoded bytes, content type, hash) with 
 favicon, stored in the database.
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0019
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -17,7 +17,7 @@ import eventsite.db
 
 # revision identifiers, used by Alembic.
 revision = "0020"
-down_revision = "0015"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
