@@ -62,7 +62,7 @@ def readme_table_variables() -> set[str]:
 def test_the_template_and_the_readme_table_list_exactly_the_variables_the_code_reads(app):
     read = set(known_variables(app))
     assert set(config_variables()) <= read
-    assert {"EVENTSITE_JOB_REMINDERS_MINUTES", "EVENTSITE_JOB_DIETARY_PURGE_MINUTES"} <= read
+    assert {"EVENTSITE_JOB_REMINDERS_MINUTES", "EVENTSITE_JOB_RETENTION_MINUTES"} <= read
     in_template = {name for name in template_variables() if name.startswith("EVENTSITE_")}
     assert in_template == read, (sorted(read - in_template), sorted(in_template - read))
     # The README also documents the test-suite's own variables.
@@ -73,7 +73,7 @@ def test_the_template_and_the_readme_table_list_exactly_the_variables_the_code_r
 def test_every_periodic_job_has_its_interval_in_configuration(app, monkeypatch):
     with app.app_context():
         jobs = registered_jobs()
-        assert {job.name for job in jobs} >= {"reminders", "dietary_purge", "signup_holds"}
+        assert {job.name for job in jobs} >= {"reminders", "retention", "signup_holds", "minutes_approval"}
         for job in jobs:
             monkeypatch.setitem(app.config, "JOB_MINUTES", {job.name: 7})
             assert interval(job).total_seconds() == 7 * 60, job.name

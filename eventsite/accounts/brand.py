@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, func, select
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column
 
@@ -410,7 +410,13 @@ def processed_logo(upload: bytes) -> ProcessedLogo:
                     "logo",
                 )
             source_format = image.format
-            image.load()
+            # WeasyPrint (meetings' PDFs) switches Pillow to accepting truncated images for
+            # the whole process when it is imported; a logo must be whole.
+            lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     except BrandError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):

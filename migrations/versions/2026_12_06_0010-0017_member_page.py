@@ -75,8 +75,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_privacy_notices")),
     )
 
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("participant_list", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (not batch mode): on SQLite a batch would copy and drop the events
+    # table, which the foreign keys of a populated database refuse.
+    op.add_column("events", sa.Column("participant_list", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
