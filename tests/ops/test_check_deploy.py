@@ -47,7 +47,7 @@ def good_settings(database_url: str, redis: str, instance: str) -> dict[str, str
         "EVENTSITE_RATELIMIT_STORAGE_URI": redis,
         "EVENTSITE_PROXY_HOPS": "1",
         "EVENTSITE_LOG_FORMAT": "json",
-        "EVENTSITE_JOB_DIETARY_PURGE_MINUTES": "720",
+        "EVENTSITE_JOB_RETENTION_MINUTES": "720",
         "WEB_CONCURRENCY": "4",
     }
 
