@@ -24,7 +24,12 @@
     });
   }
 
-  if (search) search.addEventListener("input", narrow);
+  if (search) {
+    search.addEventListener("input", narrow);
+    // Letters typed before this script ran (a slow phone), or restored by the
+    // browser on "back", narrow the list too.
+    narrow();
+  }
 
   if (!window.fetch || !window.DOMParser) return;
   var seconds = parseInt(list.getAttribute("data-refresh-seconds"), 10) || 15;
