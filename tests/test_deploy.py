@@ -284,10 +284,19 @@ def test_nginx_in_front_of_gunicorn_serves_tls_static_files_and_limits_as_the_re
     assert versioned.content == (Path(ROOT) / "static" / "style.css").read_bytes()
     assert metrics.status_code == 404 and "X-Request-ID" not in metrics.headers
     assert too_big.status_code == 413
-    # nginx let the 3 MB through (no 413 from it); the app, which answers an anonymous POST
-    # with a redirect to the login before reading the body, may close the connection on the
-    # unread rest, which nginx then reports as 502.
-    assert member_file.status_code != 413 and ("X-Request-ID" in member_file.headers or member_file.status_code == 502)
+    # nginx let the 3 MB through to the app (no 413 from nginx): the app logged the POST to
+    # the import and answered it, an anonymous visitor, with the way to the login. (The app
+    # answers before reading the body, so nginx may see the connection close on the unread
+    # rest; what reaches the visitor then is nginx's business, what matters here is that the
+    # recipe's body limit for the import is the larger one.)
+    assert member_file.status_code != 413
+    assert any(
+        line.get("event") == "request"
+        and line.get("method") == "POST"
+        and line.get("rule") == "/arrangoer/organisationer/<int:organisation_id>/medlemmer/import"
+        and line.get("status") in (302, 303)
+        for line in lines
+    ), "the 3 MB import upload never reached the app"
     assert (redirect.status_code, redirect.headers["Location"]) == (301, "https://127.0.0.1/arrangementer")
 
 
