@@ -103,10 +103,18 @@ def authenticate(email: str, password: str, ip: str, now: datetime | None = None
         db.session.add(FailedLogin(email=email, ip=ip, attempted_at=now))
         db.session.flush()
         return None
-    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    # The failures are cleared, and the login recorded, only when the login is complete
+    # (`record_login`): a right password alone must not wipe the count of wrong second-factor
+    # codes, or knowing the password would allow unlimited guesses at the code.
+    return user
+
+
+def record_login(user: User, now: datetime | None = None) -> None:
+    """The login is complete (password, and the second factor where asked): start afresh."""
+    now = now or utcnow()
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == user.email))
     user.last_login_at = now
     db.session.flush()
-    return user
 
 
 def email_taken(email: str) -> bool:

@@ -21,6 +21,7 @@ from eventsite.accounts.access import (
     is_staff_anywhere,
     safe_next_url,
 )
+from eventsite.accounts.logins import record_login
 from eventsite.accounts.models import User
 from eventsite.db import utcnow
 from eventsite.extensions import db
@@ -38,6 +39,7 @@ def home_url() -> str:
 def start_login_session(user: User) -> None:
     # A fresh session: nothing from before the login (a planted or shared cookie) carries over.
     session.clear()
+    record_login(user)
     login_user(user)
     session[LOGIN_TIME_KEY] = utcnow().timestamp()
 

@@ -99,6 +99,35 @@ def test_five_wrong_codes_lock_the_login(app, create_organisation, create_user):
     assert post_code(client, "/arrangoer/log-ind/kode", totp_code()).status_code == 429
 
 
+def test_the_right_password_again_does_not_wipe_the_count_of_wrong_codes(app, create_organisation, create_user):
+    # Someone who knows the password must not get unlimited guesses at the code by
+    # typing the password again between guesses.
+    org = create_organisation()
+    user_id = create_user(org, "organiser", email="anne@lederne.dk")
+    client = app.test_client()
+    for _ in range(5):
+        assert password_step(client, "anne@lederne.dk").headers["Location"] == "/arrangoer/log-ind/kode"
+        assert post_code(client, "/arrangoer/log-ind/kode", "000000").status_code == 401
+    password_step(client, "anne@lederne.dk")
+    assert post_code(client, "/arrangoer/log-ind/kode", totp_code()).status_code == 429
+    with app.app_context():
+        assert db.session.get(User, user_id).last_login_at is None  # never got in
+
+
+def test_a_complete_login_clears_the_count_and_is_recorded(app, create_organisation, create_user):
+    org = create_organisation()
+    user_id = create_user(org, "organiser", email="anne@lederne.dk")
+    client = app.test_client()
+    password_step(client, "anne@lederne.dk")
+    post_code(client, "/arrangoer/log-ind/kode", "000000")
+    with app.app_context():
+        assert db.session.get(User, user_id).last_login_at is None  # the password alone is no login
+    assert post_code(client, "/arrangoer/log-ind/kode", totp_code()).status_code == 303
+    with app.app_context():
+        assert db.session.execute(select(FailedLogin.id)).first() is None
+        assert utcnow() - db.session.get(User, user_id).last_login_at < timedelta(minutes=1)
+
+
 def test_the_half_logged_in_state_lapses_after_ten_minutes(app, create_organisation, create_user):
     org = create_organisation()
     create_user(org, "organiser", email="anne@lederne.dk")
