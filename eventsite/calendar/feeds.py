@@ -178,12 +178,20 @@ class FeedOrganisation(Protocol):
     def name(self) -> str: ...
     @property
     def created_at(self) -> datetime: ...
+    @property
+    def sender_email(self) -> str | None: ...
+
+
+#: Every organisation's ORGANIZER (name and sender address): what the site-wide feed
+#: shows of them, so a rename changes its ETag. Organisations are few.
+_ORGANIZERS = select(Organisation.id, Organisation.name, Organisation.sender_email).order_by(Organisation.id)
 
 
 def public_validators(organisation: FeedOrganisation | None, feed_filter: FeedFilter, now: datetime) -> Validators:
     """ETag and Last-Modified of a public feed, from one aggregate query.
 
-    `organisation` has id, name and created_at (a row or the model), or is None.
+    `organisation` has id, name, created_at and sender_email (a row or the model), or is
+    None for the site-wide feed, whose ETag then covers every organisation's ORGANIZER.
     """
     organisation_id = organisation.id if organisation else None
     statement = _fingerprint_statement(organisation_id is not None, bool(feed_filter.kinds))
@@ -200,7 +208,9 @@ def public_validators(organisation: FeedOrganisation | None, feed_filter: FeedFi
         [c.isoformat() for c in changes],
         parameters["since"].isoformat(),
         feed_filter.key(),
-        organisation.name if organisation else "",
+        (organisation.name, organisation.sender_email)
+        if organisation
+        else [tuple(row) for row in db.session.execute(_ORGANIZERS)],
         current_app.config["BASE_URL"],
     )
     digest = hashlib.sha1(repr(identity).encode("utf-8")).hexdigest()[:24]

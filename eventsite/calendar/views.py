@@ -74,7 +74,11 @@ def site_feed():
 _ORGANISATIONS = Organisation.__table__
 #: Only what a feed needs, as a plain row: part of every 304, so kept cheap.
 _ORGANISATION_BY_SLUG = select(
-    _ORGANISATIONS.c.id, _ORGANISATIONS.c.slug, _ORGANISATIONS.c.name, _ORGANISATIONS.c.created_at
+    _ORGANISATIONS.c.id,
+    _ORGANISATIONS.c.slug,
+    _ORGANISATIONS.c.name,
+    _ORGANISATIONS.c.created_at,
+    _ORGANISATIONS.c.sender_email,
 ).where(_ORGANISATIONS.c.slug == bindparam("slug"))
 
 

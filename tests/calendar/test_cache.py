@@ -327,3 +327,28 @@ def test_an_edited_venue_changes_the_feeds_etag_so_subscribers_get_the_new_place
     assert response.status_code == 200
     assert response.headers["ETag"] != etag
     assert str(only_event(response)["LOCATION"]) == "Hotel Kongen, Kongevej 2, 4100 Ringsted"
+
+
+@pytest.mark.parametrize("feed", [FEED, "/kalender.ics"])
+def test_a_renamed_organisation_changes_the_feeds_etag_so_subscribers_get_the_new_organizer(
+    app, client, organisation, create_event, feed
+):
+    """The ORGANIZER of every entry is the organisation's name and sender address: a
+    rename or a new address is news, for its own feed and for the site-wide one."""
+    create_event(organisation_id=organisation)
+    etag = client.get(feed).headers["ETag"]
+    assert client.get(feed, headers={"If-None-Match": etag}).status_code == 304
+
+    with app.app_context():
+        db.session.get(Organisation, organisation).name = "Lederne Øst"
+        db.session.commit()
+    renamed = client.get(feed, headers={"If-None-Match": etag})
+    assert renamed.status_code == 200
+    assert only_event(renamed)["ORGANIZER"].params["CN"] == "Lederne Øst"
+
+    with app.app_context():
+        db.session.get(Organisation, organisation).sender_email = "oest@lederne.dk"
+        db.session.commit()
+    readdressed = client.get(feed, headers={"If-None-Match": renamed.headers["ETag"]})
+    assert readdressed.status_code == 200
+    assert str(only_event(readdressed)["ORGANIZER"]) == "mailto:oest@lederne.dk"
