@@ -51,6 +51,10 @@ class Config:
     #: site writes; None means `instance/` in the checkout (filled in by create_app).
     INSTANCE_PATH = _env("INSTANCE_PATH") or None
     SECRET_KEY = _env("SECRET_KEY")
+    #: Earlier secret keys, comma-separated, while a new EVENTSITE_SECRET_KEY takes over:
+    #: sessions signed and second-factor secrets sealed with them still open (Flask's
+    #: SECRET_KEY_FALLBACKS); each secret is sealed anew with the new key at its next use.
+    SECRET_KEY_FALLBACKS = [key.strip() for key in (_env("SECRET_KEY_FALLBACKS") or "").split(",") if key.strip()]
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
     #: Tests only: the app's clock starts at this ISO 8601 instant and runs on from
     #: there (a live test server shares the suite's clock). Refused in production.

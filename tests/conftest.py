@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from eventsite import clock, create_app
+from eventsite.accounts import second_factor
 from eventsite.accounts.logins import create_user as create_account
 from eventsite.accounts.models import Membership, Role, User
 from eventsite.events.models import LOCAL_TZ as COPENHAGEN
@@ -352,7 +353,7 @@ def create_user(app, fast_password_hashing):
                 # Administrators and organisers must use a second factor: enrolled with a known
                 # secret (tests.helpers.log_in computes the codes). For check-in helpers it is
                 # optional, and they stay without (two doors may log in within one 30-second step).
-                user.totp_secret = TOTP_SECRET
+                user.totp_secret = second_factor.seal(TOTP_SECRET)
                 user.totp_confirmed_at = clock.utcnow()
             db.session.commit()
             return user.id

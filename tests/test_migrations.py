@@ -74,3 +74,41 @@ def test_0007_moves_feed_keys_onto_people_and_links_handed_out_keep_working(tmp_
             rows = dict(connection.execute(text("SELECT person_id, key FROM personal_feed_keys")).all())
         assert rows == {1: "handed-out-key", 2: keys[2]}
         db.engine.dispose()
+
+
+def test_0025_seals_the_second_factor_secrets_already_stored_and_unseals_them_on_the_way_down(tmp_path):
+    import flask_migrate
+    from sqlalchemy import text
+
+    from config import TestConfig
+    from eventsite import create_app
+    from eventsite.accounts import second_factor
+    from eventsite.accounts.models import User
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'upgrade.sqlite'}"
+
+    plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    app = create_app(Config)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0020")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, active, created_at, session_token, "
+                    "totp_secret, second_factor_exempt) VALUES (1, 'chef@lf.dk', 'Chef', 'x', 1, '2026-01-01', "
+                    "'t', :secret, 0), (2, 'ny@lf.dk', 'Ny', 'x', 1, '2026-01-01', 'u', NULL, 0)"
+                ),
+                {"secret": plain},
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            stored = dict(connection.execute(text("SELECT id, totp_secret FROM users")).all())
+        assert stored[2] is None and plain not in stored[1]
+        assert second_factor.unseal(db.session.get(User, 1)) == plain
+        db.session.remove()
+
+        flask_migrate.downgrade(revision="0020")
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(text("SELECT id, totp_secret FROM users")).all()) == {1: plain, 2: None}
+        db.engine.dispose()

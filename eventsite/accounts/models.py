@@ -73,9 +73,10 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: The TOTP secret (base32) of the second factor; set at enrolment, confirmed when
-    #: `totp_confirmed_at` is set (eventsite.accounts.second_factor).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The TOTP secret (base32) of the second factor, sealed (Fernet; read it with
+    #: `second_factor.unseal`); set at enrolment, confirmed when `totp_confirmed_at` is
+    #: set (eventsite.accounts.second_factor).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The last time step whose code was accepted: a code works once (RFC 6238, 5.2).
     totp_last_step: Mapped[int | None] = mapped_column(Integer)

@@ -5,19 +5,27 @@ Required for administrators and organisers, optional for check-in helpers
 development mode (`User.second_factor_exempt`). A code is accepted once (the last
 accepted time step is kept), wrong codes count towards the login lockout like wrong
 passwords, and recovery codes are stored as SHA-256 digests and work once each.
+The TOTP secret itself is stored sealed (`seal`/`unseal`: Fernet under a key derived
+from EVENTSITE_SECRET_KEY, with EVENTSITE_SECRET_KEY_FALLBACKS while a key is replaced),
+so a copy of the database alone does not give anyone the codes.
 The enrolment QR code is drawn here as inline SVG (segno): no external service sees
 the secret.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import logging
 import secrets
 from datetime import datetime
 
 import pyotp
 import segno
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -32,6 +40,10 @@ RECOVERY_CODE_COUNT = 10
 #: Codes of the step before and after the current one are accepted too (clock drift).
 VALID_WINDOW = 1
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+log = logging.getLogger(__name__)
+#: HKDF's "info": keys derived for sealing second-factor secrets serve nothing else.
+SEAL_PURPOSE = b"eventsite second factor secret"
 
 WRONG_CODE = _l("The code is wrong or has been used already. Try the newest code from the app.")
 
@@ -71,14 +83,64 @@ def qr_svg(uri: str) -> str:
     return out.getvalue().decode()
 
 
+def _fernet_key(secret_key: str | bytes) -> bytes:
+    material = secret_key.encode() if isinstance(secret_key, str) else secret_key
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=SEAL_PURPOSE).derive(material)
+    return base64.urlsafe_b64encode(derived)
+
+
+def _box() -> MultiFernet:
+    """The current secret key first (it seals), then the fallbacks (they still open)."""
+    keys = [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet([Fernet(_fernet_key(key)) for key in keys if key])
+
+
+def seal(secret: str) -> str:
+    """The TOTP secret as stored on the account."""
+    return _box().encrypt(secret.encode()).decode()
+
+
+class SecretUnreadable(Exception):
+    """The stored secret opens with none of the keys (the secret key changed without a fallback)."""
+
+
+def unseal(user: User) -> str:
+    """The account's TOTP secret in the clear; sealed anew with the current key if a
+    fallback key opened it (kept if the request's changes are kept)."""
+    assert user.totp_secret is not None
+    sealed = user.totp_secret.encode()
+    try:
+        return Fernet(_fernet_key(current_app.config["SECRET_KEY"])).decrypt(sealed).decode()
+    except InvalidToken:
+        pass
+    try:
+        secret = _box().decrypt(sealed).decode()
+    except InvalidToken:
+        log.warning(
+            "second-factor secret of account %s opens with no key: was EVENTSITE_SECRET_KEY replaced "
+            "without EVENTSITE_SECRET_KEY_FALLBACKS? An administrator can reset the account's second factor.",
+            user.id,
+        )
+        raise SecretUnreadable() from None
+    user.totp_secret = seal(secret)
+    db.session.flush()
+    return secret
+
+
 def pending_secret(user: User) -> str:
     """The secret being enrolled: kept (unconfirmed) on the account so a reload shows the same QR code."""
     if user.has_second_factor:
         raise AccountError(_l("The second factor is already set up."))
     if user.totp_secret is None:
-        user.totp_secret = new_secret()
+        user.totp_secret = seal(new_secret())
         db.session.flush()
-    return user.totp_secret
+    try:
+        return unseal(user)
+    except SecretUnreadable:
+        # An enrolment not yet confirmed: start it again with a new secret.
+        user.totp_secret = seal(new_secret())
+        db.session.flush()
+        return unseal(user)
 
 
 def _clean(code: str) -> str:
@@ -116,8 +178,11 @@ def verify(user: User, code: str, now: datetime) -> bool:
     cleaned = _clean(code)
     if not user.has_second_factor:
         return False
-    assert user.totp_secret is not None
-    step = _accepted_step(user.totp_secret, cleaned, now)
+    try:
+        secret = unseal(user)
+    except SecretUnreadable:
+        return _use_recovery_code(user, cleaned, now)
+    step = _accepted_step(secret, cleaned, now)
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:
             return False  # replayed (or older than one already used)

@@ -9,6 +9,7 @@ import pyotp
 from sqlalchemy import select
 
 from eventsite import clock
+from eventsite.accounts import second_factor
 from eventsite.accounts.models import FailedLogin, RecoveryCode, User
 from eventsite.audit import AuditEntry
 from eventsite.db import utcnow
@@ -214,4 +215,46 @@ def test_only_the_demo_accounts_skip_it_and_only_in_development_mode(
 def test_the_test_accounts_use_the_known_secret(app, create_organisation, create_user):
     user_id = create_user(create_organisation(), "organiser")
     with app.app_context():
-        assert db.session.get(User, user_id).totp_secret == TOTP_SECRET
+        user = db.session.get(User, user_id)
+        assert user.totp_secret != TOTP_SECRET and TOTP_SECRET not in user.totp_secret  # stored sealed
+        assert second_factor.unseal(user) == TOTP_SECRET
+
+
+def test_a_new_secret_key_with_the_old_one_as_fallback_keeps_the_codes_working_and_reseals(
+    app, create_organisation, create_user, monkeypatch
+):
+    org = create_organisation()
+    user_id = create_user(org, "organiser", email="anne@lederne.dk")
+    with app.app_context():
+        sealed_before = db.session.get(User, user_id).totp_secret
+    old_key = app.config["SECRET_KEY"]
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-secret-key-after-a-leak")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old_key])
+    client = app.test_client()
+    password_step(client, "anne@lederne.dk")
+    assert post_code(client, "/arrangoer/log-ind/kode", totp_code()).status_code == 303
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user.totp_secret != sealed_before  # sealed anew, under the new key
+    # Now the old key can go: the secret opens with the new key alone.
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    with app.app_context():
+        assert second_factor.unseal(db.session.get(User, user_id)) == TOTP_SECRET
+
+
+def test_a_new_secret_key_without_the_old_one_refuses_the_code_plainly_and_a_recovery_code_still_works(
+    app, create_organisation, create_user, monkeypatch, caplog
+):
+    org = create_organisation()
+    user_id = create_user(org, "organiser", email="anne@lederne.dk")
+    with app.app_context():
+        codes = second_factor.new_recovery_codes(db.session.get(User, user_id), utcnow())
+        db.session.commit()
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-secret-key-without-fallback")
+    client = app.test_client()
+    password_step(client, "anne@lederne.dk")
+    wrong = post_code(client, "/arrangoer/log-ind/kode", totp_code())
+    assert wrong.status_code == 401 and "Koden er forkert" in visible_text(wrong.data)
+    assert any("EVENTSITE_SECRET_KEY_FALLBACKS" in record.getMessage() for record in caplog.records)
+    assert TOTP_SECRET not in caplog.text
+    assert post_code(client, "/arrangoer/log-ind/kode", codes[0]).status_code == 303
