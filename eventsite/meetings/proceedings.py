@@ -20,6 +20,7 @@ from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.mail.jobs import add_job
 from eventsite.meetings import afbud, approval, minutes_email, presence
+from eventsite.meetings import privacy as meetings_privacy
 from eventsite.meetings.minutes import minutes_for
 from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm
 from eventsite.meetings.registry import add_series_column
@@ -84,3 +85,5 @@ def init_app(app: Flask) -> None:
     # The published minutes in calendar descriptions, and their state on the series overview.
     add_description_text(app, approval.calendar_texts)
     add_series_column(app, _l("Minutes"), minutes_state_text)
+    # Afbud reasons, fixed lists, attendance by item, answers to and names in minutes.
+    meetings_privacy.init_app(app)
