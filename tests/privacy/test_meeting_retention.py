@@ -97,6 +97,7 @@ def test_an_organisation_sets_its_own_period_for_afbud_reasons(app, client, crea
     assert "Kommentarer til referater" in text and "Standard: 6 måneder." in text
     fields = {"csrf_token": csrf_token(page.data), "participants": "24", "dietary_notes": "1"}
     fields.update({"delivered_emails": "30", "unanswered_invitations": "12", "minutes_comments": "6"})
+    fields["member_page_links"] = "30"
     refused = client.post(url, data=dict(fields, afbud_reasons="400"))
     assert refused.status_code == 422 and "Vælg mellem 0 og 365." in visible_text(refused.data)
     assert client.post(url, data=dict(fields, afbud_reasons="7")).status_code == 303
