@@ -54,6 +54,12 @@ class MailKind(str, enum.Enum):
     #: Minutes sent for approval, with the recipient's personal approval link
     #: (eventsite.meetings.approval); about a person, not a registration.
     MINUTES_APPROVAL = "minutes_approval"
+    #: Afbud received, to a person who had the meeting in their calendar: the entry's
+    #: CANCEL (eventsite.meetings.afbud).
+    AFBUD_RECEIVED = "afbud_received"
+    #: Afbud withdrawn before the meeting: a seat again (with a new REQUEST) or a place
+    #: on the waiting list (eventsite.meetings.afbud).
+    AFBUD_WITHDRAWN = "afbud_withdrawn"
 
 
 class OutboxStatus(str, enum.Enum):

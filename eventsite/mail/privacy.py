@@ -43,6 +43,10 @@ KIND_LABELS = {
     MailKind.ALREADY_SIGNED_UP: _l("You are already signed up"),
     MailKind.ACCOUNT_INVITATION: _l("Invitation to the back office"),
     MailKind.PASSWORD_RESET: _l("New password"),
+    MailKind.MEETING_SUMMONS: _l("Summons to a meeting"),
+    MailKind.MINUTES_APPROVAL: _l("Minutes for approval"),
+    MailKind.AFBUD_RECEIVED: _l("Afbud received"),
+    MailKind.AFBUD_WITHDRAWN: _l("Afbud withdrawn"),
 }
 
 

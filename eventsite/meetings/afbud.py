@@ -1,7 +1,10 @@
 """Afbud before the day, and the meeting's list: Deltagere / Afbud / Ikke svaret.
 
 `send_afbud` is the one way to afbud: the personal manage link, the member page and
-the organiser's "afbud modtaget pr. telefon" all go through it. See
+the organiser's "afbud modtaget pr. telefon" all go through it; `withdraw_afbud` takes
+it back before the meeting (the person or an organiser). A person who had the meeting
+in their calendar (a REQUEST emailed) gets its CANCEL with the afbud, and a new REQUEST
+when the afbud is withdrawn and they have a seat again. See
 eventsite.meetings.participation_models for the model (an Apology row; the place
 released only when the session has a capacity). Like every domain function it
 flushes and never commits.
@@ -22,6 +25,8 @@ from eventsite.audit import record_audit
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
+from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
+from eventsite.mail.outbox import enqueue
 from eventsite.meetings.models import AgendaItem, Meeting
 from eventsite.meetings.participation_models import REASON_MAX, Apology, ApologyChannel, RosterEntry
 from eventsite.registration import operations
@@ -32,6 +37,38 @@ from eventsite.web import UserError
 
 class AfbudError(UserError):
     """An afbud that is refused, with a message for the person or the organiser."""
+
+
+#: Emails that put the meeting in the person's calendar (they carry an iTIP REQUEST).
+INVITING_KINDS = (
+    MailKind.CONFIRMATION,
+    MailKind.PROMOTED,
+    MailKind.MOVED,
+    MailKind.SESSION_CHANGED,
+    MailKind.AFBUD_WITHDRAWN,
+)
+
+
+def had_invitation(registration: Registration) -> bool:
+    """Whether a calendar invitation for the place was sent (or is on its way)."""
+    return (
+        db.session.execute(
+            select(OutboxMessage.id).where(
+                OutboxMessage.registration_id == registration.id,
+                OutboxMessage.kind.in_(INVITING_KINDS),
+                OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.SENT)),
+            )
+        ).first()
+        is not None
+    )
+
+
+def _queue_calendar(kind: MailKind, registration: Registration) -> None:
+    """Queue an email carrying the person's calendar entry, with a higher SEQUENCE than the last."""
+    registration.calendar_sequence = (registration.calendar_sequence or 0) + 1
+    # Registration.id is typed int, the outbox's protocol allows None (unflushed rows).
+    enqueue(kind, registration)  # type: ignore[arg-type]
+    db.session.flush()
 
 
 def is_meeting(session: EventSession) -> bool:
@@ -107,6 +144,10 @@ def send_afbud(
     if roster is not None:
         roster.accepted_at = None
     db.session.flush()
+    # Before the place is released: the calendar invitation belongs to it.
+    if had_invitation(registration):
+        # The CANCEL removes the meeting from the person's calendar (Outlook, Gmail).
+        _queue_calendar(MailKind.AFBUD_RECEIVED, registration)
     released = session.capacity is not None
     if released:
         # Afbud is open until the meeting starts, past any cancellation deadline: the
@@ -122,6 +163,62 @@ def send_afbud(
         user=by_user,
     )
     return apology
+
+
+class Withdrawn(str, enum.Enum):
+    """Where a withdrawn afbud leaves the person."""
+
+    SEAT = "seat"
+    WAITLIST = "waitlist"
+
+
+def withdraw_afbud(registration: Registration, *, by_user: Any = None, now: datetime | None = None) -> Withdrawn:
+    """Take afbud back before the meeting starts (flushes): the person is on the list again.
+
+    A place released by the afbud is given back as to a newcomer (a seat if one is
+    free and nobody waits, else the waiting list), decided under the session lock by
+    the registration area. The person is told by email; with a seat the email carries
+    the calendar entry again (REQUEST). `by_user`: an organiser doing it for them.
+    """
+    now = now or utcnow()
+    session = operations.lock_session(registration.session_id)
+    db.session.refresh(registration)
+    if session is None:
+        raise LookupError(registration.session_id)
+    apology = apology_for(registration)
+    if apology is None:
+        raise AfbudError(_l("No afbud has been sent for this meeting."))
+    if session.is_cancelled or registration.event.is_cancelled:
+        raise AfbudError(_l("The meeting has been cancelled."))
+    if session.starts_at <= now:
+        raise AfbudError(_l("The meeting has already started: afbud can no longer be withdrawn here."))
+    if registration.status is RegistrationStatus.CANCELLED:
+        try:
+            operations.reinstate(registration, now)
+        except operations.AlreadySignedUp:
+            raise AfbudError(
+                _l("The person has another place on this event now, so the afbud cannot be withdrawn.")
+            ) from None
+    db.session.delete(apology)
+    registration.attendance = Attendance.NONE
+    roster = db.session.execute(
+        select(RosterEntry).where(RosterEntry.registration_id == registration.id)
+    ).scalar_one_or_none()
+    if roster is not None:
+        # Taking afbud back is saying "Jeg deltager".
+        roster.accepted_at = now
+    db.session.flush()
+    outcome = Withdrawn.SEAT if registration.status is RegistrationStatus.CONFIRMED else Withdrawn.WAITLIST
+    _queue_calendar(MailKind.AFBUD_WITHDRAWN, registration)
+    record_audit(
+        registration.event.organisation_id,
+        "registration",
+        registration.id,
+        "afbud_withdrawn",
+        after={"outcome": outcome.value},
+        user=by_user,
+    )
+    return outcome
 
 
 def accept(registration: Registration, *, now: datetime | None = None) -> bool:

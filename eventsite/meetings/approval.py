@@ -113,7 +113,8 @@ def send_for_approval(
         "minutes",
         minutes.id,
         "version_sent",
-        after={"version": number, "recipients": len(people), "deadline": version.deadline, "content": content},
+        # The text as JSON (the trail keeps flat values; a dict would be stored as its repr).
+        after={"version": number, "recipients": len(people), "deadline": version.deadline, "content": version.content},
         user=user,
     )
     return version

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -29,6 +30,15 @@ from eventsite.web import UserError
 
 class MinutesError(UserError):
     """A change to the minutes that is refused, with a message for the organiser."""
+
+
+def erased_name() -> str:
+    """How an erased person is named in minutes ("Slettet deltager"; see eventsite.meetings.privacy)."""
+    return _("Erased participant")
+
+
+def _name(person: Any) -> str:
+    return erased_name() if person.is_erased else str(person.name)
 
 
 def minutes_for(session: EventSession) -> Minutes | None:
@@ -103,7 +113,7 @@ def snapshot(minutes: Minutes) -> dict[str, Any]:
         registration = row.registration
         if registration.attendance is Attendance.NO_SHOW:
             continue
-        attending.append({"name": registration.person.name, "note": partial.get(registration.id, "")})
+        attending.append({"name": _name(registration.person), "note": partial.get(registration.id, "")})
     items = []
     for numbered in agenda_for(session):
         item = numbered.item
@@ -129,9 +139,9 @@ def snapshot(minutes: Minutes) -> dict[str, Any]:
         "secretary": minutes.secretary,
         "preamble": minutes.preamble,
         "attending": attending,
-        "afbud": [row.registration.person.name for row in listing.afbud],
+        "afbud": [_name(row.registration.person) for row in listing.afbud],
         "absent": [
-            row.registration.person.name
+            _name(row.registration.person)
             for row in listing.attending
             if row.registration.attendance is Attendance.NO_SHOW
         ],

@@ -30,7 +30,7 @@ from eventsite.text import absolute_url
 AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
 
-def _email(
+def meeting_email(
     row: OutboxMessage, organisation: Organisation, name: str, subject: str, template: str, context: dict[str, Any]
 ) -> Email:
     context.update(template_gettext())
@@ -64,7 +64,7 @@ def render_summons(row: OutboxMessage, now: datetime, prepared: object) -> Email
         manage_url=absolute_url("registration.manage", token=manage_token(registration)),
     )
     subject = _("Summons: %(title)s", title=event.title)
-    return _email(row, event.organisation, registration.person.name, subject, "meeting_summons", context)
+    return meeting_email(row, event.organisation, registration.person.name, subject, "meeting_summons", context)
 
 
 def prepare_approvals(rows: list[OutboxMessage], now: datetime) -> dict[int, MinutesApproval]:
@@ -108,7 +108,7 @@ def render_approval(row: OutboxMessage, now: datetime, prepared: dict[int, Minut
         subject = _("Revised minutes for approval: %(title)s", title=event.title)
     else:
         subject = _("Minutes for approval: %(title)s", title=event.title)
-    return _email(row, event.organisation, approval.person.name, subject, "minutes_approval", context)
+    return meeting_email(row, event.organisation, approval.person.name, subject, "minutes_approval", context)
 
 
 def init_app(app: Flask) -> None:

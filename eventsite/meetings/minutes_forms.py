@@ -26,6 +26,10 @@ class AcceptForm(BaseForm):
     submit = SubmitField(_l("I will attend"))
 
 
+class WithdrawAfbudForm(BaseForm):
+    submit = SubmitField(_l("Withdraw afbud"))
+
+
 class RosterForm(BaseForm):
     tag = StringField(_l("Members with the tag"), validators=[Optional(), _max(60)])
     entries = TextAreaField(

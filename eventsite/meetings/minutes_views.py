@@ -24,7 +24,7 @@ from eventsite.extensions import db
 from eventsite.forms import ConfirmForm
 from eventsite.meetings import afbud, approval, minutes, roster
 from eventsite.meetings.agenda import agenda_for
-from eventsite.meetings.minutes_forms import MinutesHeadForm, PhoneAfbudForm, RosterForm, SendForm
+from eventsite.meetings.minutes_forms import MinutesHeadForm, PhoneAfbudForm, RosterForm, SendForm, WithdrawAfbudForm
 from eventsite.meetings.minutes_models import Minutes, MinutesState
 from eventsite.meetings.minutes_pdf import minutes_pdf, pdf_response
 from eventsite.meetings.models import AgendaItem, Meeting
@@ -94,6 +94,33 @@ def meeting_phone_afbud(registration_id: int):
             refuse(error)
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("organiser.meeting_list", session_id=registration.session_id), code=303)
+
+
+@bp.post("/tilmeldinger/<int:registration_id>/fortryd-afbud")
+@writes()
+@role_required()
+def meeting_withdraw_afbud(registration_id: int):
+    """An organiser takes back a person's afbud (they can come after all), from the meeting's list."""
+    registration = registration_for_current_user_or_404(registration_id)
+    if not WithdrawAfbudForm().validate():
+        abort(400)
+    try:
+        outcome = afbud.withdraw_afbud(registration, by_user=current_user)
+    except afbud.AfbudError as error:
+        refuse(error)
+    else:
+        name = registration.person.name
+        if outcome is afbud.Withdrawn.SEAT:
+            flash(_("The afbud of %(name)s has been withdrawn: they have their place again.", name=name), "success")
+        else:
+            flash(
+                _(
+                    "The afbud of %(name)s has been withdrawn. The meeting is full, so they are on the waiting list.",
+                    name=name,
+                ),
+                "success",
+            )
     return redirect(url_for("organiser.meeting_list", session_id=registration.session_id), code=303)
 
 

@@ -19,9 +19,10 @@ from eventsite.calendar.entries import add_description_text
 from eventsite.db import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.mail.jobs import add_job
-from eventsite.meetings import afbud, approval, minutes_email, presence
+from eventsite.meetings import afbud, afbud_email, approval, minutes_email, presence
+from eventsite.meetings import privacy as meetings_privacy
 from eventsite.meetings.minutes import minutes_for
-from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm
+from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm, WithdrawAfbudForm
 from eventsite.meetings.registry import add_series_column
 from eventsite.meetings.reply_views import bp
 from eventsite.registration.models import Registration
@@ -41,6 +42,17 @@ def _no_fields(event: Event, formdata: Mapping[str, Any] | None) -> None:
     return None
 
 
+def can_withdraw(registration: Registration, now: datetime) -> bool:
+    """Whether the person's afbud can still be taken back (before the meeting starts)."""
+    session = registration.session
+    return (
+        afbud.apology_for(registration) is not None
+        and not session.is_cancelled
+        and not registration.event.is_cancelled
+        and session.starts_at > now
+    )
+
+
 def manage_context(registration: Registration) -> dict[str, object]:
     """The afbud section of a meeting's manage page (nothing for other events)."""
     if not afbud.is_meeting(registration.session):
@@ -58,6 +70,8 @@ def manage_context(registration: Registration) -> dict[str, object]:
             "awaiting_answer": afbud.awaiting_answer(registration),
             "afbud_form": AfbudForm(formdata=None),
             "accept_form": AcceptForm(formdata=None),
+            "withdraw_form": WithdrawAfbudForm(formdata=None),
+            "can_withdraw": can_withdraw(registration, now),
         }
     }
 
@@ -77,6 +91,7 @@ def minutes_state_text(session: EventSession) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     minutes_email.init_app(app)
+    afbud_email.init_app(app)
     add_job(app, "minutes_approval", approve_minutes, every=APPROVAL_INTERVAL)
     add_signup_extras(app, SignupExtras(fields=_no_fields, manage_context=manage_context))
     app.jinja_env.globals["published_minutes"] = published_minutes
@@ -84,3 +99,5 @@ def init_app(app: Flask) -> None:
     # The published minutes in calendar descriptions, and their state on the series overview.
     add_description_text(app, approval.calendar_texts)
     add_series_column(app, _l("Minutes"), minutes_state_text)
+    # Afbud reasons, fixed lists, attendance by item, answers to and names in minutes.
+    meetings_privacy.init_app(app)

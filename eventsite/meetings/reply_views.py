@@ -16,7 +16,7 @@ from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
 from eventsite.meetings import afbud, approval
-from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm, ApprovalForm
+from eventsite.meetings.minutes_forms import AcceptForm, AfbudForm, ApprovalForm, WithdrawAfbudForm
 from eventsite.meetings.minutes_models import ApprovalResponse
 from eventsite.meetings.minutes_pdf import minutes_pdf, pdf_response
 from eventsite.registration.pages import visible_event_or_404
@@ -46,6 +46,30 @@ def send_afbud(token: str):
         refuse(error)
         return _back_to_manage(token)
     flash(_("Your afbud has been sent. Thank you for letting us know."), "success")
+    return _back_to_manage(token)
+
+
+def withdrawn_message(outcome: afbud.Withdrawn) -> str:
+    """What the person is told when their afbud is withdrawn: a seat, or the waiting list."""
+    if outcome is afbud.Withdrawn.SEAT:
+        return _("Your afbud has been withdrawn: you have your place again.")
+    return _("Your afbud has been withdrawn. The meeting is full, so you are on the waiting list.")
+
+
+@bp.post("/tilmelding/<token>/fortryd-afbud")
+@limits.per_client("invitation_answer")
+@writes()
+def withdraw_afbud(token: str):
+    """The person takes their afbud back before the meeting, through the personal link."""
+    registration = registration_or_abort(token, utcnow())
+    if not WithdrawAfbudForm().validate():
+        abort(400)
+    try:
+        outcome = afbud.withdraw_afbud(registration)
+    except afbud.AfbudError as error:
+        refuse(error)
+        return _back_to_manage(token)
+    flash(withdrawn_message(outcome), "success")
     return _back_to_manage(token)
 
 

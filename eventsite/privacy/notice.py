@@ -70,6 +70,11 @@ def default_text(organisation: Organisation) -> str:
         ),
         "- " + _("Applications for subsidies and the invoice details you give us, if any."),
         "- " + _("The e-mails we have sent you (subject and date) and your consents."),
+        "- "
+        + _(
+            "At meetings: your afbud and the reason you give, the fixed list you are on, when you arrived "
+            "or left, your answers and comments to minutes, and your name in the minutes."
+        ),
         _(
             "Because you sign up for events of a union or a professional association, the data can "
             "reveal membership of a union, which is special-category data under the GDPR (art. 9)."
@@ -97,6 +102,11 @@ def default_text(organisation: Organisation) -> str:
             "the period the association has set (24 months unless we have said otherwise); the numbers "
             "for statistics remain. The text of e-mails is deleted after 30 days. Invoice details are kept "
             "for 5 years, as the Danish Bookkeeping Act requires."
+        ),
+        _(
+            "Reasons for afbud are deleted 30 days after the meeting. Approved minutes are the "
+            "association's record and are kept; if your data are erased, you are named \"Erased "
+            'participant" in them.'
         ),
         "## " + _("Who else sees them"),
         _(

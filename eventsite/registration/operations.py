@@ -472,6 +472,42 @@ def cancel(
     return promote_waitlisted(session, now) if fill_seat else []
 
 
+def reinstate(registration: Registration, now: datetime | None = None) -> Registration:
+    """Give a cancelled place back, as a newcomer would get one: a seat if one is free and
+    nobody waits, else the end of the waiting list (the session locked while deciding; flushes).
+
+    For a cancellation that is taken back (a meeting's afbud withdrawn before it starts);
+    refused if the person holds another place on the event meanwhile.
+    """
+    now = now or utcnow()
+    session = lock_session(registration.session_id)
+    db.session.refresh(registration)
+    if session is None:
+        raise LookupError(registration.session_id)
+    if registration.status is not RegistrationStatus.CANCELLED:
+        return registration
+    event = registration.event
+    slot = _slot_for(event, session)
+    held = db.session.execute(
+        select(Registration.id).where(
+            Registration.person_id == registration.person_id,
+            Registration.event_id == event.id,
+            Registration.active_slot == slot,
+        )
+    ).first()
+    if held is not None:
+        raise AlreadySignedUp()
+    status = capacity.status_for_new_signup(seat_counts(session))
+    registration.status = status
+    registration.active_slot = slot
+    registration.cancelled_at = None
+    registration.confirmed_at = now if status is RegistrationStatus.CONFIRMED else None
+    registration.waitlisted_at = now if status is RegistrationStatus.WAITLISTED else None
+    registration.updated_at = now
+    db.session.flush()
+    return registration
+
+
 def move(
     registration: Registration,
     target_session_id: int,

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, String, Text, func, select
 
 from eventsite import clock
 from eventsite.extensions import db
+from tests.conftest import FUTURE
 from tests.helpers import csrf_token, log_in, sign_up, user_email, visible_text
 from tests.invitations.conftest import create_member, invitation_tokens, send_round  # noqa: F401  (fixtures)
 from tests.mail.conftest import deliver, smtp  # noqa: F401  (fixtures)
@@ -23,6 +24,12 @@ from tests.privacy.member_helpers import member_session  # noqa: F401  (fixture)
 NAME = "Xenia Quixotesdottir"
 EMAIL = "xenia.quixote@kommune.dk"
 NEEDLES = ("quixotesdottir", "xenia.quixote")
+#: What the person wrote at their meetings: the reason for an afbud (health) and an objection to minutes.
+AFBUD_REASON = "Migrænebehandling på Rigshospitalet"
+APPROVAL_COMMENT = "Pkt. 2 skal nævne min sygeorlov"
+MEETING_NEEDLES = ("migrænebehandling", "sygeorlov")
+#: Paths in the plain-text emails.
+LINK = re.compile(r"http://localhost(/[^\s\"<>]+)")
 
 
 @dataclass
@@ -35,6 +42,21 @@ class BuiltPerson:
     manage_path: str
     feed_path: str
     invitation_token: str
+    #: The board meeting the person attended in part (minutes objected to) and the one they sent afbud for.
+    meeting_session_id: int = 0
+    afbud_session_id: int = 0
+
+
+def link_in(smtp, prefix: str, email: str = EMAIL) -> str:
+    """The path of the newest personal link starting with `prefix` emailed to the address."""
+    for received in reversed(smtp.received):
+        if email not in received.rcpt_tos:
+            continue
+        body = received.message().get_body(("plain",)).get_content()
+        paths = [path for path in LINK.findall(body) if path.startswith(prefix)]
+        if paths:
+            return paths[0]
+    raise AssertionError(f"no {prefix} link to {email}")
 
 
 def text_columns_holding(needles: tuple[str, ...]) -> dict[str, int]:
@@ -76,6 +98,7 @@ def build_person(
     send_round,
     login_as,
     create_user,
+    create_event,
     personal_feed_url,
     member_session,
 ):  # noqa: F811  (fixtures imported above)
@@ -85,7 +108,10 @@ def build_person(
     up over HTTP (job, workplace, comment, dietary needs, EAN invoice with a personal
     reference, a shared room, a subsidy application) and confirm by the emailed link; an
     organiser decides the subsidy, checks them in at the door and notes partial attendance
-    over HTTP; every email is delivered over SMTP.
+    over HTTP; every email is delivered over SMTP. At two board meetings (fixed lists
+    the organiser puts them on over HTTP) they send afbud with a reason for one through
+    their emailed link, and attend the other in part (recorded by agenda item at the door),
+    are named in its minutes and object to them with a comment through the approval link.
     """
 
     def _build() -> BuiltPerson:
@@ -174,6 +200,7 @@ def build_person(
             assert noted.status_code == 303
         deliver()
         assert any(EMAIL in message.rcpt_tos for message in smtp.received)
+        meeting_id, afbud_id = _meetings(organisation_id)
         return BuiltPerson(
             organisation_id,
             conference.id,
@@ -183,7 +210,95 @@ def build_person(
             manage_path,
             feed_path,
             invitation_token,
+            meeting_id,
+            afbud_id,
         )
+
+    def _meetings(organisation_id: int) -> tuple[int, int]:
+        from eventsite.meetings.models import AgendaItem, AgendaKind
+        from eventsite.registration.models import Person, Registration
+
+        # Two board meetings after the conference, no capacity, each with a fixed list.
+        start = FUTURE + timedelta(days=10)
+        meeting_id, afbud_id = (
+            create_event(
+                title=title, organisation_id=organisation_id, sessions=[{"capacity": None, "hours": 3, "start": when}]
+            ).session_id
+            for title, when in (("Bestyrelsesmøde", start), ("Bestyrelsesseminar", start + timedelta(days=7)))
+        )
+        with app.app_context():
+            items = []
+            for position, title in enumerate(("Godkendelse af dagsorden", "Budget", "Eventuelt"), start=1):
+                item = AgendaItem(session_id=meeting_id, position=position, title=title, kind=AgendaKind.ORIENTERING)
+                db.session.add(item)
+                db.session.flush()
+                items.append(item.id)
+            db.session.commit()
+        for sid in (meeting_id, afbud_id):
+            page = client.get(f"/arrangoer/sessioner/{sid}/moede")
+            added = client.post(
+                f"/arrangoer/sessioner/{sid}/moede/liste",
+                data={"csrf_token": csrf_token(page.data), "tag": "", "entries": EMAIL},
+            )
+            assert added.status_code == 303, visible_text(added.data)
+            deliver()
+            manage = link_in(smtp, "/tilmelding/")
+            person = app.test_client()
+            form = person.get(manage)
+            if sid == afbud_id:
+                sent = person.post(
+                    manage + "/afbud", data={"csrf_token": csrf_token(form.data), "reason": AFBUD_REASON}
+                )
+            else:
+                sent = person.post(manage + "/deltager", data={"csrf_token": csrf_token(form.data)})
+            assert sent.status_code == 303
+        with app.app_context():
+            meeting_registration = db.session.execute(
+                select(Registration.id)
+                .join(Person, Person.id == Registration.person_id)
+                .where(Registration.session_id == meeting_id, Person.email == EMAIL)
+            ).scalar_one()
+        with clock.travelled(start + timedelta(minutes=10)):
+            door = app.test_client()
+            assert log_in(door, user_email(app, create_user(organisation_id, "checkin"))).status_code == 303
+            page = door.get(f"/arrangoer/sessioner/{meeting_id}/indtjekning")
+            token = csrf_token(page.data)
+            assert (
+                door.post(f"/arrangoer/tilmeldinger/{meeting_registration}/indtjek", data={"csrf_token": token})
+            ).status_code == 303
+            left = door.post(
+                f"/arrangoer/tilmeldinger/{meeting_registration}/indtjek/punkter",
+                data={"csrf_token": token, "arrived_item": "", "left_item": str(items[1]), "left_during": "y"},
+            )
+            assert left.status_code == 303, visible_text(left.data)
+        with clock.travelled(start + timedelta(hours=5)):
+            office = app.test_client()
+            assert log_in(office, user_email(app, create_user(organisation_id, "organiser"))).status_code == 303
+            minutes = f"/arrangoer/sessioner/{meeting_id}/referat"
+            texts = {"chair": "Formanden", "secretary": NAME, "preamble": "Mødet blev holdt hybridt."}
+            for item_id in items:
+                texts[f"summary-{item_id}"] = f"{NAME} orienterede."
+                texts[f"decision-{item_id}"] = "Taget til efterretning."
+            saved = office.post(minutes, data={"csrf_token": csrf_token(office.get(minutes).data), **texts})
+            assert saved.status_code == 303, visible_text(saved.data)
+            sent = office.post(
+                f"{minutes}/send",
+                data={"csrf_token": csrf_token(office.get(minutes).data), "recipients": "list", "deadline_days": "7"},
+            )
+            assert sent.status_code == 303, visible_text(sent.data)
+            deliver()
+            approval = link_in(smtp, "/referat/godkend/")
+            person = app.test_client()
+            objected = person.post(
+                approval,
+                data={
+                    "csrf_token": csrf_token(person.get(approval).data),
+                    "object": "Gør indsigelse",
+                    "comment": APPROVAL_COMMENT,
+                },
+            )
+            assert objected.status_code == 303, visible_text(objected.data)
+        return meeting_id, afbud_id
 
     return _build
 

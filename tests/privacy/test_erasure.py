@@ -10,7 +10,15 @@ from eventsite.extensions import db
 from eventsite.privacy.erasure import ErasureError, erase_person
 from eventsite.registration.models import Attendance, Person, Registration, RegistrationStatus
 from tests.helpers import log_in, user_email, visible_text
-from tests.privacy.conftest import EMAIL, NEEDLES, erase_over_http, row_counts, text_columns_holding
+from tests.privacy.conftest import (
+    EMAIL,
+    MEETING_NEEDLES,
+    NAME,
+    NEEDLES,
+    erase_over_http,
+    row_counts,
+    text_columns_holding,
+)
 
 
 def test_erasure_leaves_the_counts_and_no_trace_of_the_name_or_address_in_any_text_column(
@@ -29,6 +37,13 @@ def test_erasure_leaves_the_counts_and_no_trace_of_the_name_or_address_in_any_te
             "registration_billing.invoice_reference",
         } <= set(before), before
         assert "audit_entries.after" in before or "audit_entries.before" in before, before
+        # ...and at the meetings: named in the minutes (draft, the version sent), the afbud's
+        # reason (health) and the objection's comment.
+        assert {"minutes.secretary", "minutes_items.summary", "minutes_versions.content"} <= set(before), before
+        assert set(text_columns_holding(MEETING_NEEDLES)) == {
+            "meeting_apologies.reason",
+            "minutes_approvals.comment",
+        }
         counts = row_counts()
 
     answer = erase_over_http(client, built.registration_id)
@@ -38,6 +53,7 @@ def test_erasure_leaves_the_counts_and_no_trace_of_the_name_or_address_in_any_te
 
     with app.app_context():
         assert text_columns_holding(NEEDLES) == {}
+        assert text_columns_holding(MEETING_NEEDLES) == {}
         after = row_counts()
         # Dietary needs, the member's tags and the participant-list consent are deleted (the
         # member-page link is ended, not deleted); one audit entry records the erasure.
@@ -74,6 +90,33 @@ def test_erasure_leaves_the_counts_and_no_trace_of_the_name_or_address_in_any_te
         subsidy = db.session.execute(select(SubsidyRequest)).scalar_one()
         assert subsidy.status is SubsidyStatus.APPROVED and subsidy.granted_ore == 100000
         assert (subsidy.reason, subsidy.decision_note) == ("", "")
+        # The meetings keep their facts: the afbud, the fixed lists, attendance by item, the
+        # objection; the minutes name "Slettet deltager" where the person stood.
+        from eventsite.meetings.minutes_models import ApprovalResponse, Minutes, MinutesApproval, MinutesVersion
+        from eventsite.meetings.participation_models import Apology, ItemAttendance, RosterEntry
+
+        apology = db.session.execute(select(Apology)).scalar_one()
+        assert apology.session_id == built.afbud_session_id and apology.reason == ""
+        assert db.session.execute(select(RosterEntry.person_id)).scalars().all() == [built.person_id] * 2
+        assert db.session.execute(select(ItemAttendance.left_during)).scalar_one() is True
+        answer = db.session.execute(select(MinutesApproval)).scalar_one()
+        assert (answer.response, answer.comment) == (ApprovalResponse.OBJECTED, "")
+        version = db.session.execute(select(MinutesVersion)).scalar_one()
+        assert version.data["attending"] == [
+            {"name": "Slettet deltager", "note": "deltog i pkt. 1 og delvist i pkt. 2"}
+        ]
+        assert version.data["secretary"] == "Slettet deltager" and version.data["chair"] == "Formanden"
+        assert {item["summary"] for item in version.data["items"]} == {"Slettet deltager orienterede."}
+        minutes = db.session.execute(select(Minutes)).scalar_one()
+        assert minutes.secretary == "Slettet deltager"
+        assert NAME not in minutes.items[0].summary
+
+
+def test_the_erasure_screens_say_what_happens_to_minutes_and_afbud(app, client, build_person):
+    built = build_person()
+    page = visible_text(client.get(f"/arrangoer/tilmeldinger/{built.registration_id}/slet-oplysninger").data)
+    assert 'i dem står personen som "Slettet deltager"' in page
+    assert "Begrundelser for afbud og kommentarer til referater slettes." in page
 
 
 def test_every_link_of_an_erased_person_answers_404(app, client, build_person):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from eventsite.extensions import db
 from eventsite.privacy import export
 from eventsite.registration.models import Person
-from tests.privacy.conftest import EMAIL, NAME
+from tests.privacy.conftest import AFBUD_REASON, APPROVAL_COMMENT, EMAIL, NAME
 
 CATEGORIES = {
     "person",
@@ -27,6 +27,11 @@ CATEGORIES = {
     "audit",
     "consents",
     "member_page_links",
+    "meeting_afbud",
+    "meeting_roster",
+    "meeting_item_attendance",
+    "minutes_approvals",
+    "minutes_mentions",
 }
 
 
@@ -50,11 +55,18 @@ def test_the_export_holds_every_category_for_a_person_with_data_in_each(app, bui
             }
         ]
         assert categories["person"]["label"] == "Personoplysninger"
-        [registration] = categories["registrations"]["rows"]
-        assert (registration["event"], registration["status"]) == ("Lederkonference 2027", "confirmed")
+        registrations = {row["event"]: row for row in categories["registrations"]["rows"]}
+        assert set(registrations) == {"Lederkonference 2027", "Bestyrelsesmøde", "Bestyrelsesseminar"}
+        registration = registrations["Lederkonference 2027"]
+        assert registration["status"] == "confirmed"
         assert "Jeg er Xenia Quixotesdottir" in registration["comment"]
-        [attendance] = categories["attendance"]["rows"]
-        assert (attendance["attendance"], attendance["note"]) == ("attended", "Quixotesdottir gik kl. 12")
+        attendance = {row["event"]: row for row in categories["attendance"]["rows"]}
+        assert (attendance["Lederkonference 2027"]["attendance"], attendance["Lederkonference 2027"]["note"]) == (
+            "attended",
+            "Quixotesdottir gik kl. 12",
+        )
+        # Afbud is the participant lists' "Afbud" mark too.
+        assert attendance["Bestyrelsesseminar"]["attendance_label"] == "Afbud"
         assert categories["dietary_needs"]["rows"][0]["text"] == "Glutenfri (Xenia Quixotesdottir)"
         [subsidy] = categories["subsidies"]["rows"]
         assert (subsidy["status"], subsidy["granted_ore"], subsidy["decision_note"]) == (
@@ -80,6 +92,35 @@ def test_the_export_holds_every_category_for_a_person_with_data_in_each(app, bui
         assert "Bekræftelse af din tilmelding" in {row["subject"] for row in categories["emails"]["rows"]}
         assert {row["action"] for row in categories["audit"]["rows"]} >= {"approved", "checked_in"}
 
+        # The meetings: the afbud with its reason, the fixed lists, attendance by item, the
+        # objection to the minutes and where the minutes name the person.
+        [afbud] = categories["meeting_afbud"]["rows"]
+        assert (afbud["event"], afbud["reason"], afbud["channel"]) == (
+            "Bestyrelsesseminar",
+            AFBUD_REASON,
+            "Meldt af deltageren",
+        )
+        assert categories["meeting_afbud"]["label"] == "Afbud til møder"
+        roster = {row["event"]: row for row in categories["meeting_roster"]["rows"]}
+        assert set(roster) == {"Bestyrelsesmøde", "Bestyrelsesseminar"}
+        assert roster["Bestyrelsesmøde"]["accepted_at"] and roster["Bestyrelsesseminar"]["accepted_at"] is None
+        [partial] = categories["meeting_item_attendance"]["rows"]
+        assert (partial["event"], partial["attendance"], partial["left_at_item"]) == (
+            "Bestyrelsesmøde",
+            "deltog i pkt. 1 og delvist i pkt. 2",
+            "2. Budget",
+        )
+        [answer] = categories["minutes_approvals"]["rows"]
+        assert (answer["event"], answer["version"], answer["response"], answer["comment"]) == (
+            "Bestyrelsesmøde",
+            1,
+            "Indsigelse",
+            APPROVAL_COMMENT,
+        )
+        [named] = categories["minutes_mentions"]["rows"]
+        assert named["event"] == "Bestyrelsesmøde"
+        assert named["named_as"] == "Deltagere (deltog i pkt. 1 og delvist i pkt. 2), Referent"
+
         # Machine-readable: the JSON is the same data.
         assert json.loads(export.to_json(data)) == json.loads(json.dumps(data))
 
@@ -91,6 +132,16 @@ def test_the_export_holds_every_category_for_a_person_with_data_in_each(app, bui
         assert rows[0][:2] == ("name", "email") and rows[1][:2] == (NAME, EMAIL)
         emails = list(workbook["Sendte e-mails"].iter_rows(values_only=True))
         assert len(emails) == 1 + len(categories["emails"]["rows"])
+        sheets = {
+            "Afbud til møder": ("reason", AFBUD_REASON),
+            "Faste mødelister": ("event", "Bestyrelsesmøde"),
+            "Deltagelse pr. dagsordenspunkt": ("attendance", "deltog i pkt. 1 og delvist i pkt. 2"),
+            "Svar på referater": ("comment", APPROVAL_COMMENT),
+            "Nævnt i referater": ("named_as", "Deltagere (deltog i pkt. 1 og delvist i pkt. 2), Referent"),
+        }
+        for title, (key, value) in sheets.items():
+            header, *values = list(workbook[title].iter_rows(values_only=True))
+            assert value in [row[header.index(key)] for row in values], (title, values)
 
         # One CSV for Danish Excel, a block per category.
         text = export.to_csv(data).decode("utf-8-sig")
@@ -98,6 +149,8 @@ def test_the_export_holds_every_category_for_a_person_with_data_in_each(app, bui
         assert ["Personoplysninger"] in parsed
         at = parsed.index(["Personoplysninger"])
         assert parsed[at + 2][:2] == [NAME, EMAIL]
+        at = parsed.index(["Afbud til møder"])
+        assert AFBUD_REASON in parsed[at + 2]
         workbook.close()
 
 
@@ -111,3 +164,4 @@ def test_the_export_of_an_erased_person_holds_nothing_personal(app, build_person
         person = db.session.execute(select(Person)).scalar_one()
         text = export.to_json(export.collect(person)).decode()
         assert "Quixotesdottir" not in text and "xenia.quixote" not in text
+        assert AFBUD_REASON not in text and APPROVAL_COMMENT not in text

@@ -21,6 +21,9 @@ def test_the_default_notice_names_data_purposes_legal_basis_retention_and_rights
     assert "Kommunaldirektørforeningen er dataansvarlig" in text
     for words in ("art. 9, stk. 2, litra d", "samtykke", "Kosthensyn slettes efter arrangementet", "Datatilsynet"):
         assert words in text
+    # Meetings: afbud reasons and the minutes as the association's record.
+    assert "Ved møder: dit afbud og den begrundelse, du giver" in text
+    assert "Begrundelser for afbud slettes 30 dage efter mødet." in text and "Slettet deltager" in text
     assert client.get("/privatlivspolitik/findes-ikke").status_code == 404
 
 

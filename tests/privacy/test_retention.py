@@ -111,6 +111,7 @@ def test_an_organisation_sets_its_own_period_and_sees_the_runs(
 
     fields = {"csrf_token": csrf_token(page.data), "participants": "200", "dietary_notes": "1"}
     fields.update({"delivered_emails": "30", "unanswered_invitations": "12"})
+    fields.update({"afbud_reasons": "30", "minutes_comments": "6", "member_page_links": "30"})
     refused = client.post(url, data=fields)
     assert refused.status_code == 422
     assert "Vælg mellem 1 og 120." in visible_text(refused.data)
