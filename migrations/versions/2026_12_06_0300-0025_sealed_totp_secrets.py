@@ -7,7 +7,7 @@ the secrets already stored are sealed here (the derivation is written out, so th
 migration keeps working whatever the code does later).
 
 Revision ID: 0025
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06 03:00:00
 
 """
@@ -23,7 +23,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = "0025"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
