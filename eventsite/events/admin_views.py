@@ -10,7 +10,13 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
+from eventsite.accounts.access import (
+    bp,
+    current_organisation_id,
+    current_organisations,
+    listed_organisation_ids,
+    role_required,
+)
 from eventsite.db import utcnow
 from eventsite.events import editing as operations
 from eventsite.events.access import (
@@ -53,7 +59,7 @@ def events():
     found = list(
         db.session.execute(
             select(Event)
-            .where(Event.organisation_id.in_(current_organisation_ids()))
+            .where(Event.organisation_id.in_(listed_organisation_ids()))
             .options(selectinload(Event.sessions).selectinload(EventSession.venue), selectinload(Event.organisation))
         ).scalars()
     )
@@ -93,6 +99,7 @@ def event_new():
     if request.method == "GET":
         form.kind.data = EventKind.TEMADAG.value
         form.visibility.data = Visibility.PUBLIC.value
+        form.organisation_id.data = current_organisation_id()
         return _render_event_form(form, None)
     if not form.validate():
         return _render_event_form(form, None, 422)

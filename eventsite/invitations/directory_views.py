@@ -18,6 +18,7 @@ from eventsite.accounts.access import (
     bp,
     current_organisation_ids,
     has_role,
+    listed_organisation_ids,
     organisation_for_current_user_or_404,
     role_required,
 )
@@ -45,7 +46,7 @@ def member_for_current_user_or_404(member_id: int) -> Member:
 @bp.get("/medlemmer")
 @role_required()
 def members_home():
-    ids = current_organisation_ids()
+    ids = listed_organisation_ids() or current_organisation_ids()
     return redirect(url_for("organiser.members", organisation_id=ids[0]), code=303)
 
 

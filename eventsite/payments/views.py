@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from eventsite.accounts.access import bp, current_organisation_ids, has_role, role_required
+from eventsite.accounts.access import bp, has_role, listed_organisation_ids, role_required
 from eventsite.db import utcnow
 from eventsite.events.access import event_for_current_user_or_404
 from eventsite.events.models import Event
@@ -291,7 +291,7 @@ def payments_budget(event_id: int):
 
 def _events_of_user() -> list[Event]:
 
-    org_ids = current_organisation_ids()
+    org_ids = listed_organisation_ids()
     return list(
         db.session.execute(select(Event).where(Event.organisation_id.in_(org_ids)).order_by(Event.title)).scalars()
     )
@@ -381,7 +381,7 @@ def subsidy_request(request_id: int):
 @bp.get("/tilskud/rapport")
 @role_required()
 def subsidy_report():
-    org_ids = current_organisation_ids()
+    org_ids = listed_organisation_ids()
     years = subsidies.report_years(org_ids)
     year = request.args.get("aar", type=int) or (years[0] if years else utcnow().year)
     if not 1900 <= year <= 2200:
