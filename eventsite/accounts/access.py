@@ -15,6 +15,10 @@ Rules
   ``role_required(*CHECKIN_ROLES)``, and their endpoints are named ``checkin*``
   (e.g. ``organiser.checkin_session``): the access-rule test treats exactly those
   endpoints as the ones a check-in helper may reach.
+* The *current organisation*: an account with roles in several organisations chooses one
+  in the header (``choose_organisation``, kept in the login session); lists show
+  ``listed_organisation_ids()``, the current one's objects. Roles and loaders are not
+  narrowed by it: a link to another of the account's organisations' objects still works.
 * Objects are loaded with the ``*_for_current_user_or_404`` loaders. They answer 404
   (never 403, never a hint that the object exists) for anything outside the user's
   organisations or outside the roles accepted. Called without roles, a loader uses the
