@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint mypy-report bench translations missing-translations clean dkfds
+.PHONY: screenshots install run test lint mypy-report bench translations missing-translations clean dkfds
 
 install: $(STAMP)
 	@$(PY) -m eventsite.i18n_check --compile
@@ -99,3 +99,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.sqlite* .pytest_cache .mypy_cache
+
+# The pictures in docs/screenshots/ (README), made again from the demo with a fixed clock
+# at 390 and 1280 px in Chromium: see tests/browser/screenshots.py. Not part of `make test`.
+screenshots: install
+	$(PY) tests/browser/screenshots.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from html.parser import HTMLParser
 
 import pyotp
 from sqlalchemy import select
@@ -149,3 +150,43 @@ def confirm_in_browser(page, app, email: str) -> None:
     assert url is not None, f"no confirmation link queued to {email}"
     page.goto(url)
     page.get_by_role("button", name="Bekræft min tilmelding").click()
+
+
+class Tables(HTMLParser):
+    """Each table's headers (text, aria-sort, link) and its rows' cell texts."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._header: dict | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"headers": [], "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag == "th" and self.tables:
+            self._header = {"aria_sort": attrs.get("aria-sort"), "href": None}
+            self._cell = []
+        elif tag == "td" and self.tables:
+            self._cell = []
+        elif tag == "a" and self._header is not None:
+            self._header["href"] = attrs.get("href")
+        elif tag == "span" and "sr-only" in (attrs.get("class") or "") and self._cell is not None:
+            self._cell.append("\0")  # text for screen readers only: cut off below
+
+    def handle_endtag(self, tag):
+        if tag == "th" and self._header is not None:
+            self._header["text"] = "".join(self._cell).split("\0")[0].strip()
+            self.tables[-1]["headers"].append(self._header)
+            self._header = self._cell = None
+        elif tag == "td" and self._cell is not None:
+            self.tables[-1]["rows"][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)

@@ -15,6 +15,10 @@ Rules
   ``role_required(*CHECKIN_ROLES)``, and their endpoints are named ``checkin*``
   (e.g. ``organiser.checkin_session``): the access-rule test treats exactly those
   endpoints as the ones a check-in helper may reach.
+* The *current organisation*: an account with roles in several organisations chooses one
+  in the header (``choose_organisation``, kept in the login session); lists show
+  ``listed_organisation_ids()``, the current one's objects. Roles and loaders are not
+  narrowed by it: a link to another of the account's organisations' objects still works.
 * Objects are loaded with the ``*_for_current_user_or_404`` loaders. They answer 404
   (never 403, never a hint that the object exists) for anything outside the user's
   organisations or outside the roles accepted. Called without roles, a loader uses the
@@ -153,12 +157,74 @@ def current_organisation_ids(*roles: Role | str) -> list[int]:
 
 def current_organisations(*roles: Role | str) -> list[Organisation]:
     """The organisations where the current user holds one of the roles (default: staff), by name."""
-    ids = current_organisation_ids(*roles)
+    ids = set(current_organisation_ids(*roles))
+    return [organisation for organisation in _organisations_of_account() if organisation.id in ids]
+
+
+def _organisations_of_account() -> list[Organisation]:
+    """Every organisation where the account has a role, by name; loaded once per request."""
+    ids = list(_roles_by_organisation())
     if not ids:
         return []
-    return list(
-        db.session.execute(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)).scalars()
-    )
+    if "organiser_organisations" not in g:
+        g.organiser_organisations = list(
+            db.session.execute(
+                select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+            ).scalars()
+        )
+    return g.organiser_organisations  # type: ignore[no-any-return]
+
+
+# --- the current organisation (an account with roles in several chooses one) ----------
+
+#: Session key with the id of the organisation the back office's lists show; set by the
+#: switcher in the header (eventsite.organiser.organisation_views), checked on every read.
+ORGANISATION_KEY = "organiser_organisation"
+
+
+def organisation_choices() -> list[Organisation]:
+    """Every organisation where the account holds any role (the switcher's options), by name."""
+    return current_organisations(*CHECKIN_ROLES)
+
+
+def current_organisation_id() -> int | None:
+    """The organisation the back office shows now.
+
+    The one chosen in the switcher while the account still holds a role there; otherwise
+    the first (by id) where it is staff, else the first where it has any role.
+    """
+    roles = _roles_by_organisation()
+    if not roles:
+        return None
+    chosen = session.get(ORGANISATION_KEY)
+    if isinstance(chosen, int) and chosen in roles:
+        return chosen
+    staff = [org_id for org_id in sorted(roles) if has_role(org_id, *STAFF_ROLES)]
+    return (staff or sorted(roles))[0]
+
+
+def current_organisation() -> Organisation | None:
+    org_id = current_organisation_id()
+    return db.session.get(Organisation, org_id) if org_id is not None else None
+
+
+def choose_organisation(organisation_id: int) -> bool:
+    """Make this the current organisation; False (nothing changes) if the account has no role there."""
+    if organisation_id not in _roles_by_organisation():
+        return False
+    session[ORGANISATION_KEY] = organisation_id
+    return True
+
+
+def listed_organisation_ids(*roles: Role | str) -> list[int]:
+    """The organisations whose objects a back-office list shows: the current one, if the
+    account holds one of the roles (default: staff) there; else none.
+
+    Access to a single object (the ``*_or_404`` loaders) still follows every organisation
+    where the account holds a role: a link to another of its organisations' events works.
+    """
+    org_id = current_organisation_id()
+    return [org_id] if org_id is not None and has_role(org_id, *(roles or STAFF_ROLES)) else []
 
 
 def is_admin_anywhere() -> bool:
@@ -240,4 +306,6 @@ def _access_context():
         "is_staff_anywhere": is_staff_anywhere,
         "has_role": has_role,
         "Role": Role,
+        "current_organisation_id": current_organisation_id,
+        "organisation_choices": organisation_choices,
     }

@@ -14,7 +14,7 @@ for emails.
 
 Which organisation a page belongs to: the view says so with `use_brand(organisation)`
 (public event pages, an organisation's front page); otherwise the back office shows
-the logged-in account's first organisation, and a site with one organisation shows
+the logged-in account's current organisation (the header's switcher), and a site with one organisation shows
 that one everywhere. A site with several organisations shows the neutral site brand.
 
 The logo is stored in the database, not in an upload directory: the upload is decoded
@@ -42,7 +42,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, func, select
 from sqlalchemy.orm import Mapped, aliased, deferred, mapped_column
 
-from eventsite.accounts.access import CHECKIN_ROLES, current_organisation_ids
+from eventsite.accounts.access import current_organisation_id
 from eventsite.accounts.models import Organisation
 from eventsite.audit import changed_only, record_audit
 from eventsite.db import Base, UTCDateTime, utcnow
@@ -286,9 +286,9 @@ def current_brand() -> Brand:
         return g.brand  # type: ignore[no-any-return]
     brand = None
     if request.blueprint == "organiser" and current_user.is_authenticated:
-        # The back office: the account's first organisation (its roles are loaded already).
-        ids = current_organisation_ids(*CHECKIN_ROLES)
-        brand = brand_of(ids[0]) if ids else None
+        # The back office: the account's current organisation (its roles are loaded already).
+        org_id = current_organisation_id()
+        brand = brand_of(org_id) if org_id is not None else None
     if brand is None:
         organisation = only_organisation()
         brand = brand_for(organisation)

@@ -7,7 +7,6 @@ alike. Every change reuses the sign-up operations and writes an audit entry.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from eventsite.registration import operations
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.operations import PersonDetails, RegistrationError
 from eventsite.registration.signup import sign_up
+from eventsite.sorting import Sort, danish_sort_key
 
 #: Longest reason for an out-of-order promotion.
 REASON_MAX = 500
@@ -44,20 +44,6 @@ REGISTRATION_ACTION_LABELS = {
     "details_corrected": _l("Details corrected"),
     "confirmation_resent": _l("Confirmation sent again"),
 }
-
-# After "z" in code-point order, so "Ærø" sorts after "Zealand" and Å last, as in Danish.
-_DANISH_TAIL = {"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"}
-
-
-def danish_sort_key(text: str | None) -> str:
-    """A sort key that orders æ, ø, å after z and ignores other accents (é → e)."""
-    out = []
-    for ch in (text or "").casefold():
-        if ch in _DANISH_TAIL:
-            out.append(_DANISH_TAIL[ch])
-        else:
-            out.append(unicodedata.normalize("NFD", ch)[0])
-    return "".join(out)
 
 
 def _folded(text: str | None) -> str:
@@ -102,6 +88,11 @@ class ListQuery:
     status: str = "active"
     sort: str = "name"
     descending: bool = False
+
+    @property
+    def order(self) -> Sort:
+        """The order as the table headers show it (templates/_macros/tables.html)."""
+        return Sort(self.sort, self.descending)
 
     @classmethod
     def from_args(cls, args) -> ListQuery:

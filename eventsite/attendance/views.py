@@ -28,7 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts.access import CHECKIN_ROLES, STAFF_ROLES, bp, current_organisation_ids, has_role, role_required
+from eventsite.accounts.access import (
+    CHECKIN_ROLES,
+    STAFF_ROLES,
+    bp,
+    has_role,
+    listed_organisation_ids,
+    role_required,
+)
 from eventsite.accounts.brand import use_brand
 from eventsite.attendance import checkin, participants
 from eventsite.attendance.exports import (
@@ -424,7 +431,7 @@ def checkin_home():
             select(EventSession)
             .join(Event, Event.id == EventSession.event_id)
             .where(
-                Event.organisation_id.in_(current_organisation_ids(*CHECKIN_ROLES)),
+                Event.organisation_id.in_(listed_organisation_ids(*CHECKIN_ROLES)),
                 Event.cancelled_at.is_(None),
                 EventSession.cancelled_at.is_(None),
                 # Still running or ended today, up to a week ahead.

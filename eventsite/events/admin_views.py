@@ -10,7 +10,13 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
+from eventsite.accounts.access import (
+    bp,
+    current_organisation_id,
+    current_organisations,
+    listed_organisation_ids,
+    role_required,
+)
 from eventsite.db import utcnow
 from eventsite.events import editing as operations
 from eventsite.events.access import (
@@ -26,6 +32,7 @@ from eventsite.formatting import format_clock, format_span
 from eventsite.forms import ConfirmForm
 from eventsite.registration import notifications
 from eventsite.registration.operations import seat_counts_for
+from eventsite.sorting import Sort, danish_sort_key, sort_from_args, sorted_rows
 from eventsite.text import render_markdown
 from eventsite.web import discard, id_arg, refuse, writes
 
@@ -53,15 +60,33 @@ def events():
     found = list(
         db.session.execute(
             select(Event)
-            .where(Event.organisation_id.in_(current_organisation_ids()))
+            .where(Event.organisation_id.in_(listed_organisation_ids()))
             .options(selectinload(Event.sessions).selectinload(EventSession.venue), selectinload(Event.organisation))
         ).scalars()
     )
     upcoming = [e for e in found if e.ends_at is None or e.ends_at >= now]
     past = [e for e in found if e not in upcoming]
-    upcoming.sort(key=lambda e: (min((s.starts_at for s in e.sessions), default=now), e.id))
-    past.sort(key=lambda e: e.ends_at, reverse=True)
-    return render_template("organiser/events.html", upcoming=upcoming, past=past)
+    keys = {
+        "title": lambda e: danish_sort_key(e.title),
+        "date": lambda e: min((s.starts_at for s in e.sessions), default=now),
+        "status": _status_rank,
+    }
+    # Without a choice: the next first, the latest past first.
+    chosen = sort_from_args(request.args, keys, default="")
+    upcoming_order = chosen if chosen.key else Sort("date")
+    past_order = chosen if chosen.key else Sort("date", descending=True)
+    return render_template(
+        "organiser/events.html",
+        upcoming=sorted_rows(upcoming, upcoming_order, keys, tiebreak=lambda e: e.id),
+        past=sorted_rows(past, past_order, keys, tiebreak=lambda e: e.id),
+        upcoming_order=upcoming_order,
+        past_order=past_order,
+    )
+
+
+def _status_rank(event: Event) -> int:
+    """Not published first, then published, then cancelled (the status column's words)."""
+    return 2 if event.is_cancelled else 1 if event.published else 0
 
 
 def _event_data(form: EventForm) -> EventData:
@@ -93,6 +118,7 @@ def event_new():
     if request.method == "GET":
         form.kind.data = EventKind.TEMADAG.value
         form.visibility.data = Visibility.PUBLIC.value
+        form.organisation_id.data = current_organisation_id()
         return _render_event_form(form, None)
     if not form.validate():
         return _render_event_form(form, None, 422)

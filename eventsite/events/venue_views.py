@@ -9,7 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts.access import bp, current_organisation_ids, current_organisations, role_required
+from eventsite.accounts.access import (
+    bp,
+    current_organisations,
+    listed_organisation_ids,
+    role_required,
+)
 from eventsite.clock import local_today
 from eventsite.events import editing as operations
 from eventsite.events.access import venue_for_current_user_or_404
@@ -36,7 +41,7 @@ def venues():
     found = list(
         db.session.execute(
             select(Venue)
-            .where(Venue.organisation_id.in_(current_organisation_ids()))
+            .where(Venue.organisation_id.in_(listed_organisation_ids()))
             .options(selectinload(Venue.organisation))
             .order_by(Venue.city, Venue.name)
         ).scalars()

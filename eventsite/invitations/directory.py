@@ -17,6 +17,7 @@ from eventsite.geo import municipality
 from eventsite.invitations.audience import region_condition
 from eventsite.invitations.importing.checks import split_tags
 from eventsite.invitations.models import JobLevel, Member, MemberTag
+from eventsite.sorting import Sort
 from eventsite.web import UserError
 
 #: Fields shown in the audit trail when a member is changed.
@@ -158,8 +159,28 @@ def member_for(organisation_id: int, email: str) -> Member | None:
     ).scalar_one_or_none()
 
 
-def search_members(organisation_id: int, search: MemberSearch, page: int = 1) -> tuple[list[Member], int]:
-    """One page of members matching the search, by name, and the total count."""
+def _order_by(order: Sort) -> list:
+    column = SORT_COLUMNS.get(order.key, Member.name)
+    # Empty values last either way; then by name and id, so pages never overlap.
+    return [column.is_(None), column.desc() if order.descending else column.asc(), Member.name, Member.id]
+
+
+#: The directory's sortable columns (`?sort=`): the only columns a member list is ordered by.
+SORT_COLUMNS = {
+    "name": Member.name,
+    "email": Member.email,
+    "job_title": Member.job_title,
+    "level": Member.job_level,
+    "workplace": Member.workplace,
+    "municipality": Member.municipality_code,
+    "member_number": Member.member_number,
+}
+
+
+def search_members(
+    organisation_id: int, search: MemberSearch, page: int = 1, order: Sort = Sort("name")
+) -> tuple[list[Member], int]:
+    """One page of members matching the search, in the order chosen (by name), and the total count."""
     query = select(Member).where(Member.organisation_id == organisation_id)
     text = search.text.strip()
     if text:
@@ -194,7 +215,7 @@ def search_members(organisation_id: int, search: MemberSearch, page: int = 1) ->
     members = list(
         db.session.execute(
             query.options(selectinload(Member.tag_rows))
-            .order_by(Member.name, Member.id)
+            .order_by(*_order_by(order))
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
         ).scalars()

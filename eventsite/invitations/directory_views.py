@@ -18,6 +18,7 @@ from eventsite.accounts.access import (
     bp,
     current_organisation_ids,
     has_role,
+    listed_organisation_ids,
     organisation_for_current_user_or_404,
     role_required,
 )
@@ -28,6 +29,7 @@ from eventsite.invitations.directory import MemberData, MemberError, MemberSearc
 from eventsite.invitations.forms import ConfirmImportForm, ImportForm, MemberForm
 from eventsite.invitations.importing import ImportRefused
 from eventsite.invitations.models import JobLevel, Member
+from eventsite.sorting import sort_from_args
 from eventsite.web import discard, id_arg, refuse, writes
 
 #: Report lines shown on the preview page (the summary counts every row).
@@ -45,7 +47,7 @@ def member_for_current_user_or_404(member_id: int) -> Member:
 @bp.get("/medlemmer")
 @role_required()
 def members_home():
-    ids = current_organisation_ids()
+    ids = listed_organisation_ids() or current_organisation_ids()
     return redirect(url_for("organiser.members", organisation_id=ids[0]), code=303)
 
 
@@ -65,7 +67,8 @@ def members(organisation_id: int):
     organisation = organisation_for_current_user_or_404(organisation_id)
     search = _search_from_args()
     page = id_arg("side") or 1
-    found, total = directory.search_members(organisation.id, search, page)
+    order = sort_from_args(request.args, directory.SORT_COLUMNS, default="name")
+    found, total = directory.search_members(organisation.id, search, page, order)
     pages = max(1, -(-total // directory.PAGE_SIZE))
 
     def page_url(number: int) -> str:
@@ -82,6 +85,9 @@ def members(organisation_id: int):
         prev_url=page_url(page - 1) if page > 1 else None,
         next_url=page_url(page + 1) if page < pages else None,
         search=search,
+        order=order,
+        sort_args={k: v for k, v in request.args.items() if k not in ("side", "sort", "dir")}
+        | {"organisation_id": organisation.id},
         regions=known_regions(),
         levels=list(JobLevel),
         tags=directory.distinct_tags(organisation.id),

@@ -14,6 +14,7 @@ from eventsite.accounts.access import (
     current_organisation_ids,
     current_organisations,
     has_role,
+    listed_organisation_ids,
     role_required,
 )
 from eventsite.clock import local_today
@@ -388,7 +389,7 @@ def meeting_series_list():
     found = list(
         db.session.scalars(
             select(MeetingSeries)
-            .where(MeetingSeries.organisation_id.in_(current_organisation_ids()))
+            .where(MeetingSeries.organisation_id.in_(listed_organisation_ids()))
             .order_by(MeetingSeries.title)
         )
     )

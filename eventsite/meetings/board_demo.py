@@ -178,7 +178,7 @@ class _Secretariat:
 
 
 def admit_demo_accounts(emails: list[str]) -> None:
-    """Give the demo's back-office accounts their roles in KOMDIR too, so the board meeting shows."""
+    """Give the demo's back-office accounts their roles in KOMDIR too (chosen in the header's switcher)."""
     org = db.session.execute(select(Organisation).where(Organisation.slug == SLUG)).scalar_one_or_none()
     if org is None:
         return

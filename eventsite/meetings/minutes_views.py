@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
-from eventsite.accounts.access import bp, current_organisation_ids, role_required
+from eventsite.accounts.access import bp, listed_organisation_ids, role_required
 from eventsite.clock import local_today
 from eventsite.db import utcnow
 from eventsite.events.access import session_for_current_user_or_404
@@ -279,7 +279,7 @@ def meetings_year():
     year = id_arg("aar") or local_today().year
     if not 2000 <= year <= 2100:
         abort(404)
-    org_ids = current_organisation_ids()
+    org_ids = listed_organisation_ids()
     is_meeting = union(
         select(Meeting.session_id),
         select(AgendaItem.session_id),

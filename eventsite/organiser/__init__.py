@@ -39,6 +39,7 @@ VIEW_MODULES = (
     "eventsite.meetings.minutes_views",
     "eventsite.attendance.agenda_checkin_views",
     "eventsite.organiser.brand_views",
+    "eventsite.organiser.organisation_views",
 )
 
 

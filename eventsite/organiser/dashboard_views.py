@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from eventsite.accounts.access import bp, current_organisations, role_required
+from eventsite.accounts.access import bp, current_organisations, listed_organisation_ids, role_required
 from eventsite.attendance.exports import short_when_formatter
 from eventsite.attendance.views import url_for_each
 from eventsite.organiser.dashboard import JobLevel, build_dashboard
@@ -13,7 +13,8 @@ from eventsite.organiser.dashboard import JobLevel, build_dashboard
 @bp.get("/oversigt")
 @role_required()
 def dashboard():
-    organisations = current_organisations()
+    listed = listed_organisation_ids()
+    organisations = [o for o in current_organisations() if o.id in listed]
     figures = build_dashboard([o.id for o in organisations])
     urls = {
         endpoint: url_for_each(f"organiser.{endpoint}", argument)

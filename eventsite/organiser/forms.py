@@ -138,3 +138,11 @@ class SecondFactorCodeForm(FlaskForm):
 
 class RecoveryCodesForm(FlaskForm):
     submit = SubmitField(_l("Make new recovery codes"))
+
+
+class OrganisationSwitchForm(FlaskForm):
+    """The header's switcher: which of the account's organisations the back office shows."""
+
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    next = StringField()
+    submit = SubmitField(_l("Switch"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from eventsite.accounts.access import bp, current_organisation_ids, role_required
+from eventsite.accounts.access import bp, listed_organisation_ids, role_required
 from eventsite.mail.models import OutboxStatus
 from eventsite.mail.outbox import queue_counts, undeliverable
 
@@ -17,7 +17,7 @@ from eventsite.mail.outbox import queue_counts, undeliverable
 @bp.get("/post")
 @role_required()
 def mail_status():
-    organisation_ids = current_organisation_ids()
+    organisation_ids = listed_organisation_ids()
     counts = queue_counts(organisation_ids)
     return render_template(
         "mail/status.html",

@@ -7,13 +7,16 @@ user's organisations is a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from eventsite.accounts.access import bp, current_organisation_ids, has_role, role_required
+from eventsite.accounts.access import bp, has_role, listed_organisation_ids, role_required
 from eventsite.db import utcnow
 from eventsite.events.access import event_for_current_user_or_404
 from eventsite.events.models import Event
@@ -35,6 +38,7 @@ from eventsite.payments.offer import event_offer
 from eventsite.payments.pricing import ore_to_input
 from eventsite.payments.settings import AddOnData, SettingsError
 from eventsite.payments.subsidies import SubsidyError
+from eventsite.sorting import danish_sort_key, sort_from_args, sorted_rows
 from eventsite.web import discard, id_arg, refuse, writes
 
 # --- loaders ---------------------------------------------------------------------------
@@ -291,7 +295,7 @@ def payments_budget(event_id: int):
 
 def _events_of_user() -> list[Event]:
 
-    org_ids = current_organisation_ids()
+    org_ids = listed_organisation_ids()
     return list(
         db.session.execute(select(Event).where(Event.organisation_id.in_(org_ids)).order_by(Event.title)).scalars()
     )
@@ -381,7 +385,7 @@ def subsidy_request(request_id: int):
 @bp.get("/tilskud/rapport")
 @role_required()
 def subsidy_report():
-    org_ids = current_organisation_ids()
+    org_ids = listed_organisation_ids()
     years = subsidies.report_years(org_ids)
     year = request.args.get("aar", type=int) or (years[0] if years else utcnow().year)
     if not 1900 <= year <= 2200:
@@ -399,9 +403,32 @@ def subsidy_report():
 def invoicing_list(event_id: int):
     event = event_for_current_user_or_404(event_id)
     rows = invoicing.invoice_rows(event.id)
+    # Without a choice: sign-up order (the order invoice_rows gives).
+    order = sort_from_args(request.args, INVOICE_SORT_KEYS, default="")
+    if order.key:
+        signed_up = {r.registration.id: position for position, r in enumerate(rows)}
+        rows = sorted_rows(rows, order, INVOICE_SORT_KEYS, tiebreak=lambda r: signed_up[r.registration.id])
     return render_template(
-        "payments/invoicing.html", event=event, rows=rows, form=MarkForm(), total_due=sum(r.due for r in rows)
+        "payments/invoicing.html",
+        event=event,
+        rows=rows,
+        order=order,
+        form=MarkForm(),
+        total_due=sum(r.due for r in rows),
     )
+
+
+#: The invoicing list's sortable columns (`?sort=`).
+INVOICE_SORT_KEYS: dict[str, Callable[[invoicing.InvoiceRow], Any]] = {
+    "participant": lambda r: danish_sort_key(r.registration.person.name),
+    "status": lambda r: r.registration.status.value,
+    "payer": lambda r: (r.billing.payer_kind.value, danish_sort_key(r.payer_name)),
+    "total": lambda r: r.quote.total,
+    "due": lambda r: r.due,
+    # Not yet invoiced (paid) first when ascending.
+    "invoiced": lambda r: (r.billing.invoiced_at is not None, r.billing.invoiced_at or 0),
+    "paid": lambda r: (r.billing.paid_at is not None, r.billing.paid_at or 0),
+}
 
 
 @bp.post("/arrangementer/<int:event_id>/fakturering/marker")

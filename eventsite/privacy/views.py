@@ -16,6 +16,7 @@ from eventsite.accounts.access import (
     ADMIN_ROLES,
     bp,
     current_organisation_ids,
+    listed_organisation_ids,
     organisation_for_current_user_or_404,
     role_required,
 )
@@ -76,7 +77,7 @@ def person_erase(registration_id: int):
 @bp.get("/databeskyttelse")
 @role_required(*ADMIN_ROLES)
 def retention_home():
-    ids = current_organisation_ids(*ADMIN_ROLES)
+    ids = listed_organisation_ids(*ADMIN_ROLES) or current_organisation_ids(*ADMIN_ROLES)
     return redirect(url_for("organiser.retention_settings", organisation_id=ids[0]), code=303)
 
 

@@ -37,6 +37,8 @@ ACCOUNT_ENDPOINTS = {
     "organiser.second_factor_enrol",
     "organiser.recovery_codes",
     "organiser.recovery_codes_new",
+    # The header's organisation switcher: only the account's own organisations are accepted.
+    "organiser.switch_organisation",
 }
 #: Organisation B's details; none may appear on a page shown to anyone outside B.
 B_MARKERS = ("Hemmeligt B-arrangement", "B-Hemmelig Sal", "Bodil Bhemmelig", "b-organiser@bhemmelig.dk")
