@@ -9,6 +9,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from eventsite.accounts.brand import use_brand_of
 from eventsite.extensions import db
 from eventsite.registration.models import Registration
 
@@ -63,4 +64,6 @@ def registration_or_abort(token: str, now: datetime) -> Registration:
         abort(410)
     if registration is None:
         abort(404)
+    # Every page of the link (and an error page after this) in the organisation's brand.
+    use_brand_of(registration.person.organisation_id)
     return registration

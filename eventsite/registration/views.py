@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite import limits
-from eventsite.accounts.brand import use_brand
+from eventsite.accounts.brand import use_brand, use_brand_of
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
 from eventsite.registration import consent, holds, operations, recovery, review, self_service, verification
@@ -217,6 +217,7 @@ def confirm_hold(token: str):
         return render_template("registration/confirm_expired.html", hours=holds.hours()), 410
     if registration is None:
         abort(404)
+    use_brand_of(registration.person.organisation_id)
     confirm = ConfirmSignupForm()
     if request.method == "GET" or not confirm.validate():
         return render_template(
@@ -250,6 +251,7 @@ def confirm_signup(token: str):
     if pending is None:
         abort(404)
     event = pending.event
+    use_brand_of(event.organisation_id)
     formdata = verification.form_data(pending)
     form, extras = _signup_forms(event, now, formdata=formdata)
     confirm = ConfirmSignupForm()
