@@ -166,3 +166,31 @@ def test_the_privacy_notice_and_accessibility_statement_show_their_organisation(
     assert_brand(client.get(f"/privatlivspolitik/{slug}"), slug)
     assert_brand(client.get(f"/o/{slug}/tilgaengelighed"), slug)
     assert_brand(client.get(f"/o/{slug}"), slug)
+
+
+def test_a_sign_up_answered_with_a_redirect_reads_no_brand(app, client, two_organisations):
+    from sqlalchemy import event as sa_event
+
+    site = two_organisations["skole"]
+    token = csrf_token(client.get(f"/arrangementer/{site.event_id}").data)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.post(
+            f"/arrangementer/{site.event_id}/tilmeld",
+            data={"csrf_token": token, "session_id": site.session_id, "name": "N", "email": "n@skole.dk"},
+        )
+        assert response.status_code == 303
+        # The brand is named lazily (use_brand_of): only a rendered page reads it.
+        assert statements and not any("organisation_brands" in s for s in statements)
+        statements.clear()
+        assert_brand(client.get(response.headers["Location"]), "skole")
+        assert any("organisation_brands" in s for s in statements)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
