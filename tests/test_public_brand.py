@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -104,6 +105,14 @@ def test_the_personal_links_pages_show_the_persons_organisation(app, client, two
     refused = client.post(f"/tilmelding/{token}/samtykke", data={"csrf_token": csrf_token(manage.data), "given": "yes"})
     assert refused.status_code == 400
     assert_brand(refused, slug)
+    # The link's own error page: the event is long over (a genuine link, so its organisation is known).
+    with app.app_context():
+        session = db.session.get(EventSession, site.session_id)
+        session.starts_at, session.ends_at = utcnow() - timedelta(days=90), utcnow() - timedelta(days=89)
+        db.session.commit()
+    expired = client.get(f"/tilmelding/{token}")
+    assert expired.status_code == 410
+    assert_brand(expired, slug)
 
 
 @pytest.mark.parametrize("slug", list(NAMES))

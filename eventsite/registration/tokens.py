@@ -19,6 +19,11 @@ _SALT = "eventsite.manage-link"
 class LinkExpired(Exception):
     """The link was genuine but the event is over."""
 
+    def __init__(self, organisation_id: int | None = None) -> None:
+        super().__init__()
+        #: The link's organisation: the page that says so is in its brand.
+        self.organisation_id = organisation_id
+
 
 @lru_cache(maxsize=8)
 def _serializer_for(secret_key: str) -> URLSafeSerializer:
@@ -52,7 +57,7 @@ def registration_from_token(token: str, now: datetime) -> Registration | None:
     ends_at = registration.event.ends_at
     grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
     if ends_at is not None and now > ends_at + grace:
-        raise LinkExpired()
+        raise LinkExpired(registration.person.organisation_id)
     return registration
 
 
@@ -60,7 +65,9 @@ def registration_or_abort(token: str, now: datetime) -> Registration:
     """The registration a personal link names, for a view: 410 when over, 404 when forged."""
     try:
         registration = registration_from_token(token, now)
-    except LinkExpired:
+    except LinkExpired as expired:
+        if expired.organisation_id is not None:
+            use_brand_of(expired.organisation_id)
         abort(410)
     if registration is None:
         abort(404)
