@@ -17,6 +17,7 @@ from eventsite.payments.models import Billing, DayPriceRow, RegistrationAddOn, R
 from eventsite.registration.models import PendingSignup, Person, Registration
 from tests.helpers import is_review_page, press_review_button, review_fields, visible_text
 from tests.helpers import sign_up as sign_up_form
+from tests.invitations.conftest import create_member, invitation_tokens, send_round  # noqa: F401  (fixtures)
 from tests.payments.conftest import count_rows
 
 TABLES = (
@@ -175,3 +176,38 @@ def test_a_price_changed_after_the_review_is_shown_for_review_again(app, client,
     assert response.status_code == 303
     with app.app_context():
         assert db.session.execute(select(Billing.fee_ore)).scalar_one() == 340000
+
+
+def test_a_personal_invitation_link_is_kept_through_the_review_and_signs_up_at_once(
+    app, client, create_conference, create_member, send_round
+):
+    from eventsite.events.models import Visibility
+
+    conference = create_conference(
+        days=0, fee=(150000, 150000), addons=[], budget=None, visibility=Visibility.INVITATION
+    )
+    create_member(conference.organisation_id, "Søren Ærø", email="soren@naestved.dk")
+    token = invitation_tokens(app, send_round(conference.id))["soren@naestved.dk"]
+    page = client.get(f"/arrangementer/{conference.id}?invitation={token}")
+    assert page.status_code == 200
+    # Without the link the invitation-only event is not there at all.
+    assert client.get(f"/arrangementer/{conference.id}").status_code == 404
+    shown = client.post(
+        f"/arrangementer/{conference.id}/tilmeld?invitation={token}",
+        data={
+            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1),
+            "session_id": conference.session_id,
+            "name": "Søren Ærø",
+            "email": "soren@naestved.dk",
+            "payer": "person",
+        },
+    )
+    assert is_review_page(shown)
+    assert "I alt 1.500,00 kr." in visible_text(shown.data)
+    # The round's invitation emails are in the outbox; the review adds nothing.
+    assert count_rows(app, Person, Registration, Billing) == {"people": 0, "registrations": 0, "registration_billing": 0}
+    response = press_review_button(client, shown, "confirm")
+    # The person's own link identifies them: the receipt at once, no email confirmation.
+    assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
+    with app.app_context():
+        assert db.session.execute(select(Billing.fee_ore)).scalar_one() == 150000
