@@ -205,7 +205,11 @@ def test_a_personal_invitation_link_is_kept_through_the_review_and_signs_up_at_o
     assert is_review_page(shown)
     assert "I alt 1.500,00 kr." in visible_text(shown.data)
     # The round's invitation emails are in the outbox; the review adds nothing.
-    assert count_rows(app, Person, Registration, Billing) == {"people": 0, "registrations": 0, "registration_billing": 0}
+    assert count_rows(app, Person, Registration, Billing) == {
+        "people": 0,
+        "registrations": 0,
+        "registration_billing": 0,
+    }
     response = press_review_button(client, shown, "confirm")
     # The person's own link identifies them: the receipt at once, no email confirmation.
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
