@@ -30,12 +30,13 @@ def csrf_token(html: str | bytes) -> str:
 
 
 def visible_text(html: str | bytes) -> str:
-    """The page's text with tags removed and white space folded."""
+    """The page's text with tags removed and white space folded, as a reader sees it."""
     if isinstance(html, bytes):
         html = html.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", html)
-    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+    # Soft hyphens (U+00AD, where a long Danish word may break) are not read.
+    return re.sub(r"\s+", " ", html_lib.unescape(text).replace("\u00ad", "")).strip()
 
 
 def sign_up(client, event_id: int, confirm: bool = True, review: bool = True, **fields):
