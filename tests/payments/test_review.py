@@ -215,3 +215,26 @@ def test_a_personal_invitation_link_is_kept_through_the_review_and_signs_up_at_o
     assert response.status_code == 303 and "/kvittering" in response.headers["Location"]
     with app.app_context():
         assert db.session.execute(select(Billing.fee_ore)).scalar_one() == 150000
+
+
+def test_a_members_only_paid_sign_up_is_reviewed_then_confirmed_by_email_with_the_reviewed_choices(
+    app, client, create_conference, create_member
+):
+    from eventsite.events.models import Visibility
+    from tests.registration.test_members_only import confirm, confirmation_links
+
+    conference = create_conference(visibility=Visibility.MEMBERS)
+    create_member(conference.organisation_id, "Mette Medlem", email="medlem@kommune.dk")
+    shown = review_page(client, conference, email="medlem@kommune.dk", is_member="no")
+    assert "I alt 4.650,00 kr." in visible_text(shown.data)
+    assert count_rows(app, PendingSignup, Registration) == {"pending_signups": 0, "registrations": 0}
+    response = press_review_button(client, shown, "confirm")
+    # The address's owner confirms by email; only then is the sign-up decided, as reviewed.
+    assert response.status_code == 303 and "/tjek-din-email" in response.headers["Location"]
+    assert count_rows(app, PendingSignup, Registration) == {"pending_signups": 1, "registrations": 0}
+    answer = confirm(client, confirmation_links(app)["medlem@kommune.dk"])
+    assert answer.status_code == 303 and "/kvittering" in answer.headers["Location"]
+    with app.app_context():
+        billing = db.session.execute(select(Billing)).scalar_one()
+        assert billing.is_member is False and billing.fee_ore == 420000
+        assert db.session.execute(select(RegistrationAddOn.price_ore)).scalar_one() == 45000
