@@ -1,7 +1,9 @@
 // Sign-up form, progressive enhancement only (without script the form works the same):
 // - the button names what will happen for the session chosen ("Tilmeld" or "Skriv mig
 //   på venteliste"); without script the server chooses from the pre-selected session;
-// - the total price follows the choices (mirrors eventsite.payments.pricing.quote);
+// - the total price follows the choices (mirrors eventsite.payments.pricing.quote); once
+//   it is shown, a hidden "reviewed" flag lets the form skip the review page that shows
+//   the total without script (eventsite.registration.review);
 // - the invoicing details show only when an employer pays by EAN invoice (without
 //   script they stay visible, with a hint saying when to fill them in).
 (function () {
@@ -43,6 +45,13 @@
     });
     total.querySelector(".total-amount").textContent = money.format(amount / 100);
     total.hidden = false;
+    if (!form.querySelector("input[name=reviewed]")) {
+      var seen = document.createElement("input");
+      seen.type = "hidden";
+      seen.name = "reviewed";
+      seen.value = "1";
+      form.appendChild(seen);
+    }
   }
 
   var invoice = form.querySelector(".invoice-details");

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pyotp
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from eventsite import clock
 from eventsite.accounts import second_factor
@@ -31,30 +32,64 @@ def csrf_token(html: str | bytes) -> str:
 
 
 def visible_text(html: str | bytes) -> str:
-    """The page's text with tags removed and white space folded."""
+    """The page's text with tags removed and white space folded, as a reader sees it."""
     if isinstance(html, bytes):
         html = html.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", html)
-    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+    # Soft hyphens (U+00AD, where a long Danish word may break) are not read.
+    return re.sub(r"\s+", " ", html_lib.unescape(text).replace("\u00ad", "")).strip()
 
 
-def sign_up(client, event_id: int, confirm: bool = True, **fields):
+def sign_up(client, event_id: int, confirm: bool = True, review: bool = True, **fields):
     """Fetch the event page for a CSRF token, then post the sign-up form.
 
-    An anonymous sign-up on a public event holds the place until the emailed link is
-    followed (eventsite.registration.holds): with `confirm`, the link is followed as
-    the address's owner would, and that answer (a 303 to the receipt) is returned.
+    A sign-up with a price, posted without the script's total, is shown for review
+    first (eventsite.registration.review): with `review`, "Bekræft tilmelding" is
+    pressed as a person without JavaScript would. An anonymous sign-up on a public
+    event holds the place until the emailed link is followed
+    (eventsite.registration.holds): with `confirm`, the link is followed as the
+    address's owner would, and that answer (a 303 to the receipt) is returned.
     """
     page = client.get(f"/arrangementer/{event_id}")
     data = {"csrf_token": csrf_token(page.data), "name": "Mette Hansen", "email": "mette@example.dk"}
     data.update(fields)
     response = client.post(f"/arrangementer/{event_id}/tilmeld", data=data)
+    if review and is_review_page(response):
+        response = press_review_button(client, response, "confirm")
     if confirm and response.status_code == 303 and "/tjek-din-email" in response.headers["Location"]:
         url = hold_link(client.application, data["email"])
         if url is not None:
             return follow_hold_link(client, url)
     return response
+
+
+_INPUT = re.compile(r"<input\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def is_review_page(response) -> bool:
+    """Is this the sign-up's "Gennemse og bekræft" page?"""
+    return response.status_code == 200 and b'name="review_token"' in response.data
+
+
+def review_fields(response) -> list[tuple[str, str]]:
+    """The hidden inputs the review page carries (CSRF token, answers, its signed fingerprint)."""
+    form = response.get_data(as_text=True).split('class="review-form"', 1)[1].split("</form>", 1)[0]
+    inputs = [dict(_ATTRIBUTE.findall(attributes)) for attributes in _INPUT.findall(form)]
+    return [(i["name"], html_lib.unescape(i.get("value", ""))) for i in inputs if i.get("type") == "hidden"]
+
+
+def press_review_button(client, response, action: str, changes=None):
+    """Press "Bekræft tilmelding" ("confirm") or "Ret" ("edit") on the review page `response`.
+
+    `changes` (name -> value) replaces carried hidden values first, as a tampering client would.
+    """
+    fields = review_fields(response)
+    if changes:
+        fields = [(name, changes.get(name, value)) for name, value in fields]
+    action_url = re.search(r'class="review-form" action="([^"]+)"', response.get_data(as_text=True)).group(1)
+    return client.post(html_lib.unescape(action_url), data=MultiDict([*fields, ("review", action)]))
 
 
 def hold_link(app, email: str) -> str | None:

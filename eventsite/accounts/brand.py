@@ -277,7 +277,18 @@ def only_organisation() -> Organisation | None:
 
 def use_brand(organisation: Organisation | None) -> None:
     """This request's pages show this organisation's brand (None: the site's)."""
+    g.pop("brand_organisation_id", None)
     g.brand = brand_for(organisation)
+
+
+def use_brand_of(organisation_id: int) -> None:
+    """Like `use_brand`, by id and lazily: read only if a page (or an error page) is rendered.
+
+    For the loaders every public page of an organisation goes through (an event, a
+    personal link): a sign-up answered with a redirect costs no query for it.
+    """
+    g.pop("brand", None)
+    g.brand_organisation_id = organisation_id
 
 
 def current_brand() -> Brand:
@@ -285,7 +296,9 @@ def current_brand() -> Brand:
     if "brand" in g:
         return g.brand  # type: ignore[no-any-return]
     brand = None
-    if request.blueprint == "organiser" and current_user.is_authenticated:
+    if "brand_organisation_id" in g:
+        brand = brand_of(g.brand_organisation_id)
+    if brand is None and request.blueprint == "organiser" and current_user.is_authenticated:
         # The back office: the account's current organisation (its roles are loaded already).
         org_id = current_organisation_id()
         brand = brand_of(org_id) if org_id is not None else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, url_for
 
 from eventsite import limits
+from eventsite.accounts.brand import use_brand_of
 from eventsite.invitations import sending
 from eventsite.invitations.audience import held_place
 from eventsite.invitations.forms import DeclineForm, UnsubscribeForm
@@ -29,6 +30,7 @@ def _invitation_or_404(token: str) -> Invitation:
     invitation = invitation_from_token(token)
     if invitation is None:
         abort(404)
+    use_brand_of(invitation.event.organisation_id)
     return invitation
 
 

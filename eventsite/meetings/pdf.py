@@ -1,52 +1,88 @@
 """The agenda as a PDF (WeasyPrint), in the organisation's brand.
 
-The brand is, for now, the organisation's name in the header; a brand context
-(colours, logo) can be passed in `brand` when the organisations have one. Nothing
-is fetched while rendering: the HTML comes from our own template and sanitised
-Markdown, and any URL WeasyPrint would load is refused.
+The brand is the organisation's display name, its logo (from the database) and its
+primary colour on the headings and the rule under the header, as on badges and print
+lists; the minutes' PDF (meetings.minutes_pdf) uses the same. Nothing is fetched
+while rendering: the HTML comes from our own template and sanitised Markdown, the
+logo is handed to WeasyPrint by `_OwnResources` under one fixed name, and any other
+URL WeasyPrint would load stops the rendering.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from eventsite.accounts.brand import brand_of, stored_logo
+from eventsite.accounts.models import Organisation
 from eventsite.events.models import EventSession
 from eventsite.meetings.display import AgendaView
 from eventsite.text import slug
 
 _STYLESHEET = "meetings/agenda_pdf.css"
+#: The one address the PDFs' HTML may load: the organisation's logo.
+LOGO_URL = "eventsite-brand:logo"
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"the agenda PDF loads nothing from outside ({url!r} refused)")
+@dataclass(frozen=True)
+class PdfBrand:
+    """What the meeting PDFs show of the organisation."""
+
+    name: str
+    #: "#rrggbb", checked against white for WCAG AA (accounts.brand).
+    colour: str
+    #: (bytes, content type) of the stored logo, or None.
+    logo: tuple[bytes, str] | None = None
+
+
+def pdf_brand(organisation: Organisation) -> PdfBrand:
+    """The organisation's name, colour and logo (read from the database only if it has one)."""
+    brand = brand_of(organisation.id)
+    stored = stored_logo(organisation.slug) if brand.logo_hash else None
+    return PdfBrand(brand.display_name, brand.primary_colour, (stored[0], stored[1]) if stored else None)
+
+
+class _OwnResources(URLFetcher):  # type: ignore[misc]
+    """Serves the logo under LOGO_URL; any other URL stops the rendering (nothing from outside)."""
+
+    def __init__(self, brand: PdfBrand | None = None) -> None:
+        super().__init__(allowed_protocols=(), fail_on_errors=True)
+        self._logo = brand.logo if brand is not None else None
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if self._logo is not None and url == LOGO_URL:
+            data, content_type = self._logo
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
+        raise ValueError(f"the meeting PDFs load nothing from outside ({url!r} refused)")
 
 
 def _stylesheet() -> CSS:
     folder = current_app.template_folder or "templates"
-    return CSS(filename=os.path.join(current_app.root_path, folder, _STYLESHEET), url_fetcher=_refuse_fetch)
+    return CSS(filename=os.path.join(current_app.root_path, folder, _STYLESHEET), url_fetcher=_OwnResources())
 
 
-def agenda_html(view: AgendaView, brand: Mapping[str, Any] | None = None) -> str:
+def render_pdf(html: str, brand: PdfBrand) -> bytes:
+    """A meeting PDF from our own HTML, with the brand's logo as its only resource."""
+    document = HTML(string=html, url_fetcher=_OwnResources(brand), base_url=None)
+    return bytes(document.write_pdf(stylesheets=[_stylesheet()]))
+
+
+def agenda_html(view: AgendaView, brand: PdfBrand) -> str:
     session = view.session
-    organisation = session.event.organisation
     return render_template(
-        "meetings/agenda_pdf.html",
-        view=view,
-        session=session,
-        event=session.event,
-        brand=dict(brand or {}) | {"name": (brand or {}).get("name") or organisation.name},
+        "meetings/agenda_pdf.html", view=view, session=session, event=session.event, brand=brand, logo_url=LOGO_URL
     )
 
 
-def agenda_pdf(view: AgendaView, brand: Mapping[str, Any] | None = None) -> bytes:
+def agenda_pdf(view: AgendaView) -> bytes:
     """The agenda of `view` (as its reader may see it) as PDF bytes."""
-    html = HTML(string=agenda_html(view, brand), url_fetcher=_refuse_fetch, base_url=None)
-    pdf: bytes = html.write_pdf(stylesheets=[_stylesheet()])
-    return pdf
+    brand = pdf_brand(view.session.event.organisation)
+    return render_pdf(agenda_html(view, brand), brand)
 
 
 def pdf_filename(session: EventSession) -> str:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from eventsite import limits
+from eventsite.accounts.brand import use_brand_of
 from eventsite.db import utcnow
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
@@ -93,6 +94,7 @@ def _approval_or_404(token: str):
     found = approval.approval_from_token(token)
     if found is None:
         abort(404)
+    use_brand_of(found.person.organisation_id)
     return found
 
 

@@ -39,7 +39,7 @@ from eventsite.payments.operations import (
 )
 from eventsite.registration.forms import single_line
 from eventsite.registration.models import Registration
-from eventsite.registration.signup import SignupExtras
+from eventsite.registration.signup import Review, SignupExtras
 
 
 def _strip(value):
@@ -257,6 +257,20 @@ class SignupExtrasForm(BaseForm):
             share_with=self.share_with.data or "",
             invoice=invoice,
             subsidy=subsidy,
+        )
+
+    def review(self) -> Review | None:
+        """The review step's part (registration.review): the itemised price and the payer,
+        for a sign-up that may cost money; None for one that cannot."""
+        if not self.asks_payer:
+            return None
+        choices = self.choices()
+        quote = pricing.quote(self.prices, pricing.Choice(choices.is_member, choices.day_ids, choices.addon_ids))
+        days = [day for day in self.offer.days if day.id in choices.day_ids]
+        return Review(
+            template="payments/_signup_review.html",
+            values={"quote": quote, "days": days, "choices": choices},
+            fingerprint=str(quote.total),
         )
 
 

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventsite.accounts.brand import use_brand_of
 from eventsite.calendar.personal import feed_token, revoke_feed_token
 from eventsite.db import utcnow
 from eventsite.events.models import LOCAL_TZ, Event, EventSession
@@ -65,6 +66,7 @@ def enter(token: str):
     link = member_links.link_from_token(token, now)
     if link is None:
         return render_template("privacy/member_link_invalid.html"), 404
+    use_brand_of(link.person.organisation_id)
     form = EnterForm()
     if request.method == "GET" or not form.validate():
         return render_template("privacy/member_enter.html", form=form, organisation=link.person.organisation)
@@ -87,6 +89,8 @@ def _session_link(now: datetime) -> MemberLink | None:
         return None
     data["seen"] = now.timestamp()
     session[SESSION_KEY] = data
+    # The member's pages (and the page after logging out) in their organisation's brand.
+    use_brand_of(link.person.organisation_id)
     return link
 
 

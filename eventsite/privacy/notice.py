@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventsite.accounts.brand import use_brand
 from eventsite.accounts.models import Organisation, User
 from eventsite.audit import record_audit
 from eventsite.db import Base, UTCDateTime, utcnow
@@ -135,6 +136,7 @@ def notice_for(organisation_id: int) -> PrivacyNotice | None:
 
 
 def notice_markdown(organisation: Organisation) -> str:
+    use_brand(organisation)
     own = notice_for(organisation.id)
     return own.body if own is not None and own.body.strip() else default_text(organisation)
 
@@ -145,6 +147,7 @@ def notice_html(organisation: Organisation) -> Markup:
 
 def save_notice(organisation: Organisation, body: str, user: User | None, now: datetime) -> PrivacyNotice | None:
     """Store the organisation's own notice; an empty body goes back to the default text (flushes)."""
+    use_brand(organisation)
     own = notice_for(organisation.id)
     body = (body or "").strip()
     if not body:
@@ -173,6 +176,7 @@ def public_notice(slug: str):
     organisation = db.session.execute(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()
     if organisation is None:
         abort(404)
+    use_brand(organisation)
     own = notice_for(organisation.id)
     return render_template(
         "privacy/notice.html",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from eventsite.accounts.brand import use_brand
+from eventsite.accounts.brand import use_brand, use_brand_of
 from eventsite.db import utcnow
 from eventsite.events.models import LISTED, Event
 from eventsite.extensions import db
@@ -28,6 +28,9 @@ def visible_event_or_404(event_id: int) -> Event:
     # An invitation-only event opens to a valid invitation link for it (?invitation=...).
     if event.visibility not in LISTED and voucher_for(event, request.args.get("invitation")) is None:
         abort(404)
+    # Its pages (check-email, send-link, errors) show the organisation of the event in
+    # the address, never that of a person looked up: those answers stay neutral.
+    use_brand_of(event.organisation_id)
     return event
 
 

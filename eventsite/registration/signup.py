@@ -62,6 +62,24 @@ class ExtraFields(Protocol):
         """The answers, once `validate` has passed."""
         ...
 
+    def review(self) -> Review | None:
+        """What the review step shows of the answers, once `validate` has passed; None when
+        they need no review (see eventsite.registration.review)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Review:
+    """An area's part of the sign-up's review page ("Gennemse og bekræft")."""
+
+    #: The partial that shows the answers; it sees `review` (this object).
+    template: str
+    #: What the partial shows (payments: the itemised price and the payer).
+    values: Mapping[str, Any]
+    #: What the person agrees to, as text signed into the review page (payments: the
+    #: total in øre): when it has changed by the confirm, the review is shown again.
+    fingerprint: str
+
 
 @dataclass(frozen=True)
 class SignupExtras:

@@ -9,6 +9,7 @@ from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from eventsite.accounts.brand import use_brand_of
 from eventsite.extensions import db
 from eventsite.registration.models import Registration
 
@@ -17,6 +18,11 @@ _SALT = "eventsite.manage-link"
 
 class LinkExpired(Exception):
     """The link was genuine but the event is over."""
+
+    def __init__(self, organisation_id: int | None = None) -> None:
+        super().__init__()
+        #: The link's organisation: the page that says so is in its brand.
+        self.organisation_id = organisation_id
 
 
 @lru_cache(maxsize=8)
@@ -51,7 +57,7 @@ def registration_from_token(token: str, now: datetime) -> Registration | None:
     ends_at = registration.event.ends_at
     grace = timedelta(days=current_app.config["MANAGE_LINK_GRACE_DAYS"])
     if ends_at is not None and now > ends_at + grace:
-        raise LinkExpired()
+        raise LinkExpired(registration.person.organisation_id)
     return registration
 
 
@@ -59,8 +65,12 @@ def registration_or_abort(token: str, now: datetime) -> Registration:
     """The registration a personal link names, for a view: 410 when over, 404 when forged."""
     try:
         registration = registration_from_token(token, now)
-    except LinkExpired:
+    except LinkExpired as expired:
+        if expired.organisation_id is not None:
+            use_brand_of(expired.organisation_id)
         abort(410)
     if registration is None:
         abort(404)
+    # Every page of the link (and an error page after this) in the organisation's brand.
+    use_brand_of(registration.person.organisation_id)
     return registration

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from eventsite import limits
-from eventsite.accounts.brand import use_brand
+from eventsite.accounts.brand import use_brand, use_brand_of
 from eventsite.db import utcnow
 from eventsite.events.models import Visibility
-from eventsite.registration import consent, holds, operations, recovery, self_service, verification
+from eventsite.registration import consent, holds, operations, recovery, review, self_service, verification
+from eventsite.registration.capacity import waitlist_only
 from eventsite.registration.forms import (
     LINK_FORM_PREFIX,
     CancelForm,
@@ -41,6 +42,12 @@ def signup(event_id: int):
     if not _validate(form, extras):
         # A session id that is not one of this event's open sessions: say so plainly.
         return render_event_page(event, form, status=422, extras=extras)
+    # A sign-up with a price, posted without the live total: the review step first.
+    reviews = review.parts(extras)
+    if review.wanted(request.form, reviews):
+        answered = _reviewed(event, form, extras, reviews)
+        if answered is not None:
+            return answered
     # A personal or colleague invitation link vouches for the person.
     voucher = voucher_for(event, request.args.get("invitation"))
     if verification.needed(event, identified=voucher is not None):
@@ -55,6 +62,43 @@ def signup(event_id: int):
         # The person's own link identifies them: the sign-up is decided and shown now.
         return _sign_up_from(event, form, extras, now, voucher=voucher)
     return _hold_from(event, form, extras, now, voucher)
+
+
+def _reviewed(event, form, extras, reviews):
+    """The review step (registration.review): the review page, the form again ("Ret"),
+    a refusal, or None when the reviewed sign-up is confirmed and goes ahead."""
+    action = request.form.get(review.ACTION)
+    if action == "edit":
+        return render_event_page(event, form, extras=extras)
+    if action != "confirm":
+        return _review_page(event, form, reviews)
+    try:
+        review.check(request.form, reviews)
+    except review.ReviewOutdated as outdated:
+        return _review_page(event, form, reviews, notice=str(outdated.message))
+    except review.ReviewTampered as tampered:
+        refuse(tampered, form)
+        return render_event_page(event, form, status=409, extras=extras)
+    return None
+
+
+def _review_page(event, form, reviews, notice=None):
+    """ "Gennemse og bekræft": the answers and the total; nothing is written or held."""
+    use_brand(event.organisation)
+    session = next(s for s in event.active_sessions if s.id == form.session_id.data)
+    counts = operations.seat_counts_for([session.id])
+    return render_template(
+        "registration/review.html",
+        event=event,
+        session=session,
+        form=form,
+        reviews=reviews,
+        waitlist=session.id in counts and waitlist_only(counts[session.id]),
+        carried=review.carried(request.form),
+        review_token=review.token(request.form, reviews),
+        invitation=request.args.get("invitation"),
+        notice=notice,
+    )
 
 
 def _hold_from(event, form, extras, now, voucher):
@@ -173,6 +217,7 @@ def confirm_hold(token: str):
         return render_template("registration/confirm_expired.html", hours=holds.hours()), 410
     if registration is None:
         abort(404)
+    use_brand_of(registration.person.organisation_id)
     confirm = ConfirmSignupForm()
     if request.method == "GET" or not confirm.validate():
         return render_template(
@@ -206,6 +251,7 @@ def confirm_signup(token: str):
     if pending is None:
         abort(404)
     event = pending.event
+    use_brand_of(event.organisation_id)
     formdata = verification.form_data(pending)
     form, extras = _signup_forms(event, now, formdata=formdata)
     confirm = ConfirmSignupForm()

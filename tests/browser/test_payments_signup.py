@@ -86,6 +86,8 @@ def test_a_leader_signs_up_for_two_days_and_a_workshop_paid_by_ean(app, page, co
     # What was ticked is still ticked; only the number needs correcting.
     expect(page.get_by_role("checkbox", name=re.compile("^Workshop: Svære samtaler"))).to_be_checked()
     page.get_by_label("EAN-nummer (13 cifre)").fill("5798 0004 16604")
+    # The live total, so the form goes straight through (no review page: eventsite.registration.review).
+    expect(page.locator("#total-price")).to_have_text(re.compile("Pris i alt: 3.754,00"))
     page.get_by_role("button", name="Tilmeld", exact=True).click()
     confirm_in_browser(page, app, "mette@naestved.dk")
 
@@ -112,6 +114,7 @@ def test_a_leader_applies_for_a_subsidised_place_in_a_shared_double_room(app, pa
     page.get_by_label("Deltagergebyret").check()
     page.get_by_label("Indkvartering, fx en plads i delt dobbeltværelse").check()
     page.get_by_label("Kort begrundelse").fill("Selvejende institution uden midler til efteruddannelse.")
+    expect(page.locator("#total-price")).to_have_text(re.compile("Pris i alt: 2.883,00"))
     page.get_by_role("button", name="Tilmeld", exact=True).click()
     confirm_in_browser(page, app, "birgitte@aabyhoej.dk")
 
@@ -121,3 +124,45 @@ def test_a_leader_applies_for_a_subsidised_place_in_a_shared_double_room(app, pa
     with app.app_context():
         request = db.session.execute(select(SubsidyRequest)).scalar_one()
         assert request.wants_fee and request.wants_accommodation and not request.wants_transport
+
+
+def test_without_javascript_a_paid_sign_up_is_reviewed_corrected_and_confirmed(
+    app, browser_context_factory, conference
+):
+    page = browser_context_factory(java_script_enabled=False).new_page()
+    page.goto(f"/arrangementer/{conference.id}")
+    page.get_by_label("Navn", exact=True).fill("Mette Kjær Hansen")
+    page.get_by_label("E-mail", exact=True).fill("mette@naestved.dk")
+    page.get_by_label("Jeg er medlem", exact=True).check()
+    page.get_by_role("checkbox", name=re.compile("Oplæg")).check()
+    page.get_by_role("checkbox", name=re.compile("Netværk")).check()
+    page.get_by_role("checkbox", name=re.compile("^Workshop: Svære samtaler")).check()
+    page.get_by_role("button", name="Tilmeld", exact=True).click()
+
+    # Without the live total, the total is shown before anything is saved.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gennemse og bekræft")
+    expect(page.get_by_role("table")).to_contain_text("Workshop: Svære samtaler")
+    expect(page.get_by_role("row", name=re.compile("^I alt"))).to_contain_text("3.754,00\u00a0kr.")
+    with app.app_context():
+        assert db.session.execute(select(Person)).first() is None
+
+    # "Ret": the form again, as filled in; the workshop is dropped.
+    page.get_by_role("button", name="Ret", exact=True).click()
+    workshop = page.get_by_role("checkbox", name=re.compile("^Workshop: Svære samtaler"))
+    expect(workshop).to_be_checked()
+    expect(page.get_by_label("Navn", exact=True)).to_have_value("Mette Kjær Hansen")
+    workshop.uncheck()
+    page.get_by_role("button", name="Tilmeld", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gennemse og bekræft")
+    expect(page.get_by_role("row", name=re.compile("^I alt"))).to_contain_text("3.304,00\u00a0kr.")
+    expect(page.get_by_role("table")).not_to_contain_text("Workshop")
+    page.get_by_role("button", name="Bekræft tilmelding").click()
+    confirm_in_browser(page, app, "mette@naestved.dk")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du er tilmeldt")
+    expect(page.get_by_role("table")).to_contain_text("3.304,00\u00a0kr.")
+    with app.app_context():
+        registration = db.session.execute(select(Registration)).scalar_one()
+        billing = db.session.get(Billing, registration.id)
+        assert billing.payer_kind is PayerKind.PERSON and billing.fee_ore == 330400

@@ -71,6 +71,10 @@ class NoteFields:
     def choices(self) -> NoteAnswer:
         return NoteAnswer(self.note, self.recorded)
 
+    def review(self) -> None:
+        # A note costs nothing: no review step.
+        return None
+
 
 @dataclass(frozen=True)
 class FriendLink:
