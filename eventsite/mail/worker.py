@@ -11,7 +11,10 @@ Delivery guarantee: at least once, duplicates confined to one message per crash
       the lease ends another worker claims it again and sends it: nothing is lost;
     * rows claimed but not yet attempted are simply sent later, once;
     * only a worker killed in the instant between the server's 250 and our
-      commit causes a repeat, of that single message. The repeat carries the same
+      commit causes a repeat, of that single message; likewise a database that
+      goes away in that instant (the mark fails and the batch ends; the batch
+      prepared meanwhile waits until the database answers again, so no second
+      message follows it). The repeat carries the same
       Message-ID (fixed when the row was queued), which mail systems use to
       recognise a duplicate, and the same iCal UID and SEQUENCE, so the calendar
       entry is updated in place, never doubled.
@@ -46,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, literal, select
 
 from eventsite import metrics
 from eventsite.clock import utcnow
@@ -325,6 +328,24 @@ def _commit_without_waiting_for_disk() -> None:
     engine.dispose()  # connections opened before this point are replaced
 
 
+def _database_answers() -> bool:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(select(literal(1)))
+    except Exception:
+        return False
+    return True
+
+
+def _give_back(batch: PreparedBatch) -> None:
+    """Give back a batch's claims if the database takes it; else its rows wait for their lease."""
+    try:
+        claims.release(batch.token)
+    except Exception:
+        log.warning("a prepared batch could not be given back: its rows wait for their lease to end")
+        db.session.rollback()
+
+
 def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     """Deliver until `stop` is set (or, with once, until nothing is due)."""
     config = current_app.config
@@ -338,6 +359,7 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
     _look_after_jobs(heartbeat, schedule)
     preparer = _Preparer(current_app._get_current_object(), stop)
     preparer.start()
+    suspect = False
     try:
         while not stop.is_set():
             _look_after_jobs(heartbeat, schedule)
@@ -346,11 +368,21 @@ def run_worker(stop: threading.Event, *, once: bool = False) -> DeliveryReport:
                 if once:
                     break
                 continue  # the preparer waits before it looks again
+            if suspect:
+                # The last batch failed (the database went away, say). A batch prepared
+                # meanwhile is sent only once the database answers again: sent now, its
+                # first message's mark could fail too, and the message would go twice.
+                if not _database_answers():
+                    _give_back(batch)
+                    stop.wait(config["MAIL_POLL_SECONDS"])
+                    continue
+                suspect = False
             try:
                 report = send_batch(batch, throttle=throttle, stop=stop)
             except Exception:  # the database went away, say: log, wait, try again
                 log.exception("delivery batch failed")
                 db.session.rollback()
+                suspect = True
                 report = DeliveryReport(errors=["batch failed"])
             total.add(report)
             log.info(
