@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import joinedload
 
 from eventsite.db import utcnow
 from eventsite.events.models import Event
@@ -56,7 +57,8 @@ def _load(token: str | None, salt: str) -> Invitation | None:
         return None
     if not isinstance(invitation_id, int) or not isinstance(key, str):
         return None
-    invitation = db.session.get(Invitation, invitation_id)
+    # The member comes along: a personal link's page fills the form in from it.
+    invitation = db.session.get(Invitation, invitation_id, options=[joinedload(Invitation.member)])
     if invitation is None or invitation.token_key != key:
         return None
     return invitation
