@@ -43,7 +43,10 @@ def _app(url: str):
         SECRET_KEY = "profile-" + "x" * 40
         MAIL_RATE = 0
         BASE_URL = "http://127.0.0.1"
-        RATELIMIT_ENABLED = False
+        # As in the blast (limits on, in Redis) when EVENTSITE_BENCH_REDIS_URL is set.
+        RATELIMIT_ENABLED = bool(os.environ.get("EVENTSITE_BENCH_REDIS_URL"))
+        RATELIMIT_STORAGE_URI = os.environ.get("EVENTSITE_BENCH_REDIS_URL") or "memory://"
+        RATELIMIT_SIGNUP = "10000 per minute"
 
     return create_app(ProfileConfig)
 

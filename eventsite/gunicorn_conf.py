@@ -25,6 +25,7 @@ import os
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext
 from gunicorn.glogging import Logger
 from prometheus_client import multiprocess
 
@@ -98,3 +99,46 @@ def child_exit(server: Any, worker: Any) -> None:
     """A web worker ended: its live gauges must not be summed any more."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+#: Templates not compiled ahead: the back office's (few users) and the emails (the mail
+#: worker renders those).
+_NOT_WARMED = ("organiser/", "emails/", "email/")
+
+
+def warm_up(app: Any) -> int:
+    """Compile the public pages' templates and load the catalogues before any request.
+
+    A worker's first request otherwise compiles every template it touches: the
+    pre-filled invitation page took 170 ms of CPU cold against about 20 ms warm, and an
+    invitation storm hits every worker at once. Returns the number of templates.
+    """
+    names = [
+        name for name in app.jinja_env.list_templates() if name.endswith(".html") and not name.startswith(_NOT_WARMED)
+    ]
+    for name in names:
+        app.jinja_env.get_template(name)
+    with app.test_request_context("/"):
+        gettext("Sign up")  # reads the catalogues
+    return len(names)
+
+
+def _flask_app(wsgi: Any) -> Any:
+    return wsgi if hasattr(wsgi, "jinja_env") else None
+
+
+def when_ready(server: Any) -> None:
+    """With --preload the app lives in the master: warm it once, before the workers fork."""
+    if server.cfg.preload_app:
+        app = _flask_app(server.app.wsgi())
+        if app is not None:
+            warm_up(app)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Without --preload (the deploy recipe: `systemctl reload` loads new code) each
+    worker loads the app itself: warm it before it accepts a request."""
+    if not worker.cfg.preload_app:
+        app = _flask_app(worker.wsgi)
+        if app is not None:
+            warm_up(app)
