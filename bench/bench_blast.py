@@ -28,6 +28,7 @@ For each setup (one web node and one mail worker, then two of each):
 
     .venv/bin/python bench/run.py blast
     .venv/bin/python bench/run.py blast --storm-seconds 0     # all 300 at once
+    .venv/bin/python bench/run.py blast --members 300 --blast-setups 2x2 --workers 3   # the storm alone, quickly
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -80,6 +82,12 @@ _CHOSEN = re.compile(rb'name="session_id" value="(\d+)"[^>]*\schecked')
 class Setup:
     nodes: int
     workers: int
+    #: Directory members invited (the storm uses the first CLIENTS of their links).
+    members: int = MEMBERS
+    #: gunicorn settings of each web node.
+    web_workers: int = WEB_WORKERS
+    worker_class: str = "sync"
+    threads: int = 1
 
     @property
     def name(self) -> str:
@@ -109,6 +117,12 @@ class Outcome:
     rows_match: bool = False
     confirmations: int = 0
     confirmations_once: bool = False
+    #: CPU of the storm: the web workers' per request (ms), the load generator's
+    #: (s), and how busy the whole machine was over the storm (0-1, every process).
+    web_cpu_ms: float = float("nan")
+    loadgen_cpu_s: float = float("nan")
+    machine_busy: float = float("nan")
+    storm_s: float = float("nan")
     web_rss_mb: list[float] = field(default_factory=list)
     mail_rss_mb: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -116,7 +130,7 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return (
-            self.delivered == MEMBERS
+            self.delivered == self.setup.members
             and not self.invitation_duplicates
             and not self.oversold
             and self.waiting_in_order
@@ -143,7 +157,7 @@ def _app(url: str):
     return create_app(BenchConfig)
 
 
-def populate(app) -> tuple[int, dict[str, int]]:
+def populate(app, members: int = MEMBERS) -> tuple[int, dict[str, int]]:
     """The organisation, 10,000 members and the temadag; (event id, {"Næstved": id, "Aarhus": id})."""
     from sqlalchemy import insert
 
@@ -188,14 +202,14 @@ def populate(app) -> tuple[int, dict[str, int]]:
                     "municipality_code": "0370",
                     "region": "Region Sjælland",
                 }
-                for n in range(MEMBERS)
+                for n in range(members)
             ],
         )
         db.session.commit()
         return event.id, {city: session.id for city, session in sessions.items()}
 
 
-def queue_round(app, event_id: int) -> float:
+def queue_round(app, event_id: int, members: int = MEMBERS) -> float:
     """The organiser's "send to the whole directory": seconds until committed."""
     from eventsite.extensions import db
     from eventsite.invitations.audience import AudienceSpec
@@ -206,8 +220,8 @@ def queue_round(app, event_id: int) -> float:
         result = send_round(event_id, AudienceSpec(), f"blast-{time.time_ns()}")
         db.session.commit()
         elapsed = time.perf_counter() - began
-        if result.count != MEMBERS:
-            raise RuntimeError(f"the round reached {result.count} members, not {MEMBERS}")
+        if result.count != members:
+            raise RuntimeError(f"the round reached {result.count} members, not {members}")
     return elapsed
 
 
@@ -294,6 +308,24 @@ def peak_rss_mb(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (utime + stime from /proc/<pid>/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
 
 
 def children(pid: int) -> list[int]:
@@ -489,7 +521,7 @@ def blast(backend, redis_url: str, setup: Setup, storm_seconds: float) -> Outcom
     outcome = Outcome(setup)
     url = backend.new_database("blast")
     app = _app(url)
-    event_id, sessions = populate(app)
+    event_id, sessions = populate(app, setup.members)
     sink = CountingSink().start()
     workers: list[WorkerProcess] = []
     servers: list[LiveServer] = []
@@ -501,9 +533,9 @@ def blast(backend, redis_url: str, setup: Setup, storm_seconds: float) -> Outcom
 
         # The round: queue, then wait for the sink to accept every invitation.
         began = time.time()
-        outcome.queue_s = queue_round(app, event_id)
-        print(f"  {setup.name}: {MEMBERS} invitations queued in {outcome.queue_s:.2f} s", flush=True)
-        sink.wait_for(MEMBERS, timeout=600)
+        outcome.queue_s = queue_round(app, event_id, setup.members)
+        print(f"  {setup.name}: {setup.members} invitations queued in {outcome.queue_s:.2f} s", flush=True)
+        sink.wait_for(setup.members, timeout=600)
         arrivals = sink.messages()
         outcome.delivered = len(arrivals)
         outcome.deliver_s = (max(t for t, _, _ in arrivals) - began) if arrivals else float("nan")
@@ -528,13 +560,41 @@ def blast(backend, redis_url: str, setup: Setup, storm_seconds: float) -> Outcom
             "EVENTSITE_RATELIMIT_KEY_PREFIX": f"blast-{time.time_ns()}",
             "EVENTSITE_PROXY_HOPS": "1",
             "EVENTSITE_MAIL_RATE": "0",
+            # As deployed (deploy/eventsite.env.example): one JSON line per request.
+            "EVENTSITE_LOG_FORMAT": "json",
         }
         for _ in range(setup.nodes):
-            servers.append(LiveServer(url, workers=WEB_WORKERS, env=node_env, ready_path="/healthz").start())
+            servers.append(
+                LiveServer(
+                    url,
+                    workers=setup.web_workers,
+                    worker_class=setup.worker_class,
+                    threads=setup.threads,
+                    env=node_env,
+                    ready_path="/healthz",
+                    # The shipped configuration: redacted logs, templates compiled before the first request.
+                    config="python:eventsite.gunicorn_conf",
+                ).start()
+            )
         links = personal_links(app, event_id, CLIENTS)
         visits = plan_visits(links, [server.port for server in servers], event_id, storm_seconds)
+        web_pids = [pid for server in servers for pid in children(server.process.pid)]
+        web_before = sum(cpu_seconds(pid) for pid in web_pids)
+        busy_before, total_before = machine_ticks()
+        load_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.monotonic()
         results = storm(visits)
+        outcome.storm_s = time.monotonic() - began
+        load_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_after, total_after = machine_ticks()
+        web_cpu = sum(cpu_seconds(pid) for pid in web_pids) - web_before
         summarise_storm(results, outcome)
+        answered = len(outcome.get_ms) + len(outcome.post_ms)
+        outcome.web_cpu_ms = web_cpu * 1000 / answered if answered else float("nan")
+        outcome.loadgen_cpu_s = (load_after.ru_utime + load_after.ru_stime) - (
+            load_before.ru_utime + load_before.ru_stime
+        )
+        outcome.machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
         accepted = outcome.post_statuses.get(303, 0)
         check_places(app, sessions, outcome, accepted)
 
@@ -547,7 +607,7 @@ def blast(backend, redis_url: str, setup: Setup, storm_seconds: float) -> Outcom
                 break
             time.sleep(0.2)
         rows = message_ids(app, event_id, kinds)
-        sink.wait_for(MEMBERS + len(rows), timeout=30)
+        sink.wait_for(setup.members + len(rows), timeout=30)
         counted = Counter(message_id for _, message_id, _ in sink.messages())
         outcome.confirmations = sum(1 for message_id in rows if counted[message_id] >= 1)
         outcome.confirmations_once = len(rows) == accepted and all(counted[message_id] == 1 for message_id in rows)
@@ -673,6 +733,21 @@ def report(outcomes: list[Outcome], storm_seconds: float) -> bool:
     harness.print_table(
         ["setup", "web worker RSS MB", "mail worker RSS MB", "GET statuses", "POST statuses", "pre-filled"], rows
     )
+    print()
+    harness.print_table(
+        ["setup", "storm s", "web CPU ms/request", "web CPU s", "load generator CPU s", "machine busy (all processes)"],
+        [
+            [
+                o.setup.name,
+                round(o.storm_s, 1),
+                round(o.web_cpu_ms, 1),
+                round(o.web_cpu_ms * (len(o.get_ms) + len(o.post_ms)) / 1000, 1),
+                round(o.loadgen_cpu_s, 1),
+                f"{o.machine_busy:.0%}",
+            ]
+            for o in outcomes
+        ],
+    )
     ok = True
     spread = f"arrivals spread over {storm_seconds:g} s" if storm_seconds > 0 else "all at once"
     for o in outcomes:
@@ -701,10 +776,25 @@ def run(ctx) -> bool:
         print("[bench] blast: PostgreSQL not available, skipped")
         return True
     storm_seconds = getattr(ctx.args, "storm_seconds", 5.0)
+    wanted = getattr(ctx.args, "blast_setups", None)
+    setups = [tuple(int(n) for n in item.split("x")) for item in wanted.split(",")] if wanted else SETUPS
+    print(
+        f"[bench] web nodes: {ctx.args.workers or WEB_WORKERS} {ctx.args.worker_class or 'sync'} workers"
+        + (f" x {ctx.args.threads} threads" if ctx.args.threads else "")
+        + f"; {ctx.args.members or MEMBERS} members",
+        flush=True,
+    )
     outcomes = []
     with redis_server() as redis_url:
-        for nodes, workers in SETUPS:
-            setup = Setup(nodes, workers)
+        for nodes, workers in setups:
+            setup = Setup(
+                nodes,
+                workers,
+                members=ctx.args.members or MEMBERS,
+                web_workers=ctx.args.workers or WEB_WORKERS,
+                worker_class=ctx.args.worker_class or "sync",
+                threads=ctx.args.threads or 1,
+            )
             print(f"-- {setup.name}", flush=True)
             outcomes.append(blast(backend, redis_url, setup, storm_seconds))
     return report(outcomes, storm_seconds)

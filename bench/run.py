@@ -65,6 +65,17 @@ def parse_args(argv: list[str], names: list[str]) -> argparse.Namespace:
         default=5.0,
         help="blast: the click storm's arrivals spread over this many seconds (0: all at once; default: %(default)s)",
     )
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=None,
+        help="blast: directory members invited (default 10,000; e.g. 300 to run the storm alone quickly)",
+    )
+    parser.add_argument(
+        "--blast-setups",
+        default=None,
+        help="blast: web nodes x mail workers, comma-separated (default: 1x1,2x2)",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.only) - set(names)
     if unknown:

@@ -66,6 +66,12 @@ _CAPITALISED = re.compile(r"(?<=[\s(,:;])[A-ZÆØÅÄÖÜÉ][a-zæøåäöüé'-
 #: Longest scrubbed message kept (job_runs.last_line holds 200 characters).
 MESSAGE_LIMIT = 160
 
+#: A path segment that is a token: long and of the URL-safe token alphabet (signed
+#: itsdangerous tokens, secrets.token_urlsafe keys), or anything with an "@".
+_TOKEN_SEGMENT = re.compile(r"^(?:[A-Za-z0-9_\-.~=%]{16,}|.*@.*)$")
+#: A request path in a server's log line: "/" after a space, a quote or the start.
+_LOGGED_PATH = re.compile(r"(?<![^\s\"'(])/[^\s\"']*")
+
 
 def scrub_message(error: BaseException) -> str:
     """The exception's message with anything that could be personal data taken out.
@@ -84,6 +90,38 @@ def scrub_message(error: BaseException) -> str:
     message = _CAPITALISED.sub("[name]", message)
     message = " ".join(message.split())
     return message[:MESSAGE_LIMIT]
+
+
+def redacted_path(path: str) -> str:
+    """`path` with token-like segments replaced by "[token]"; a query string becomes "?[...]".
+
+    For the servers' own request lines (gunicorn's access log, werkzeug's development
+    server), which know the path and not the URL rule the app logs.
+    """
+    path, has_query, _query = path.partition("?")
+    segments = ["[token]" if _TOKEN_SEGMENT.match(segment) else segment for segment in path.split("/")]
+    return "/".join(segments) + ("?[...]" if has_query else "")
+
+
+class RedactPaths(logging.Filter):
+    """Every request path in a server's log records made `redacted_path`.
+
+    On werkzeug's logger (`make run`'s development server, the tests' live servers:
+    ``"GET /tilmelding/<token> HTTP/1.1" 200``) and gunicorn's error log ("Error
+    handling request /tilmelding/<token>").
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = _LOGGED_PATH.sub(lambda found: redacted_path(found.group(0)), message)
+        record.args = ()
+        return True
+
+
+def redact_server_paths(logger: logging.Logger) -> None:
+    """Install `RedactPaths` on a server's logger (once)."""
+    if not any(isinstance(existing, RedactPaths) for existing in logger.filters):
+        logger.addFilter(RedactPaths())
 
 
 def describe(error: BaseException) -> str:
@@ -284,5 +322,7 @@ def init_app(app: Flask) -> None:
     """Request ids and one log line per request; the log handler unless under tests."""
     if not app.testing:
         configure(app.config.get("LOG_FORMAT") or "text")
+    # werkzeug's request lines (`flask run`, the tests' threaded servers) name the path.
+    redact_server_paths(logging.getLogger("werkzeug"))
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     app.after_request(_finish_request)

@@ -149,6 +149,31 @@ def test_the_web_unit_runs_gunicorn_with_the_shipped_configuration():
     assert "server 127.0.0.1:8000;" in (DEPLOY / "nginx" / "eventsite.conf").read_text()
 
 
+def test_the_shipped_configuration_compiles_the_public_templates_before_the_first_request(app):
+    """Without --preload (the recipe) each worker warms itself after loading the app; with
+    --preload (the tests' and benchmarks' servers) the master does, once, before forking."""
+    from types import SimpleNamespace
+
+    from eventsite import gunicorn_conf
+
+    def compiled() -> set[str]:
+        return {name for _loader, name in app.jinja_env.cache.keys()} if app.jinja_env.cache is not None else set()
+
+    app.jinja_env.cache.clear()
+    gunicorn_conf.post_worker_init(SimpleNamespace(cfg=SimpleNamespace(preload_app=True), wsgi=app))
+    assert "events/event.html" not in compiled()  # with --preload the worker leaves it to the master
+    gunicorn_conf.when_ready(
+        SimpleNamespace(cfg=SimpleNamespace(preload_app=True), app=SimpleNamespace(wsgi=lambda: app))
+    )
+    warmed = compiled()
+    assert {"events/event.html", "base.html", "registration/receipt.html", "_macros/forms.html"} <= warmed
+    assert not any(name.startswith(("organiser/", "emails/")) for name in warmed)
+
+    app.jinja_env.cache.clear()
+    gunicorn_conf.post_worker_init(SimpleNamespace(cfg=SimpleNamespace(preload_app=False), wsgi=app))
+    assert "events/event.html" in compiled()
+
+
 # --- nginx -------------------------------------------------------------------------------
 
 

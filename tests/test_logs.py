@@ -151,3 +151,65 @@ def test_an_unhandled_exception_is_logged_by_endpoint_and_scrubbed_never_by_path
         assert "broken_page" in line and "ValueError: no registration for [address] with [token]" in line
     # Flask's own line ("Exception on /proevefejl/<the token> [GET]") is not written.
     assert not [r for r in caplog.records if r.name == app.logger.name]
+
+
+def test_the_development_servers_request_lines_name_no_token(app, create_event, register_person, caplog):
+    """werkzeug's server (`make run`'s `flask run`, the tests' threaded servers) logs the
+    request line; its path goes through the same redaction as gunicorn's access log."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    event = create_event()
+    token = register_person(event.session_id, email="mette.hansen@example.dk").token
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            statuses = (
+                requests.get(f"{base}/tilmelding/{token}", timeout=30).status_code,
+                requests.get(f"{base}/arrangementer/{event.id}?invitation={token}", timeout=30).status_code,
+                requests.get(f"{base}/tilmelding/{EMAIL}/x", timeout=30).status_code,
+            )
+            deadline = time.monotonic() + 5
+            while len([r for r in caplog.records if r.name == "werkzeug"]) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)  # the line is written after the response has gone out
+    finally:
+        server.shutdown()
+        thread.join(10)
+    assert statuses == (200, 200, 404)
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert len(lines) >= 3, lines
+    assert any("GET /tilmelding/[token] HTTP/1.1" in line for line in lines), lines
+    assert any(f"GET /arrangementer/{event.id}?[...] HTTP/1.1" in line for line in lines), lines
+    for secret in (token, EMAIL, "invitation="):
+        assert all(secret not in line for line in lines), (secret, lines)
+
+
+def test_gunicorns_access_and_error_lines_name_no_token(app, database_url, create_event, register_person, capfd):
+    """The shipped gunicorn configuration with text logs: the access log is on, paths redacted."""
+    from gunicorn.config import Config
+
+    from eventsite.gunicorn_conf import RedactingLogger
+
+    event = create_event()
+    token = register_person(event.session_id).token
+    env = {"EVENTSITE_LOG_FORMAT": "text"}
+    with live_server(
+        database_url, workers=1, config="python:eventsite.gunicorn_conf", secret_key=app.secret_key, env=env
+    ) as server:
+        assert requests.get(f"{server.url}/tilmelding/{token}/kvittering", timeout=30).status_code == 200
+        assert requests.get(f"{server.url}/arrangementer/{event.id}?invitation={token}", timeout=30).status_code == 200
+        time.sleep(0.3)  # the line is written as the response goes out
+        log = server.log()
+    assert '"GET /tilmelding/[token]/kvittering HTTP/1.1" 200' in log, log
+    assert f'"GET /arrangementer/{event.id}?[...] HTTP/1.1" 200' in log, log
+    assert token not in log
+
+    # gunicorn's error log names the path of a request that failed: redacted too.
+    RedactingLogger(Config()).error("Error handling request %s", f"/tilmelding/{token}?email={EMAIL}")
+    err = capfd.readouterr().err
+    assert "Error handling request /tilmelding/[token]?[...]" in err, err
+    assert token not in err and EMAIL not in err

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from eventsite.calendar.entries import public_entry
+from eventsite.calendar.entries import PublicSession, public_entries
 from eventsite.calendar.ical import google_calendar_link, outlook_calendar_link
 from eventsite.events.models import Event
 from eventsite.text import absolute_url
@@ -37,11 +38,32 @@ def feed_link(event=None) -> FeedLink:
     return FeedLink(_("Public events"), url, webcal(url))
 
 
+#: (the session as the public sees it, language) -> (Google link, Outlook link), per process.
+_LINKS: dict[tuple[PublicSession, str], tuple[str, str]] = {}
+#: The cache is emptied when it grows past this (a few hundred upcoming sessions is a lot).
+_LINKS_MAX = 2000
+
+
 def session_links(session) -> dict[str, str]:
-    """ "Add to calendar" links for one session: .ics download, Google Calendar, Outlook.com."""
-    entry = public_entry(session)
+    """ "Add to calendar" links for one session: .ics download, Google Calendar, Outlook.com.
+
+    The Google and Outlook links carry the whole public entry (description, place,
+    organiser): made once per process for each version of the session's public row
+    (which holds its and its event's updated_at, its venue and organisation) and
+    language, instead of on every view of the event page. What the areas add to the
+    description (a meeting's agenda) changes only with the session's updated_at (see
+    calendar.entries.add_description_text), so the key follows it too.
+    """
+    key = (PublicSession.of(session), str(get_locale()))
+    links = _LINKS.get(key)
+    if links is None:
+        entry = public_entries([key[0]])[0]
+        links = (google_calendar_link(entry), outlook_calendar_link(entry))
+        if len(_LINKS) >= _LINKS_MAX:
+            _LINKS.clear()
+        _LINKS[key] = links
     return {
         "ics": url_for("calendar.session_ics", event_id=session.event_id, session_id=session.id),
-        "google": google_calendar_link(entry),
-        "outlook": outlook_calendar_link(entry),
+        "google": links[0],
+        "outlook": links[1],
     }

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import joinedload
 
 from eventsite.db import utcnow
 from eventsite.events.models import Event
@@ -56,7 +57,8 @@ def _load(token: str | None, salt: str) -> Invitation | None:
         return None
     if not isinstance(invitation_id, int) or not isinstance(key, str):
         return None
-    invitation = db.session.get(Invitation, invitation_id)
+    # The member comes along: a personal link's page fills the form in from it.
+    invitation = db.session.get(Invitation, invitation_id, options=[joinedload(Invitation.member)])
     if invitation is None or invitation.token_key != key:
         return None
     return invitation
@@ -87,9 +89,9 @@ class InvitationAccess:
 
         With several venues, the member's nearest session that still has a free
         seat is chosen: one in the member's own region (the earliest, if several),
-        or the only session with a seat left. A full session is never chosen for
-        them, so signing up stays a single click on "Tilmeld" without landing on a
-        waiting list unawares.
+        or the only session with a seat left. A full session is chosen only when all
+        are full, and then the page says "waiting list" on it and on the button, so
+        signing up stays a single click without landing on a waiting list unawares.
         """
         if not self.personal:
             return {}
@@ -114,19 +116,29 @@ class InvitationAccess:
 
 
 def nearest_with_seats(member, open_sessions, counts):
-    """The session to pre-select for a member, or None to let them choose."""
+    """The session to pre-select for a member, or None to let them choose.
+
+    The nearest session with a free seat: in the member's region (the earliest, if
+    several), or the only one with a seat left. When every session is full, the
+    nearest one all the same: the page marks it and its button as the waiting list.
+    """
 
     def has_seat(session) -> bool:
         seats = counts.get(session.id)
         return seats is None or (not seats.is_full and seats.waitlisted == 0)
 
     with_seats = [s for s in open_sessions if has_seat(s)]
+    return _nearest(member, with_seats) if with_seats else _nearest(member, list(open_sessions))
+
+
+def _nearest(member, sessions):
+    """The earliest of `sessions` in the member's region, else the only one, else None."""
     if member.municipality_code:
-        nearby = [s for s in with_seats if s.region and member_in_region(member, s.region)]
+        nearby = [s for s in sessions if s.region and member_in_region(member, s.region)]
         if nearby:
             return min(nearby, key=lambda s: (s.starts_at, s.id))
-    if len(with_seats) == 1:
-        return with_seats[0]
+    if len(sessions) == 1:
+        return sessions[0]
     return None
 
 

@@ -30,6 +30,7 @@ from eventsite.db import utcnow
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
 from eventsite.mail.outbox import new_message_id
+from eventsite.meetings import content
 from eventsite.meetings.minutes import MinutesError, snapshot
 from eventsite.meetings.minutes_models import (
     COMMENT_MAX,
@@ -278,6 +279,8 @@ def publish(minutes: Minutes, *, user: Any = None, now: datetime | None = None) 
 
 def published_version(session_id: int) -> MinutesVersion | None:
     """The text of the session's published minutes (the version approved), or None."""
+    if not content.with_content([session_id], content.MINUTES):
+        return None
     minutes = db.session.execute(
         select(Minutes).where(Minutes.session_id == session_id, Minutes.state == MinutesState.PUBLISHED)
     ).scalar_one_or_none()
@@ -286,8 +289,11 @@ def published_version(session_id: int) -> MinutesVersion | None:
 
 def calendar_texts(session_ids: Sequence[int], for_participant: bool) -> dict[int, str]:
     """The published minutes' decisions and PDF link for calendar descriptions (public and personal)."""
+    session_ids = content.with_content(session_ids, content.MINUTES)
+    if not session_ids:
+        return {}
     rows = db.session.execute(
-        select(Minutes).where(Minutes.session_id.in_(list(session_ids)), Minutes.state == MinutesState.PUBLISHED)
+        select(Minutes).where(Minutes.session_id.in_(session_ids), Minutes.state == MinutesState.PUBLISHED)
     ).scalars()
     texts = {}
     for minutes in rows:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from eventsite.events.models import EventSession
 from eventsite.extensions import db
+from eventsite.meetings import content
 from eventsite.meetings.agenda import NumberedItem, agenda_for, agenda_shown_to, number_items
 from eventsite.meetings.files import files_of_session
 from eventsite.meetings.models import AgendaItem, Meeting, MeetingFile, ShownTo
@@ -85,6 +86,9 @@ def _view(
 
 def public_view(session: EventSession, *, absolute: bool = False) -> AgendaView:
     """The agenda and public bilag as anyone who can see the event sees them."""
+    if not content.with_content([session.id], content.AGENDA, content.FILES):
+        # Not a meeting (most sessions): nothing to show, and nothing to look up.
+        return AgendaView(session, [])
     link = absolute_url if absolute else _relative
     public_files = [f for f in files_of_session(session) if f.shown_to is ShownTo.PUBLIC]
 
@@ -161,7 +165,10 @@ def agenda_text(items: Sequence[NumberedItem]) -> str:
 
 def calendar_texts(session_ids: Sequence[int], for_participant: bool) -> dict[int, str]:
     """The agenda of each session for calendar descriptions: the public's, or a participant's."""
-    found = db.session.scalars(select(AgendaItem).where(AgendaItem.session_id.in_(list(session_ids)))).all()
+    session_ids = content.with_content(session_ids, content.AGENDA)
+    if not session_ids:
+        return {}
+    found = db.session.scalars(select(AgendaItem).where(AgendaItem.session_id.in_(session_ids))).all()
     if not found:
         return {}
     hidden: set[int] = set()

@@ -33,7 +33,7 @@ from eventsite.formatting import format_span, location_text
 from eventsite.mail.message import Email, one_line, sender_for
 from eventsite.mail.models import MailKind, OutboxMessage
 from eventsite.mail.render import Skip, add_renderer, render_part, template_gettext
-from eventsite.registration import holds, member_links, operations, recovery, verification
+from eventsite.registration import holds, member_links, operations, recovery, self_service, verification
 from eventsite.registration.models import Person, Registration, RegistrationStatus
 from eventsite.registration.recovery import links_to_send
 from eventsite.registration.tokens import manage_token
@@ -276,6 +276,8 @@ def render(row: OutboxMessage, now: datetime, prepared: Prepared) -> Email | Ski
         event_cancelled=event.is_cancelled,
         has_calendar=calendar is not None,
         calendar_cancel=method == CANCEL,
+        # On the waiting list while another session has seats (it filled meanwhile): say so.
+        free_elsewhere=self_service.free_elsewhere(registration, now) if row.kind is MailKind.WAITLISTED else [],
     )
     added = prepared.added.get(registration.id)
     if added is None:

@@ -9,10 +9,12 @@ posted and why it was refused) both render.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsite.accounts.brand import use_brand, use_brand_of
 from eventsite.db import utcnow
-from eventsite.events.models import LISTED, Event
+from eventsite.events.models import LISTED, Event, ProgrammeItem
 from eventsite.extensions import db
 from eventsite.registration.capacity import waitlist_only
 from eventsite.registration.forms import LINK_FORM_PREFIX, SendLinkForm, SignupForm
@@ -34,6 +36,23 @@ def visible_event_or_404(event_id: int) -> Event:
     return event
 
 
+def load_programmes(event: Event) -> None:
+    """Every session's programme in one query (the sign-up POST, which needs none, skips it)."""
+    sessions = [s for s in event.sessions if "programme" not in s.__dict__]
+    if not sessions:
+        return
+    items: dict[int, list[ProgrammeItem]] = {s.id: [] for s in sessions}
+    query = (
+        select(ProgrammeItem)
+        .where(ProgrammeItem.session_id.in_(list(items)))
+        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id)
+    )
+    for item in db.session.execute(query).scalars():
+        items[item.session_id].append(item)
+    for s in sessions:
+        set_committed_value(s, "programme", items[s.id])
+
+
 def render_event_page(
     event: Event,
     form: SignupForm | None = None,
@@ -48,6 +67,7 @@ def render_event_page(
     # A personal invitation link fills the form in from the member directory.
     invitation = voucher_for(event, request.args.get("invitation"))
     counts = seat_counts_for([s.id for s in event.sessions])
+    load_programmes(event)
     form = form or SignupForm(
         sessions=open_sessions, data=invitation.prefill(open_sessions, counts) if invitation else None
     )

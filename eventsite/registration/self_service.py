@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventsite.events.models import EventSession
 from eventsite.registration import operations
+from eventsite.registration.capacity import waitlist_only
 from eventsite.registration.models import Registration, RegistrationStatus
 from eventsite.registration.notifications import notify_cancelled, notify_moved, notify_promoted
 from eventsite.registration.operations import RegistrationError
@@ -88,3 +89,21 @@ def move_own(registration: Registration, session_id: int, *, give_up_seat: bool,
     notify_moved(registration, from_session)
     notify_promoted(promoted)
     return operations.waitlist_position(registration)
+
+
+def free_elsewhere(registration: Registration, now: datetime) -> list[EventSession]:
+    """The event's other sessions with a free seat, for a person on a waiting list.
+
+    A session can fill between the page that showed it with seats and the click on
+    "Tilmeld": the person lands on its waiting list while another session of the same
+    event still has seats. The receipt, the manage page and the waiting-list email
+    then offer the move (with `move_own`, under the same rules). Empty for a confirmed
+    place, or when the person may no longer change their registration.
+    """
+    if registration.status is not RegistrationStatus.WAITLISTED or registration.is_held:
+        return []
+    state = changeable(registration, now)
+    if not state.can_change or not state.other_sessions:
+        return []
+    counts = operations.seat_counts_for([s.id for s in state.other_sessions])
+    return [s for s in state.other_sessions if s.id in counts and not waitlist_only(counts[s.id])]

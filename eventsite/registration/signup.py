@@ -179,13 +179,23 @@ def manage_context(registration: Registration) -> dict[str, object]:
 
 
 def event_query() -> Select[tuple[Event]]:
-    """The query for an event's sign-up page: the event, its sessions, and what the
-    areas' fields need of it, in one round trip (parameter: ``event_id``)."""
+    """The query for an event's sign-up page: the event with its organisation, its
+    sessions with their venues, and what the areas' fields need of it, in one round
+    trip (parameter: ``event_id``). The page loads the programmes (pages.py)."""
     contributions = _contributions()
     if contributions.event_query is None:
         options = [option for extras in contributions.extras for option in extras.event_options]
+        sessions = joinedload(Event.sessions)
         contributions.event_query = (
-            select(Event).options(joinedload(Event.sessions), *options).where(Event.id == bindparam("event_id"))
+            select(Event)
+            .options(
+                # The page shows each session's venue and the organisation's name:
+                # loaded here rather than one lazy query per session.
+                sessions.joinedload(EventSession.venue),
+                joinedload(Event.organisation),
+                *options,
+            )
+            .where(Event.id == bindparam("event_id"))
         )
     return contributions.event_query
 

@@ -323,6 +323,8 @@ def _manage_context(registration):
         # Dietary needs are for the caterer: only before the session.
         dietary_editable=state.dietary_editable,
         move_form=MoveForm(sessions=other_sessions),
+        # On a waiting list while another session has seats (it filled meanwhile): offer the move.
+        free_elsewhere=self_service.free_elsewhere(registration, now),
         # Self-service changes end when the session starts or at the event's
         # cancellation deadline; after that the page says whom to contact.
         can_change=state.can_change,

@@ -83,3 +83,35 @@ def test_declining_and_unsubscribing_from_the_links_in_the_email(app, page, crea
     page.goto(f"/invitation/{token}/afmeld")
     page.get_by_role("button", name="Afmeld invitationer").click()
     expect(page.get_by_role("status")).to_contain_text("Du får ikke flere invitationer")
+
+
+def test_a_session_that_filled_before_the_click_is_left_for_the_free_one_with_one_button(
+    app, page, create_event, create_member, send_round, register_person
+):
+    """The storm's case in a browser: the page showed Næstved with a seat, someone else
+    took it before the click; the receipt says so and one button moves the place."""
+    event = create_event(
+        sessions=[
+            {"city": "Aarhus", "municipality_code": "0751", "postcode": "8000", "capacity": 5},
+            {"city": "Næstved", "municipality_code": "0370", "capacity": 1},
+        ],
+    )
+    create_member(event.organisation_id, "Søren Ærø", email="soren@naestved.dk", municipality_code="0370")
+    token = invitation_tokens(app, send_round(event.id))["soren@naestved.dk"]
+
+    page.goto(f"/arrangementer/{event.id}?invitation={token}#signup-heading")
+    expect(page.get_by_role("radio", name=re.compile("^Næstved"))).to_be_checked()
+    register_person(event.session_ids[1])  # the last seat goes meanwhile
+    page.get_by_role("button", name="Tilmeld", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Du er på ventelisten")).to_be_visible()
+    expect(page.get_by_role("heading", name="Der er ledige pladser et andet sted")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Flyt mig til Aarhus")).click()
+    expect(page.get_by_text("Din tilmelding er flyttet.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Der er ledige pladser et andet sted")).to_have_count(0)
+    with app.app_context():
+        registration = db.session.execute(
+            select(Registration).join(Person).where(Person.email == "soren@naestved.dk")
+        ).scalar_one()
+        assert (registration.session_id, registration.status.value) == (event.session_ids[0], "confirmed")
+        db.session.rollback()
