@@ -158,7 +158,12 @@ def test_a_board_meeting_from_summons_to_published_minutes(app, create_board, cr
         # Bad links and bad answers change nothing.
         assert http_client().get("/referat/godkend/forfalsket").status_code == 404
         token = approval_links[members[0]].rsplit("/", 1)[1]
-        assert http_client().get("/referat/godkend/" + token[:-2] + "xx").status_code == 404
+        assert (
+            http_client()
+            .get("/referat/godkend/" + token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:])
+            .status_code
+            == 404
+        )
         objector = http_client()
         link = approval_links[members[1]]
         empty = _post_from(objector, link, link, {"object": "Gør indsigelse", "comment": ""})

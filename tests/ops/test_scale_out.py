@@ -76,6 +76,18 @@ def queue_round(app, organisation_id: int, event_id: int) -> None:
         db.session.commit()
 
 
+def claims_held(app) -> set[str]:
+    """The claim tokens of rows being sent now."""
+    with app.app_context():
+        tokens = set(
+            db.session.execute(
+                select(OutboxMessage.claim_token).where(OutboxMessage.status == OutboxStatus.SENDING)
+            ).scalars()
+        )
+        db.session.rollback()
+    return tokens - {None}
+
+
 def outbox(app) -> dict[str, OutboxStatus]:
     with app.app_context():
         rows = dict(db.session.execute(select(OutboxMessage.message_id, OutboxMessage.status)).all())
@@ -130,8 +142,19 @@ def test_two_nodes_and_two_workers_share_seats_limits_and_mail_and_a_killed_work
             organisation_id = event.organisation_id
         queue_round(app, organisation_id, event.id)
         sink.wait_for(PEOPLE + ROUND // 4, timeout=60)
-        os.kill(workers[0].pid, signal.SIGKILL)
-        workers[0].wait(10)
+        # Kill the first worker while it certainly holds claims: with the second one
+        # paused, a claim that appears is the first one's; then kill it and go on.
+        os.kill(workers[1].pid, signal.SIGSTOP)
+        try:
+            held_before = claims_held(app)
+            deadline = time.monotonic() + 30
+            while not claims_held(app) - held_before and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert claims_held(app) - held_before, "the first worker never claimed a batch"
+            os.kill(workers[0].pid, signal.SIGKILL)
+            workers[0].wait(10)
+        finally:
+            os.kill(workers[1].pid, signal.SIGCONT)
         # The survivor sends the rest and, once their lease lapses, the rows the dead one held.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -149,8 +172,8 @@ def test_two_nodes_and_two_workers_share_seats_limits_and_mail_and_a_killed_work
         # when the worker died before it could mark it (see eventsite.mail.worker).
         assert sum(n - 1 for n in arrived.values()) <= 1
         assert "Traceback" not in workers[1].log(), workers[1].log()
-        # The dead worker held claims (the batch it was sending, the one it had ready):
-        # they were claimed again after the lease, which the attempt counts show.
+        # The dead worker held claims (the batch it was sending, maybe the one it had
+        # ready): they were claimed again after the lease, which the attempt counts show.
         with app.app_context():
             retaken = db.session.execute(select(func.count()).where(OutboxMessage.attempts > 1)).scalar_one()
             db.session.rollback()
