@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from weasyprint import HTML
-
 from eventsite.events.models import EventKind, EventSession, Organisation, Venue
 from eventsite.meetings.agenda import GENERALFORSAMLING, ItemData, add_item, agenda_for, apply_template, update_item
 from eventsite.meetings.files import attach_file
@@ -21,6 +19,9 @@ CASE_NUMBER = "S2024-702"
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
+    # Imported here: WeasyPrint takes about 40 MB, and only seeding the demo needs it.
+    from weasyprint import HTML
+
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
     pdf: bytes = HTML(string=f"<h1>{title}</h1>{body}", url_fetcher=_no_fetch).write_pdf()
     return pdf

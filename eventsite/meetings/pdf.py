@@ -4,7 +4,7 @@ The brand is the organisation's display name, its logo (from the database) and i
 primary colour on the headings and the rule under the header, as on badges and print
 lists; the minutes' PDF (meetings.minutes_pdf) uses the same. Nothing is fetched
 while rendering: the HTML comes from our own template and sanitised Markdown, the
-logo is handed to WeasyPrint by `_OwnResources` under one fixed name, and any other
+logo is handed to WeasyPrint (`meetings.weasy`, loaded only to render) under one fixed name, and any other
 URL WeasyPrint would load stops the rendering.
 """
 
@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app, render_template
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from eventsite.accounts.brand import brand_of, stored_logo
 from eventsite.accounts.models import Organisation
@@ -47,29 +44,16 @@ def pdf_brand(organisation: Organisation) -> PdfBrand:
     return PdfBrand(brand.display_name, brand.primary_colour, (stored[0], stored[1]) if stored else None)
 
 
-class _OwnResources(URLFetcher):  # type: ignore[misc]
-    """Serves the logo under LOGO_URL; any other URL stops the rendering (nothing from outside)."""
-
-    def __init__(self, brand: PdfBrand | None = None) -> None:
-        super().__init__(allowed_protocols=(), fail_on_errors=True)
-        self._logo = brand.logo if brand is not None else None
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if self._logo is not None and url == LOGO_URL:
-            data, content_type = self._logo
-            return URLFetcherResponse(url, data, {"Content-Type": content_type})
-        raise ValueError(f"the meeting PDFs load nothing from outside ({url!r} refused)")
-
-
-def _stylesheet() -> CSS:
-    folder = current_app.template_folder or "templates"
-    return CSS(filename=os.path.join(current_app.root_path, folder, _STYLESHEET), url_fetcher=_OwnResources())
-
-
 def render_pdf(html: str, brand: PdfBrand) -> bytes:
     """A meeting PDF from our own HTML, with the brand's logo as its only resource."""
-    document = HTML(string=html, url_fetcher=_OwnResources(brand), base_url=None)
-    return bytes(document.write_pdf(stylesheets=[_stylesheet()]))
+    # Imported here, not at the top: WeasyPrint and its font machinery take about 40 MB
+    # in every process that loads them, and only a request for a PDF needs them (not
+    # the mail worker, not most web requests).
+    from eventsite.meetings import weasy
+
+    folder = current_app.template_folder or "templates"
+    stylesheet = os.path.join(current_app.root_path, folder, _STYLESHEET)
+    return weasy.render(html, stylesheet, logo=brand.logo, logo_url=LOGO_URL)
 
 
 def agenda_html(view: AgendaView, brand: PdfBrand) -> str:
