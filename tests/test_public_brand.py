@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -203,3 +204,36 @@ def test_a_sign_up_answered_with_a_redirect_reads_no_brand(app, client, two_orga
         assert any("organisation_brands" in s for s in statements)
     finally:
         sa_event.remove(engine, "before_cursor_execute", record)
+
+
+def footer_text(page: bytes) -> str:
+    """The visible text of the page's footer, whitespace collapsed."""
+    tree = lxml.html.fromstring(page)
+    (footer,) = tree.xpath('//footer[contains(concat(" ", @class, " "), " site-footer ")]')
+    return " ".join(footer.text_content().split())
+
+
+def test_an_organisations_pages_have_its_footer_and_the_site_line_only_the_neutral_pages(
+    app, client, two_organisations
+):
+    site = two_organisations["skole"]
+    with app.app_context():
+        brand = db.session.execute(
+            select(OrganisationBrand).where(OrganisationBrand.organisation_id == site.organisation_id)
+        ).scalar_one()
+        brand.contact_email, brand.contact_phone = "kontakt@skole.dk", "33 12 34 56"
+        db.session.commit()
+
+    event_footer = footer_text(client.get(f"/arrangementer/{site.event_id}").data)
+    assert "Skoleledernes Netværk" in event_footer and "kontakt@skole.dk" in event_footer
+    assert "33 12 34 56" in event_footer
+    assert "eventsite –" not in event_footer and "Kommunaldirektørerne" not in event_footer
+
+    # Without contact details the other organisation's footer still names it.
+    other = footer_text(client.get(f"/arrangementer/{two_organisations['direktor'].event_id}").data)
+    assert "Kommunaldirektørerne" in other and "eventsite –" not in other and "skole" not in other
+
+    # The front page of a site with two organisations belongs to neither: the site's line.
+    front = footer_text(client.get("/").data)
+    assert "eventsite –" in front
+    assert "Skoleledernes Netværk" not in front and "Kommunaldirektørerne" not in front
