@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
+import lxml.html
+
 from eventsite.db import utcnow
 from eventsite.events.models import EventKind, Visibility
 from tests.helpers import visible_text
@@ -78,6 +80,28 @@ def test_the_event_page_shows_danish_dates_programme_and_markdown(client, create
     assert "08.30 Morgenmad" in text and "08.45 Velkomst" in text
     assert b"<strong>Vigtigt</strong>" in page.data
     assert b"<script>alert(1)</script>" not in page.data
+
+
+def test_each_programme_scroll_box_is_a_named_region_a_keyboard_can_reach(client, create_event):
+    """The programme tables scroll sideways on a phone: their box takes focus (axe's
+    scrollable-region-focusable) and names its session, so two boxes are told apart."""
+    start = datetime(2031, 8, 26, 11, 0, tzinfo=timezone.utc)
+    programme = [("08:30", "Morgenmad"), ("08:45", "Velkomst")]
+    event = create_event(
+        sessions=[
+            {"city": "Næstved", "start": start, "programme": programme},
+            {"city": "Aarhus", "start": start + timedelta(days=1), "programme": programme},
+        ]
+    )
+    tree = lxml.html.fromstring(client.get(f"/arrangementer/{event.id}").data)
+    boxes = tree.xpath('//table[contains(@class, "programme")]/parent::div')
+    assert len(boxes) == 2
+    for box in boxes:
+        assert "table-scroll" in box.get("class").split()
+        assert (box.get("tabindex"), box.get("role")) == ("0", "region")
+    labels = [box.get("aria-label") for box in boxes]
+    assert labels[0].startswith("Program for Næstved, tirsdag den 26. august 2031")
+    assert labels[1].startswith("Program for Aarhus, onsdag den 27. august 2031")
 
 
 def test_the_privacy_note_and_no_cpr_field(client, create_event):
