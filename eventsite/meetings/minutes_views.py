@@ -76,6 +76,14 @@ def meeting_roster(session_id: int):
     flash(_("%(count)d added to the list; the summons are on their way.", count=len(result.added)), "success")
     if unknown:
         flash(_("Not found in the directory: %(entries)s", entries=", ".join(unknown)), "error")
+    if result.elsewhere:
+        flash(
+            _(
+                "Not added, as they have a place on another session of this event: %(names)s",
+                names=", ".join(result.elsewhere),
+            ),
+            "error",
+        )
     return redirect(url_for("organiser.meeting_list", session_id=session.id), code=303)
 
 

@@ -9,7 +9,7 @@ or send afbud (eventsite.meetings.afbud).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,9 @@ class RosterResult:
     unknown: list[str]
     #: Members on the list already.
     already: int
+    #: Names of members with a place on another session of the event: not added
+    #: (a person holds one place per event).
+    elsewhere: list[str] = field(default_factory=list)
 
 
 def members_for(organisation_id: int, tag: str, entries: list[str]) -> tuple[list[Member], list[str]]:
@@ -83,12 +86,19 @@ def add_members(
         ).scalars()
     )
     added: list[RosterEntry] = []
+    elsewhere: list[str] = []
     already = 0
     for member in members:
         if member.email in on_list:
             already += 1
             continue
-        registration = _place_for(session, member, now)
+        try:
+            registration = _place_for(session, member, now)
+        except operations.AlreadySignedUp:
+            # A place on another session of the same event: `register` refuses before
+            # it writes anything, and the organiser is told who was left out.
+            elsewhere.append(member.name or member.email)
+            continue
         entry = RosterEntry(
             session_id=session.id,
             person_id=registration.person_id,
@@ -112,7 +122,7 @@ def add_members(
             after={"count": len(added)},
             user=by_user,
         )
-    return RosterResult(added, [], already)
+    return RosterResult(added, [], already, elsewhere)
 
 
 def _place_for(session: EventSession, member: Member, now: datetime) -> Registration:

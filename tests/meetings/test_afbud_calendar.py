@@ -209,3 +209,37 @@ def test_withdrawing_is_refused_without_afbud_and_once_the_meeting_started(app, 
         registration = db.session.execute(select(Registration)).scalar_one()
         assert db.session.get(Apology, registration.id) is not None
         assert registration.status is RegistrationStatus.CANCELLED
+
+
+def test_a_member_with_a_place_on_another_session_is_left_off_the_fixed_list_and_the_organiser_told(
+    app, create_event, smtp, deliver, create_member, login_as, client
+):
+    # A person holds one place per event: a board member already signed up for the
+    # other date is named in a message, and the rest of the list is made (no 500).
+    event = create_event(title="Bestyrelsesmøde", sessions=[{"capacity": None}, {"capacity": None}])
+    first, other = event.session_ids
+    create_member(event.organisation_id, "Dorte Dam", email="dorte@example.dk")
+    create_member(event.organisation_id, "Erik Eriksen", email="erik@example.dk")
+    assert sign_up(app.test_client(), event.id, session_id=str(other), name="Erik Eriksen", email="erik@example.dk")
+    login_as(event.organisation_id)
+    listing = f"/arrangoer/sessioner/{first}/moede"
+    _client, added = _post(
+        app, listing, f"{listing}/liste", {"tag": "", "entries": "dorte@example.dk\nerik@example.dk"}, client=client
+    )
+    assert added.status_code == 303
+    page = visible_text(client.get(listing).data)
+    assert "1 er sat på listen" in page
+    assert "Ikke sat på listen, fordi de har plads på et andet hold af arrangementet: Erik Eriksen" in page
+    with app.app_context():
+        listed = (
+            db.session.execute(select(Person.email).join(RosterEntry, RosterEntry.person_id == Person.id))
+            .scalars()
+            .all()
+        )
+        assert listed == ["dorte@example.dk"]
+        places = (
+            db.session.execute(select(Registration.session_id).join(Person).where(Person.email == "erik@example.dk"))
+            .scalars()
+            .all()
+        )
+        assert places == [other]  # his place is untouched
