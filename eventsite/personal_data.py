@@ -48,6 +48,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import Select, func, select
+
+from eventsite.extensions import db
 
 #: app.extensions key: the registered categories, in order of registration.
 CATEGORIES = "eventsite.personal_data"
@@ -163,3 +166,13 @@ def iso(value: Any) -> Any:
 def row(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
     """An export row: the named attributes of an object, JSON-able."""
     return {name: iso(getattr(obj, name)) for name in fields}
+
+
+def count_due(query: Select[Any]) -> int:
+    """How many rows a retention step's query (a select of ids) finds: its `count`."""
+    return int(db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def due_batch(query: Select[Any], limit: int) -> list[Any]:
+    """The first `limit` ids a retention step's query finds: one batch for its `apply`."""
+    return list(db.session.execute(query.limit(limit)).scalars())

@@ -16,13 +16,13 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, cast, delete, func, literal, select, update
+from sqlalchemy import String, and_, cast, delete, literal, select, update
 
 from eventsite import personal_data
 from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.invitations.models import Invitation, InvitationState, Member, MemberTag
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration.models import Person
 from eventsite.registration.privacy import ERASED_DOMAIN
 
@@ -147,14 +147,12 @@ def _unanswered_before(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_unanswered(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_unanswered_before(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_unanswered_before(organisation_id, cutoff))
 
 
 def delete_unanswered(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` unanswered invitations sent before `cutoff`."""
-    ids = db.session.execute(_unanswered_before(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_unanswered_before(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             delete(Invitation).where(Invitation.id.in_(ids)).execution_options(synchronize_session=False)

@@ -15,13 +15,13 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from eventsite import personal_data
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import MailKind, OutboxMessage, OutboxStatus
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 
 #: What each kind of email is about, for a person's export (the subject line is
 #: rendered when the email is sent and not stored).
@@ -106,14 +106,12 @@ def _delivered_before(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_delivered(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_delivered_before(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_delivered_before(organisation_id, cutoff))
 
 
 def scrub_delivered(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Scrub address and error from up to `limit` finished rows queued before `cutoff`."""
-    ids = db.session.execute(_delivered_before(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_delivered_before(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             update(OutboxMessage)

@@ -37,7 +37,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from eventsite import personal_data
@@ -55,7 +55,7 @@ from eventsite.meetings.minutes_models import (
 from eventsite.meetings.models import AgendaItem
 from eventsite.meetings.participation_models import Apology, ItemAttendance, RosterEntry
 from eventsite.meetings.presence import sentence, top_items
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration.models import Registration
 
 
@@ -120,14 +120,12 @@ def _due_reasons(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_reasons(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_due_reasons(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_due_reasons(organisation_id, cutoff))
 
 
 def clear_reasons(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Blank up to `limit` afbud reasons of meetings that ended before `cutoff`."""
-    ids = db.session.execute(_due_reasons(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_due_reasons(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             update(Apology)
@@ -270,14 +268,12 @@ def _due_comments(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_comments(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_due_comments(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_due_comments(organisation_id, cutoff))
 
 
 def clear_comments(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Blank up to `limit` comments on approved minutes of meetings that ended before `cutoff`."""
-    ids = db.session.execute(_due_comments(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_due_comments(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             update(MinutesApproval)

@@ -24,7 +24,7 @@ from eventsite import personal_data
 from eventsite.events.models import Event
 from eventsite.extensions import db
 from eventsite.payments.models import Billing, RegistrationAddOn, SubsidyRequest
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration.models import Person, Registration
 
 
@@ -148,14 +148,12 @@ def _kept_for_bookkeeping(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_bookkeeping(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_kept_for_bookkeeping(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_kept_for_bookkeeping(organisation_id, cutoff))
 
 
 def scrub_bookkeeping(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """After five years: only amounts and dates stay of erased people's invoices."""
-    ids = db.session.execute(_kept_for_bookkeeping(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_kept_for_bookkeeping(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             update(Billing)

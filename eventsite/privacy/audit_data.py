@@ -16,14 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from eventsite import personal_data
 from eventsite.audit import AuditEntry
 from eventsite.extensions import db
 from eventsite.invitations.privacy import member_ids
 from eventsite.payments.models import SubsidyRequest
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration.models import Registration
 
 #: Object types whose snapshots describe a person.
@@ -102,13 +102,11 @@ def _snapshots_before(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_snapshots(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_snapshots_before(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_snapshots_before(organisation_id, cutoff))
 
 
 def strip_snapshots(organisation_id: int, cutoff: datetime, limit: int) -> int:
-    ids = db.session.execute(_snapshots_before(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_snapshots_before(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             update(AuditEntry)
@@ -124,13 +122,11 @@ def _entries_before(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_entries(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_entries_before(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_entries_before(organisation_id, cutoff))
 
 
 def delete_entries(organisation_id: int, cutoff: datetime, limit: int) -> int:
-    ids = db.session.execute(_entries_before(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_entries_before(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             delete(AuditEntry).where(AuditEntry.id.in_(ids)).execution_options(synchronize_session=False)

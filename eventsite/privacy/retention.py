@@ -22,13 +22,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from eventsite import personal_data
 from eventsite.audit import record_audit
 from eventsite.events.models import EventSession, Organisation
 from eventsite.extensions import db
-from eventsite.personal_data import RetentionStep, Subject, Unit
+from eventsite.personal_data import RetentionStep, Subject, Unit, count_due
 from eventsite.privacy.erasure import erase_subjects
 from eventsite.privacy.models import RetentionSetting
 from eventsite.registration.models import Person, Registration
@@ -59,9 +59,7 @@ def _due_people(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_participants(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_due_people(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_due_people(organisation_id, cutoff))
 
 
 def anonymise_participants(organisation_id: int, cutoff: datetime, limit: int) -> int:

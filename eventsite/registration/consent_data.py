@@ -21,7 +21,7 @@ from eventsite import personal_data
 from eventsite.clock import utcnow
 from eventsite.events.models import Event
 from eventsite.extensions import db
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration import member_links
 from eventsite.registration.models import ListConsent, MemberLink, Person, Registration
 
@@ -101,14 +101,12 @@ def _links_over(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_links(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_links_over(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_links_over(organisation_id, cutoff))
 
 
 def delete_links(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` member-page links that were over before `cutoff`."""
-    ids = db.session.execute(_links_over(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_links_over(organisation_id, cutoff), limit)
     if ids:
         db.session.execute(
             delete(MemberLink).where(MemberLink.id.in_(ids)).execution_options(synchronize_session=False)

@@ -17,14 +17,14 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, and_, cast, delete, literal, or_, select, update
 
 from eventsite import personal_data
 from eventsite.clock import utcnow
 from eventsite.events.models import Event, EventSession
 from eventsite.extensions import db
 from eventsite.mail.models import OutboxMessage
-from eventsite.personal_data import Category, RetentionStep, Subject, Unit
+from eventsite.personal_data import Category, RetentionStep, Subject, Unit, count_due, due_batch
 from eventsite.registration.models import Attendance, DietaryNote, PendingSignup, Person, Registration
 
 #: Domain of the placeholder addresses of erased people: reserved (RFC 6761), never delivered.
@@ -229,14 +229,12 @@ def _due_dietary(organisation_id: int, cutoff: datetime) -> Any:
 
 
 def count_dietary(organisation_id: int, cutoff: datetime) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(_due_dietary(organisation_id, cutoff).subquery())
-    ).scalar_one()
+    return count_due(_due_dietary(organisation_id, cutoff))
 
 
 def purge_dietary(organisation_id: int, cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` dietary notes of sessions that ended before `cutoff`."""
-    ids = db.session.execute(_due_dietary(organisation_id, cutoff).limit(limit)).scalars().all()
+    ids = due_batch(_due_dietary(organisation_id, cutoff), limit)
     if not ids:
         return 0
     db.session.execute(
